@@ -65,3 +65,24 @@ def test_readme_has_two_setup_commands():
     assert 'pip install -e ".[dev]" && python tools/build.py' in txt
     assert 'bash tools/test.sh' in txt
     assert 'bash tools/test.sh' in (ROOT/'.ci'/'run').read_text()
+
+def test_convbook_anim_cli(tmp_path):
+    "The `convbook-anim` console script: help, a GIF, a PNG step, and clear errors without tracebacks"
+    exe = [shutil.which('convbook-anim')]
+    assert exe[0], "convbook-anim is not on PATH: is the package installed?"
+    r = subprocess.run(exe + ['--help'], capture_output=True, text=True)
+    assert r.returncode == 0 and '--transposed' in r.stdout and '--output-padding' in r.stdout
+    r = subprocess.run(exe + [str(tmp_path/'t.gif'), '--n', '3', '--stride', '2', '--padding', '1', '--transposed', '--output-padding', '1'],
+                       capture_output=True, text=True, env={**os.environ, 'MPLBACKEND': 'Agg'})
+    assert r.returncode == 0, r.stderr
+    from PIL import Image
+    im = Image.open(tmp_path/'t.gif')
+    assert im.n_frames == 6*6 + 1
+    r = subprocess.run(exe + [str(tmp_path/'s.png'), '--n', '6', '--step', '4', '--values'], capture_output=True, text=True)
+    assert r.returncode == 0 and Image.open(tmp_path/'s.png').format == 'PNG'
+    for args, msg in ((['--stride', '0'], 'stride must be an integer >= 1'), (['--padding', '-1'], 'padding must be an integer >= 0'),
+                      (['--n', '2', '--ks', '3'], 'larger than the padded input'), (['--step', '99'], 'there are 9 steps'),
+                      (['--mode', 'min'], "use 'conv', 'max' or 'avg'"), (['--fps', '0'], 'frames per second must be positive')):
+        out = 'x.png' if '--step' in args else 'x.gif'
+        r = subprocess.run(exe + [str(tmp_path/out)] + args, capture_output=True, text=True)
+        assert r.returncode != 0 and msg in r.stderr and 'Traceback' not in r.stderr, (args, r.stderr)
