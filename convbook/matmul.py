@@ -50,7 +50,7 @@ def conv2d_unfold(x:torch.Tensor, # Images `[N, C, H, W]`
         else: raise ValueError(f"padding={padding!r} is not allowed: padding must be an integer >= 0 or 'same' or 'valid'")
     oh,ow = conv_out_size(tuple(x.shape[2:]), (kh,kw), stride, padding, dilation)
     w = weight.reshape(groups, O//groups, Cg*kh*kw)
-    chunk = max(1, 2**21 // (C*kh*kw*oh*ow))                               # images per block: columns of about 8 MB
+    chunk = max(1, 2**19 // (C*kh*kw*oh*ow))                               # images per block: columns of about 2 MB
     outs = []
     for i in range(0, N, chunk):
         cols = im2col(x[i:i+chunk], (kh,kw), stride, padding, dilation)     # [n, C*kh*kw, L]

@@ -7,7 +7,7 @@ README.md is made from nbs/index.ipynb the way `nbdev-readme` makes it (nbdev's 
 notebook: frontmatter, hidden cells, show_doc), but converted to GitHub Markdown with nbconvert instead of
 Quarto, which cannot be installed offline. Its figures go to README_files/.
 """
-import argparse, shutil, subprocess, sys, yaml
+import argparse, re, shutil, subprocess, sys, yaml
 from pathlib import Path
 import nbformat
 from nbconvert import MarkdownExporter
@@ -41,12 +41,21 @@ def nb2md(nb, files_dir:str):
     md, res = exp.from_notebook_node(nb, resources=dict(output_files_dir=files_dir))
     return md, res.get('outputs', {})
 
+def relink(md:str, nbs:Path) -> str:
+    "Make the notebook's relative image links (`images/x.gif`) relative to the repository root instead"
+    def fix(m):
+        alt,url = m.groups()
+        if re.match(r'^[a-z]+:|^/|^#', url) or not (nbs/url).exists(): return m.group(0)
+        return f"![{alt}]({(nbs/url).relative_to(ROOT).as_posix()})"
+    return re.sub(r'!\[([^\]]*)\]\(([^)\s]+)\)', fix, md)
+
 def readme():
     "Write README.md (and README_files/) from the readme notebook"
     cfg = get_config(ROOT)
     cache = proc_nbs(cfg.nbs_path, file_glob=cfg.readme_nb)
     nb = nbformat.read(cache/cfg.readme_nb, as_version=4)
     md, outputs = nb2md(nb, 'README_files')
+    md = relink(md, cfg.nbs_path)
     shutil.rmtree(ROOT/'README_files', ignore_errors=True)
     for name,data in outputs.items():
         (ROOT/name).parent.mkdir(parents=True, exist_ok=True)
