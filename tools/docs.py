@@ -127,6 +127,9 @@ EXTRA_CSS = """
 .md-typeset pre > code { white-space: pre; }
 .md-typeset img { max-width: 100%; }
 .md-typeset td code { white-space: nowrap; }
+/* pandas Styler tables (pixel values): compact, as in a notebook */
+.md-typeset table[id^="T_"] { font-size: .55rem; border: none; }
+.md-typeset table[id^="T_"] td, .md-typeset table[id^="T_"] th { padding: .15em .35em; min-width: 0; border: none; text-align: right; }
 """
 
 def site(dest:Path=SITE, strict:bool=True) -> Path:
