@@ -88,3 +88,27 @@ def test_convbook_anim_cli(tmp_path):
         out = 'x.png' if '--step' in args else 'x.gif'
         r = run(tmp_path/out, *args)
         assert r.returncode != 0 and msg in r.stderr and 'Traceback' not in r.stderr, (args, r.stderr)
+
+def test_installed_wheel_without_the_repository(tmp_path):
+    "The built wheel, used away from the repository: `mnist_path` says how to get the digits, and `build_mnist_data` gets them"
+    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w', str(tmp_path/'w'), str(ROOT)],
+                   check=True, capture_output=True)
+    import zipfile
+    (whl,) = (tmp_path/'w').glob('convbook-*.whl')
+    zipfile.ZipFile(whl).extractall(tmp_path/'site')
+    code = textwrap.dedent("""
+        import convbook, pathlib
+        from convbook.data import mnist_path, build_mnist_data
+        print('FROM', convbook.__file__)
+        try: mnist_path()
+        except FileNotFoundError as e: print('ERR', e)
+        build_mnist_data(pathlib.Path.home()/'.convbook'/'data')
+        print('PATH', mnist_path())
+    """)
+    env = {**os.environ, 'PYTHONPATH': str(tmp_path/'site'), 'HOME': str(tmp_path/'home')}
+    env.pop('CONVBOOK_DATA', None)
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=tmp_path, env=env)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert f"FROM {tmp_path/'site'/'convbook'/'__init__.py'}" in r.stdout
+    assert "No 'mnist_sample' folder" in r.stdout and 'convbook-data' in r.stdout
+    assert f"PATH {tmp_path/'home'/'.convbook'/'data'/'mnist_sample'}" in r.stdout
