@@ -8,6 +8,7 @@ README.md and the site (_site/) come from tools/docs.py; see there.
 """
 import argparse, subprocess, sys
 from pathlib import Path
+import nbformat
 from nbdev.config import get_config
 sys.path.insert(0, str(Path(__file__).parent))
 import docs
@@ -16,11 +17,24 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def run(*cmd): print('+', ' '.join(cmd), flush=True); subprocess.run(cmd, check=True, cwd=ROOT)
 
+WIDGET = 'application/vnd.jupyter.widget-view+json'
+
+def drop_widget_state(path):
+    "Widgets only work with a live kernel, and their saved state gets new random ids every run: keep their text only"
+    nb = nbformat.read(path, as_version=4)
+    nb.metadata.pop('widgets', None)
+    for c in nb.cells:
+        for o in c.get('outputs', []):
+            if WIDGET in o.get('data', {}):
+                o['data'] = {'text/plain': 'An interactive widget: run the notebook in Jupyter to use it.'}
+    nbformat.write(nb, path)
+
 def execute_notebooks(nbs):
     "Run every notebook in place (in its own folder), so the saved outputs are fresh"
     for nb in sorted(nbs.glob('[0-9]*.ipynb')) + [nbs/'index.ipynb']:
         run(sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
             '--ExecutePreprocessor.timeout=1800', str(nb))
+        drop_widget_state(nb)
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
