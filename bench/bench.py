@@ -43,7 +43,7 @@ def main():
     from convbook.matmul import conv2d_unfold
     from convbook.kernels import conv_by_hand, load_digit, top_edge
     from convbook.cnn import train_simple_cnn
-    from convbook.viz import render_all, ANIMATIONS
+    from convbook.viz import render_all
     res = {}
     rows = []
     for name,xs,ws in (('small', (64,1,28,28), (4,1,3,3)), ('large', (64,32,28,28), (64,32,3,3))):

@@ -1,7 +1,6 @@
 "Tests of the package as a user gets it: imports, console scripts, data, and notebooks in sync with the modules"
-import importlib, os, shutil, subprocess, sys, textwrap
+import os, shutil, subprocess, sys, textwrap
 from pathlib import Path
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MODULES = sorted(p.stem for p in (ROOT/'convbook').glob('[!_]*.py'))

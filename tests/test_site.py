@@ -4,7 +4,7 @@ and #anchors), no raw Quarto syntax may show, math must be typeset, and the GIF 
 A full-page screenshot of each page goes to _screenshots/."""
 import functools, http.server, os, re, shutil, socketserver, sys, threading
 from pathlib import Path
-from urllib.parse import urljoin, urlparse, urldefrag
+from urllib.parse import urlparse, urldefrag
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
