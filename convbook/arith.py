@@ -44,8 +44,8 @@ def conv_out_size(n, # Input size: int, or tuple of spatial sizes
                   dilation=1, # Spacing between kernel cells
                  ):
     "Output size of a convolution, `(n + 2*padding - dilation*(ks-1) - 1)//stride + 1` per dimension"
-    nd = len(_dims(n))
-    ns,ks_,ss,ds = _dims(n), _per_dim(ks,nd,'ks',1), _per_dim(stride,nd,'stride',1), _per_dim(dilation,nd,'dilation',1)
+    ns = _dims(n); nd = len(ns)
+    ks_,ss,ds = _per_dim(ks,nd,'ks',1), _per_dim(stride,nd,'stride',1), _per_dim(dilation,nd,'dilation',1)
     ps = _per_dim(padding, nd, 'padding', 0, strs=('same','valid'))
     if ps[0] == 'same':
         if any(s != 1 for s in ss): raise ValueError(f"padding='same' needs stride 1 (got stride={stride!r}): with a stride the output cannot keep the input's size")
@@ -77,8 +77,8 @@ def pool_out_size(n, # Input size: int, or tuple of spatial sizes
                   ceil_mode:bool=False, # Round up, keeping a partial last window
                  ):
     "Output size of `nn.MaxPool*d`/`nn.AvgPool*d` (as PyTorch computes it)"
-    nd = len(_dims(n))
-    ns,ks_,ds = _dims(n), _per_dim(ks,nd,'ks',1), _per_dim(dilation,nd,'dilation',1)
+    ns = _dims(n); nd = len(ns)
+    ks_,ds = _per_dim(ks,nd,'ks',1), _per_dim(dilation,nd,'dilation',1)
     ss = ks_ if stride is None else _per_dim(stride,nd,'stride',1)
     ps = _per_dim(padding,nd,'padding',0)
     res = []
@@ -101,8 +101,8 @@ def conv_transpose_out_size(n, # Input size: int, or tuple of spatial sizes
                             dilation=1, # Spacing between kernel cells
                            ):
     "Output size of `nn.ConvTranspose*d`: `(n-1)*stride - 2*padding + dilation*(ks-1) + output_padding + 1`"
-    nd = len(_dims(n))
-    ns,ks_,ss,ds = _dims(n), _per_dim(ks,nd,'ks',1), _per_dim(stride,nd,'stride',1), _per_dim(dilation,nd,'dilation',1)
+    ns = _dims(n); nd = len(ns)
+    ks_,ss,ds = _per_dim(ks,nd,'ks',1), _per_dim(stride,nd,'stride',1), _per_dim(dilation,nd,'dilation',1)
     ps,ops = _per_dim(padding,nd,'padding',0), _per_dim(output_padding,nd,'output_padding',0)
     res = []
     for i,k,s,p,op,d in zip(ns,ks_,ss,ps,ops,ds):
@@ -121,6 +121,9 @@ def conv_formula(n:int, ks:int, stride:int=1, padding=0, dilation:int=1,
         o = conv_transpose_out_size(n, ks, stride, padding, output_padding, dilation)
         return f"({n} - 1)*{stride} - 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1 = {o}"
     o = conv_out_size(n, ks, stride, padding, dilation)
-    if padding in ('same','valid'): padding = sum(same_padding(ks, dilation))/2 if padding=='same' else 0
-    if isinstance(padding, float) and not padding.is_integer(): return f"padding='same': output = input = {o}"
-    return f"({n} + 2*{int(padding)} - {dilation}*({ks} - 1) - 1)//{stride} + 1 = {o}"
+    if padding == 'valid': padding = 0
+    if padding == 'same':
+        left,right = same_padding(ks, dilation)
+        if left != right: return f"padding='same': output = input = {o}"   # uneven padding: no symmetric formula
+        padding = left
+    return f"({n} + 2*{padding} - {dilation}*({ks} - 1) - 1)//{stride} + 1 = {o}"

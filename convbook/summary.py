@@ -23,14 +23,13 @@ def layer_geometry(m:nn.Module, nd:int=2):
     "`dict(ks, stride, padding, dilation)` (tuples of `nd`) of a sliding-window layer, `None` for a pointwise one, 'global' for one that mixes all positions"
     if isinstance(m, _POINTWISE): return None
     if isinstance(m, _GLOBAL) or type(m).__name__ == 'Flatten': return 'global'
-    if not hasattr(m, 'kernel_size'): return 'unknown'
+    if not hasattr(m, 'kernel_size') or isinstance(m, (nn.ConvTranspose1d, nn.ConvTranspose2d)): return 'unknown'
     tup = lambda v: tuple(v) if isinstance(v, (tuple,list)) else (v,)*nd
     ks = tup(m.kernel_size)
     stride = tup(m.stride) if m.stride is not None else ks
     dil = tup(getattr(m, 'dilation', 1))
     pad = m.padding
     if isinstance(pad, str): pad = tuple(same_padding(k, d)[0] for k,d in zip(ks,dil)) if pad == 'same' else (0,)*nd
-    if isinstance(m, (nn.ConvTranspose1d, nn.ConvTranspose2d)): return 'unknown'
     return dict(ks=ks, stride=stride, padding=tup(pad), dilation=dil)
 
 # %% ../nbs/07_summary.ipynb #dcf4b116
@@ -72,6 +71,7 @@ def layer_summary(model:nn.Module, input_shape:tuple) -> pd.DataFrame:
         for h in hooks: h.remove()
         model.train(was_training)
     nan = [float('nan')]*nd
+    one = lambda v: v[0] if len(set(map(str,v))) == 1 else tuple(v)   # one value when all dims agree
     rf,jump,start = [1]*nd, [1]*nd, [0.]*nd
     out = []
     for name,m,shape,macs,chained in rows:
@@ -81,7 +81,6 @@ def layer_summary(model:nn.Module, input_shape:tuple) -> pd.DataFrame:
         elif isinstance(g, dict):
             rf,jump,start = map(list, zip(*[rf_step(r,j,s,*p) for r,j,s,p in zip(rf,jump,start,zip(g['ks'],g['stride'],g['padding'],g['dilation']))]))
         elif g == 'unknown': rf,jump,start = nan, nan, nan
-        one = lambda v: v[0] if len(set(map(str,v))) == 1 else tuple(v)
         geo = {k: one(v) for k,v in g.items()} if isinstance(g, dict) else dict(ks='', stride='', padding='', dilation='')
         out.append(dict(layer=name, type=type(m).__name__, output=shape, params=sum(p.numel() for p in m.parameters(recurse=False)),
                         macs=macs, **geo, rf=one(rf), jump=one(jump), start=one(start)))
