@@ -8,7 +8,8 @@ Docs: https://convbook.github.io/convbook/arith.html.md"""
 from __future__ import annotations
 
 # %% auto #0
-__all__ = ['kernel_span', 'conv_out_size', 'same_padding', 'pool_out_size', 'conv_transpose_out_size', 'conv_formula']
+__all__ = ['kernel_span', 'conv_out_size', 'same_padding', 'pool_out_size', 'conv_transpose_out_size', 'conv_weight_shape',
+           'conv_formula']
 
 # %% ../nbs/03_arith.ipynb #0d6e80ce
 def kernel_span(ks:int, dilation:int=1) -> int:
@@ -112,6 +113,24 @@ def conv_transpose_out_size(n, # Input size: int, or tuple of spatial sizes
                                    f"padding must be at most {(o + 2*p - 1)//2}")
         res.append(o)
     return _out(n, tuple(res))
+
+# %% ../nbs/03_arith.ipynb #1ae1e9c9
+def conv_weight_shape(in_channels:int, # Channels of the input
+                      out_channels:int, # Channels of the output (one kernel each)
+                      ks, # Kernel size: int, or a tuple with one size per spatial dimension
+                      groups:int=1, # Independent blocks of channels
+                      nd:int=2, # Spatial dimensions, when `ks` is an int (1 for `Conv1d`, 3 for `Conv3d`)
+                      transposed:bool=False, # The weight of `nn.ConvTranspose*d` instead
+                     ) -> tuple:
+    "Shape of the weight of `nn.Conv*d(in_channels, out_channels, ks, groups=groups)` (or of `nn.ConvTranspose*d`)"
+    ks_ = _per_dim(ks, len(ks) if isinstance(ks,(tuple,list)) else nd, 'ks', 1)
+    _per_dim(in_channels, 1, 'in_channels', 1); _per_dim(out_channels, 1, 'out_channels', 1); _per_dim(groups, 1, 'groups', 1)
+    for name,c in (('in_channels',in_channels), ('out_channels',out_channels)):
+        if c % groups:
+            ok = [g for g in range(1, c+1) if c % g == 0 and (in_channels if name == 'out_channels' else out_channels) % g == 0]
+            raise ValueError(f"{name}={c} is not divisible by groups={groups}: every group must get the same number of channels, "
+                             f"so groups must divide both in_channels and out_channels ({', '.join(map(str, ok))} do)")
+    return (in_channels, out_channels//groups, *ks_) if transposed else (out_channels, in_channels//groups, *ks_)
 
 # %% ../nbs/03_arith.ipynb #a3650dd2
 def conv_formula(n:int, ks:int, stride:int=1, padding=0, dilation:int=1,

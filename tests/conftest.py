@@ -1,4 +1,12 @@
-import socket, pytest
+"""Shared fixtures: no network for any test; the docs site built once and served on localhost; headless Chromium."""
+import functools, http.server, os, shutil, socket, socketserver, sys, threading
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
@@ -10,3 +18,27 @@ def no_network(monkeypatch):
             raise RuntimeError(f"test tried to reach the network: {addr}")
         return real(self, addr, *a)
     monkeypatch.setattr(socket.socket, 'connect', connect)
+
+@pytest.fixture(scope='session')
+def site(tmp_path_factory):
+    "Build the site fresh and serve it on localhost"
+    sys.path.insert(0, str(ROOT/'tools'))
+    import docs
+    dest = docs.site(tmp_path_factory.mktemp('site'))
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    srv = socketserver.TCPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(dest)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield dest, f'http://127.0.0.1:{srv.server_address[1]}/'
+    srv.shutdown(); srv.server_close()
+
+@pytest.fixture(scope='session')
+def browser():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get('CI'): pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
+        pytest.skip("the browser test needs Debian's chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()

@@ -1,41 +1,14 @@
 """The documentation site, checked in a real browser: headless Chromium (Debian's, /usr/bin/chromium) driven by
 playwright. Every page is opened from a local server; no image may be broken, no link may lead nowhere (pages
 and #anchors), no raw Quarto syntax may show, math must be typeset, and the GIF animations must load.
-A full-page screenshot of each page goes to _screenshots/."""
-import functools, http.server, os, re, shutil, socketserver, sys, threading
+A full-page screenshot of each page goes to _screenshots/. The `site` and `browser` fixtures are in conftest.py."""
+import re
 from pathlib import Path
 from urllib.parse import urlparse, urldefrag
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
 RAW_QUARTO = [r'^:::', r'\{target=', r'\{\.', r'#\| ', r'^output-file:', r'^title: ', r'\bshow_doc\(']
-FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
-
-@pytest.fixture(scope='module')
-def site(tmp_path_factory):
-    "Build the site fresh and serve it on localhost"
-    sys.path.insert(0, str(ROOT/'tools'))
-    import docs
-    dest = docs.site(tmp_path_factory.mktemp('site'))
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *a): pass
-    srv = socketserver.TCPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(dest)))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield dest, f'http://127.0.0.1:{srv.server_address[1]}/'
-    srv.shutdown(); srv.server_close()
-
-@pytest.fixture(scope='module')
-def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get('CI'): pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
-        pytest.skip("the browser test needs Debian's chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 def test_every_page(site, browser):
     dest, base = site
