@@ -6,10 +6,20 @@ Docs: https://convbook.github.io/convbook/arith.html.md"""
 
 # %% ../nbs/03_arith.ipynb #ecb1b3b2
 from __future__ import annotations
+import math
+from .workbook import Exercise, Mistake, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['kernel_span', 'conv_out_size', 'same_padding', 'pool_out_size', 'conv_transpose_out_size', 'conv_weight_shape',
-           'conv_formula']
+__all__ = ['CONV_MISTAKES', 'POOL_MISTAKES', 'TRANSPOSED_MISTAKES', 'WEIGHT_MISTAKES', 'kernel_span', 'conv_out_size',
+           'same_padding', 'pool_out_size', 'conv_transpose_out_size', 'conv_weight_shape', 'conv_formula',
+           'pool_formula', 'forgot_the_padding', 'padded_one_side', 'forgot_the_dilation', 'rounded_up',
+           'forgot_the_plus_one', 'divided_by_the_stride', 'conv_size_exercise', 'took_the_stride_as_one',
+           'ignored_ceil_mode', 'kept_a_window_in_the_padding', 'rounded_up_without_ceil_mode', 'left_out_the_padding',
+           'left_out_the_dilation', 'pool_size_exercise', 'used_the_convolution_formula', 'forgot_the_output_padding',
+           'added_the_padding', 'multiplied_the_input_by_the_stride', 'ignored_the_dilation',
+           'transposed_size_exercise', 'left_it_at_zero', 'used_the_largest', 'used_the_input_remainder',
+           'output_padding_exercise', 'dropped_the_input_channels', 'swapped_the_channels', 'ignored_the_groups',
+           'divided_both_by_the_groups', 'put_the_channels_last', 'weight_shape_exercise']
 
 # %% ../nbs/03_arith.ipynb #0d6e80ce
 def kernel_span(ks:int, dilation:int=1) -> int:
@@ -146,3 +156,308 @@ def conv_formula(n:int, ks:int, stride:int=1, padding=0, dilation:int=1,
         if left != right: return f"padding='same': output = input = {o}"   # uneven padding: no symmetric formula
         padding = left
     return f"({n} + 2*{padding} - {dilation}*({ks} - 1) - 1)//{stride} + 1 = {o}"
+
+# %% ../nbs/03_arith.ipynb #8f22e1ba
+def pool_formula(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False) -> str:
+    "The output-size formula of a pooling layer with the numbers in, and its result, for a 1-D size `n`"
+    o = pool_out_size(n, ks, stride, padding, dilation, ceil_mode)
+    s = ks if stride is None else stride
+    top = f"{n} + 2*{padding} - {dilation}*({ks} - 1) - 1"
+    if not ceil_mode: return f"({top})//{s} + 1 = {o}"
+    up = -(-(n + 2*padding - kernel_span(ks, dilation))//s) + 1
+    res = f"ceil(({top})/{s}) + 1 = {up}"
+    if up == o: return res
+    return f"{res}, but the last window would start at ({up} - 1)*{s} = {(up-1)*s}, in the right padding (from {n} + {padding} = {n+padding}), so it is dropped: {o}"
+
+# %% ../nbs/03_arith.ipynb #d5e09ac3
+def _top(n, ks, padding, dilation, two='2*'): return f"{n} + {two}{padding} - {dilation}*({ks} - 1) - 1"
+
+def forgot_the_padding(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
+    "Slid the kernel over the input alone, leaving out the padding (`2*padding` cells: `padding` on each side)"
+    v = (n - kernel_span(ks, dilation))//stride + 1
+    return v, f"({n} - {dilation}*({ks} - 1) - 1)//{stride} + 1 = {v}"
+
+def padded_one_side(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
+    "Added the padding once; it goes on both sides, `2*padding` cells in all"
+    v = (n + padding - kernel_span(ks, dilation))//stride + 1
+    return v, f"({_top(n, ks, padding, dilation, '')})//{stride} + 1 = {v}"
+
+def forgot_the_dilation(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
+    "Used the kernel size where its span belongs: with dilation `d`, a kernel of size `ks` spans `d*(ks-1) + 1` cells"
+    v = (n + 2*padding - ks)//stride + 1
+    return v, f"({_top(n, ks, padding, 1)})//{stride} + 1 = {v}"
+
+def rounded_up(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
+    "Rounded the division up: a window is only used if all of it fits, so the division rounds down"
+    v = -(-(n + 2*padding - kernel_span(ks, dilation))//stride) + 1
+    return v, f"ceil(({_top(n, ks, padding, dilation)})/{stride}) + 1 = {v}"
+
+def forgot_the_plus_one(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
+    "Counted the steps between windows instead of the windows: there is one more window than steps"
+    v = (n + 2*padding - kernel_span(ks, dilation))//stride
+    return v, f"({_top(n, ks, padding, dilation)})//{stride} = {v}"
+
+def divided_by_the_stride(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
+    "Divided the input size by the stride, as if the kernel and the padding played no part"
+    return n//stride, f"{n}//{stride} = {n//stride}"
+
+CONV_MISTAKES = (forgot_the_padding, padded_one_side, forgot_the_dilation, rounded_up, forgot_the_plus_one, divided_by_the_stride)
+
+# %% ../nbs/03_arith.ipynb #4156189a
+def _call(cls:str, args:list, kw:dict) -> str:
+    "The PyTorch call `cls(*args, **kw)` as text"
+    return f"`nn.{cls}(" + ', '.join([str(a) for a in args] + [f"{k}={v!r}" for k,v in kw.items()]) + ")`"
+
+def _one(v): return v[0] if len(set(v)) == 1 else tuple(v)
+
+def _apply(f, dims:list):
+    "Apply the misconception `f` to each dimension's numbers: a `Mistake` with the size(s) it gives, or `None` where it gives no valid size"
+    try: out = [f(**q) for q in dims]
+    except (ValueError, ZeroDivisionError): return None
+    if any(v is None or v < 1 for v,_ in out): return None
+    vs = tuple(v for v,_ in out)
+    return Mistake(f.__name__, vs[0] if len(dims) == 1 else vs,
+                   out[0][1] if len(dims) == 1 else f"height {out[0][1]}, width {out[1][1]}", (f.__doc__ or '').strip())
+
+def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str, diagram) -> Exercise:
+    "An output-size exercise: `draw(rng, layer)` gives one dimension's numbers, drawn again until two misconceptions in `fs` can be told apart"
+    seed, r = draw_seed(seed)
+    while True:
+        nd, layer = r.choice([1, 2]), dict(kind=r.choice(['max', 'avg']), stride_given=r.random() < 0.5, ceil_mode=r.random() < 0.5)
+        dims = [draw(r, layer) for _ in range(nd)]
+        if nd == 2 and r.random() < 0.6: dims[1] = {**dims[0], 'n': dims[1]['n']}   # often the same layer parameters on both axes
+        try: ans = tuple(right(**q) for q in dims)
+        except ValueError: continue
+        ms = [m for f in fs if (m := _apply(f, dims)) is not None]
+        ans = ans[0] if nd == 1 else ans
+        if sum(m.answer != ans for m in ms) >= 2: break
+    work = working(**dims[0]) if nd == 1 else f"height {working(**dims[0])}, width {working(**dims[1])}"
+    return Exercise(kind, question(r, nd, dims, layer), ans, work, hint=hint, mistakes=ms, seed=seed,
+                    form='a whole number' if nd == 1 else 'a pair (height, width)', labels=('height', 'width') if nd == 2 else None,
+                    diagram=diagram(nd, dims, layer), params=dict(nd=nd, dims=dims, layer=layer))
+
+# %% ../nbs/03_arith.ipynb #69b23215
+def _layer_kw(dims:list, defaults:dict) -> dict:
+    "Keyword arguments of the PyTorch call: one value where both dimensions agree, a tuple where they don't, defaults left out"
+    kw = {}
+    for k,d in defaults.items():
+        v = _one([q[k] for q in dims])
+        if v != d: kw[k] = v
+    return kw
+
+def _a(n:int) -> str: return 'an' if str(n).startswith('8') or n in (11, 18) else 'a'   # "an 8x8", "an 11x11"
+
+def _input_text(nd:int, dims:list) -> str:
+    return f"a sequence of length {dims[0]['n']}" if nd == 1 else f"{_a(dims[0]['n'])} {dims[0]['n']}x{dims[1]['n']} image (height x width)"
+
+def _diagram(nd:int, dims:list, keys:tuple, **extra) -> dict:
+    "`ConvDiagram` arguments of the case: a 2-D case as it is, a 1-D case as a single row"
+    one_row = dict(n=1, ks=1, stride=1, padding=0, dilation=1, output_padding=0)
+    return {**{k: (one_row[k], dims[0][k]) if nd == 1 else (dims[0][k], dims[1][k]) for k in keys}, **extra}
+
+def conv_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                      ) -> Exercise:
+    "The output size of a 1-D or 2-D convolution"
+    def draw(r, layer): return dict(n=r.randint(4, 16), ks=r.choice([1, 2, 3, 3, 4, 5]), stride=r.choice([1, 1, 2, 2, 3]),
+                                    padding=r.choice([0, 0, 1, 1, 2]), dilation=r.choice([1, 1, 1, 2, 3]))
+    def question(r, nd, dims, layer):
+        kw = dict(kernel_size=_one([q['ks'] for q in dims]), **_layer_kw(dims, dict(stride=1, padding=0, dilation=1)))
+        call = _call(f"Conv{nd}d", [r.choice([1, 3, 8, 16]), r.choice([4, 8, 16, 32])], kw)
+        return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1 else "What are its output's height and width?")
+    return _size_exercise('conv_size', seed, draw, conv_out_size, lambda **q: conv_formula(**q), CONV_MISTAKES, question,
+                          "o = (n + 2*padding - dilation*(ks - 1) - 1)//stride + 1, on each axis.",
+                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation')))
+
+# %% ../nbs/03_arith.ipynb #0bc346c0
+def took_the_stride_as_one(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
+    "Took the stride to be 1: a pooling layer's stride defaults to its window size"
+    if stride is not None: return None, ''
+    return pool_out_size(n, ks, 1, padding, dilation, ceil_mode), pool_formula(n, ks, 1, padding, dilation, ceil_mode)
+
+def ignored_ceil_mode(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
+    "Rounded down although `ceil_mode=True` asks to round up, keeping a last window that runs off the edge"
+    if not ceil_mode: return None, ''
+    return pool_out_size(n, ks, stride, padding, dilation), pool_formula(n, ks, stride, padding, dilation)
+
+def kept_a_window_in_the_padding(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
+    "Rounded up but kept a last window that would start in the right padding: PyTorch drops such a window"
+    if not ceil_mode: return None, ''
+    s = ks if stride is None else stride
+    v = -(-(n + 2*padding - kernel_span(ks, dilation))//s) + 1
+    return v, f"ceil(({_top(n, ks, padding, dilation)})/{s}) + 1 = {v}"
+
+def rounded_up_without_ceil_mode(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
+    "Rounded up although `ceil_mode=False`: by default a window is only used if all of it fits"
+    if ceil_mode: return None, ''
+    return pool_out_size(n, ks, stride, padding, dilation, True), pool_formula(n, ks, stride, padding, dilation, True)
+
+def left_out_the_padding(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
+    "Left out the padding: it adds `padding` cells on each side of the input"
+    if padding == 0: return None, ''
+    return pool_out_size(n, ks, stride, 0, dilation, ceil_mode), pool_formula(n, ks, stride, 0, dilation, ceil_mode)
+
+def left_out_the_dilation(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
+    "Used the window size where its span belongs: with dilation `d`, a window of size `ks` spans `d*(ks-1) + 1` cells"
+    if dilation == 1: return None, ''
+    return pool_out_size(n, ks, stride, padding, 1, ceil_mode), pool_formula(n, ks, stride, padding, 1, ceil_mode)
+
+POOL_MISTAKES = (took_the_stride_as_one, ignored_ceil_mode, kept_a_window_in_the_padding, rounded_up_without_ceil_mode,
+                 left_out_the_padding, left_out_the_dilation)
+
+# %% ../nbs/03_arith.ipynb #70a329dd
+def pool_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                      ) -> Exercise:
+    "The output size of a 1-D or 2-D max or average pooling layer, with or without `ceil_mode`"
+    def draw(r, layer):
+        ks = r.choice([2, 2, 3, 3, 4])
+        return dict(n=r.randint(4, 16), ks=ks, stride=r.choice([1, 2, 3]) if layer['stride_given'] else None, padding=r.randint(0, ks//2),
+                    dilation=r.choice([1, 1, 2]) if layer['kind'] == 'max' else 1, ceil_mode=layer['ceil_mode'])
+    def question(r, nd, dims, layer):
+        kw = dict(kernel_size=_one([q['ks'] for q in dims]))
+        if layer['stride_given']: kw['stride'] = _one([q['stride'] for q in dims])
+        kw.update(_layer_kw(dims, dict(padding=0, dilation=1)))
+        if layer['ceil_mode']: kw['ceil_mode'] = True
+        call = _call(f"{'Max' if layer['kind'] == 'max' else 'Avg'}Pool{nd}d", [], kw)
+        return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1 else "What are its output's height and width?")
+    def diagram(nd, dims, layer):
+        if layer['ceil_mode']: return None     # `ConvDiagram` draws the windows that fit whole
+        d = [{**q, 'stride': q['stride'] or q['ks']} for q in dims]
+        return _diagram(nd, d, ('n', 'ks', 'stride', 'padding', 'dilation'), mode=layer['kind'])
+    return _size_exercise('pool_size', seed, draw, pool_out_size, lambda **q: pool_formula(**q), POOL_MISTAKES, question,
+                          "o = (n + 2*padding - dilation*(ks - 1) - 1)/stride + 1, rounded down (up with `ceil_mode=True`, "
+                          "dropping a last window that would start in the right padding); the stride defaults to the window size.", diagram)
+
+# %% ../nbs/03_arith.ipynb #75252afd
+def used_the_convolution_formula(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
+    "Used the convolution's formula: a transposed convolution goes the other way, from the small size back to the large one"
+    try: return conv_out_size(n, ks, stride, padding, dilation), conv_formula(n, ks, stride, padding, dilation)
+    except ValueError: return None, ''
+
+def forgot_the_output_padding(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
+    "Left out `output_padding`: it adds that many cells on one side of the output"
+    if output_padding == 0: return None, ''
+    return conv_transpose_out_size(n, ks, stride, padding, 0, dilation), conv_formula(n, ks, stride, padding, dilation, True, 0)
+
+def added_the_padding(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
+    "Added the padding: a transposed convolution cuts `padding` cells off each side of what it makes"
+    v = (n-1)*stride + 2*padding + dilation*(ks-1) + output_padding + 1
+    return v, f"({n} - 1)*{stride} + 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1 = {v}"
+
+def multiplied_the_input_by_the_stride(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
+    "Multiplied the input size by the stride: `n` cells placed `stride` apart span `(n - 1)*stride + 1` cells, not `n*stride`"
+    if stride == 1: return None, ''
+    v = n*stride - 2*padding + dilation*(ks-1) + output_padding + 1
+    return v, f"{n}*{stride} - 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1 = {v}"
+
+def ignored_the_dilation(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
+    "Used the kernel size where its span belongs: with dilation `d` the kernel reaches `d*(ks-1) + 1` cells"
+    if dilation == 1: return None, ''
+    v = (n-1)*stride - 2*padding + (ks-1) + output_padding + 1
+    return v, f"({n} - 1)*{stride} - 2*{padding} + ({ks} - 1) + {output_padding} + 1 = {v}"
+
+TRANSPOSED_MISTAKES = (used_the_convolution_formula, forgot_the_output_padding, added_the_padding, multiplied_the_input_by_the_stride, ignored_the_dilation)
+
+def transposed_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                            ) -> Exercise:
+    "The output size of a 1-D or 2-D transposed convolution"
+    def draw(r, layer):
+        s, d = r.choice([1, 2, 2, 3]), r.choice([1, 1, 2])
+        return dict(n=r.randint(2, 9), ks=r.choice([2, 3, 3, 4, 5]), stride=s, padding=r.choice([0, 0, 1, 2]),
+                    output_padding=r.randrange(max(s, d)), dilation=d)
+    def question(r, nd, dims, layer):
+        kw = dict(kernel_size=_one([q['ks'] for q in dims]), **_layer_kw(dims, dict(stride=1, padding=0, output_padding=0, dilation=1)))
+        call = _call(f"ConvTranspose{nd}d", [r.choice([8, 16, 32]), r.choice([1, 3, 8])], kw)
+        return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1 else "What are its output's height and width?")
+    return _size_exercise('transposed_size', seed, draw, conv_transpose_out_size,
+                          lambda **q: conv_formula(q['n'], q['ks'], q['stride'], q['padding'], q['dilation'], True, q['output_padding']),
+                          TRANSPOSED_MISTAKES, question,
+                          "o = (n - 1)*stride - 2*padding + dilation*(ks - 1) + output_padding + 1, on each axis.",
+                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation', 'output_padding'), transposed=True))
+
+# %% ../nbs/03_arith.ipynb #b798fa5b
+def left_it_at_zero(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
+    "Left `output_padding` at 0: the transposed convolution then returns to the smallest input size that gives this output"
+    return 0, "output_padding=0"
+
+def used_the_largest(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
+    "Took the largest value allowed, `stride - 1`, whatever the sizes"
+    return stride - 1, f"{stride} - 1 = {stride-1}"
+
+def used_the_input_remainder(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
+    "Took the remainder of the input size by the stride, leaving out the padding and the kernel's span"
+    return n % stride, f"{n} % {stride} = {n % stride}"
+
+def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                           ) -> Exercise:
+    "The `output_padding` a transposed convolution needs to give back an encoder layer's input size"
+    seed, r = draw_seed(seed)
+    fs = (left_it_at_zero, used_the_largest, used_the_input_remainder)
+    while True:
+        q = dict(n=r.randint(5, 28), ks=r.choice([2, 3, 3, 4, 5]), stride=r.choice([2, 2, 3, 4]), padding=r.choice([0, 1, 1, 2]), dilation=1)
+        if q['padding'] > q['ks']//2 or kernel_span(q['ks']) > q['n'] + 2*q['padding']: continue
+        o = conv_out_size(**q)
+        op = q['n'] - conv_transpose_out_size(o, q['ks'], q['stride'], q['padding'], 0, q['dilation'])
+        ms = [mistake(f, **q) for f in fs]
+        if sum(m.answer != op for m in ms) >= 2: break
+    n, ks, s, pad = q['n'], q['ks'], q['stride'], q['padding']
+    kw = dict(kernel_size=ks, stride=s, **({'padding': pad} if pad else {}))
+    return Exercise('output_padding', f"An encoder layer {_call('Conv2d', [16, 32], kw)} turns {_a(n)} {n}x{n} image into {o}x{o}. "
+                    f"The decoder's {_call('ConvTranspose2d', [32, 16], {**kw, 'output_padding': '?'}).replace(chr(39)+'?'+chr(39), '?')} must turn "
+                    f"{o}x{o} back into {n}x{n}. What `output_padding` does it need?", op,
+                    f"without it the transposed convolution gives {conv_formula(o, ks, s, pad, transposed=True)}, and "
+                    f"{n} - {n - op} = {op} cells are missing: output_padding={op} (the same as ({n} + 2*{pad} - {ks}) % {s} = {op})",
+                    hint="compute the size the transposed convolution gives with output_padding=0, and see how many cells are missing.",
+                    mistakes=ms, seed=seed, form='a whole number',
+                    diagram=_diagram(2, [dict(n=o, ks=ks, stride=s, padding=pad, output_padding=op, dilation=1)]*2,
+                                     ('n', 'ks', 'stride', 'padding', 'output_padding'), transposed=True),
+                    params=dict(q, o=o))
+
+# %% ../nbs/03_arith.ipynb #c9cb520f
+def dropped_the_input_channels(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
+    "Left out the input-channel axis: each kernel has one `kh x kw` slice per input channel it reads (the mistake `unsqueeze(1)` fixes in `02_batch`)"
+    v = (out_channels, *ks)
+    return v, f"({', '.join(map(str, v))})"
+
+def swapped_the_channels(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
+    "Put the input channels first: `nn.Conv2d` keeps one kernel per output channel on the first axis (`nn.ConvTranspose2d` is the one that starts with the input channels)"
+    v = (in_channels, out_channels//groups, *ks)
+    return v, f"({in_channels}, {out_channels}//{groups}, {', '.join(map(str, ks))})"
+
+def ignored_the_groups(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
+    "Forgot the groups: each kernel only reads the `in_channels/groups` channels of its group"
+    if groups == 1: return None, ''
+    v = (out_channels, in_channels, *ks)
+    return v, f"({', '.join(map(str, v))})"
+
+def divided_both_by_the_groups(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
+    "Divided the output channels by the groups too: every output channel has its own kernel, so the first axis stays `out_channels`"
+    if groups == 1: return None, ''
+    v = (out_channels//groups, in_channels//groups, *ks)
+    return v, f"({out_channels}//{groups}, {in_channels}//{groups}, {', '.join(map(str, ks))})"
+
+def put_the_channels_last(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
+    "Used TensorFlow's layout, `(kh, kw, in, out)`: PyTorch puts the channels first and the kernel's height and width last"
+    v = (*ks, in_channels//groups, out_channels)
+    return v, f"({', '.join(map(str, v))})"
+
+WEIGHT_MISTAKES = (dropped_the_input_channels, swapped_the_channels, ignored_the_groups, divided_both_by_the_groups, put_the_channels_last)
+
+def weight_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                          groups:bool=True, # Draw layers with groups too
+                         ) -> Exercise:
+    "The shape of the weight of an `nn.Conv2d`"
+    seed, r = draw_seed(seed)
+    while True:
+        g = r.choice([1, 1, 2, 3, 4, 8]) if groups else 1
+        cin, cout = g*r.choice([1, 2, 3, 4, 8]), g*r.choice([1, 2, 4, 8])
+        kh = r.choice([1, 3, 3, 5, 7]); kw = kh if r.random() < 0.75 else r.choice([1, 3, 5])
+        ans = conv_weight_shape(cin, cout, (kh, kw), groups=g)
+        ms = [mistake(f, cin, cout, (kh, kw), g) for f in WEIGHT_MISTAKES if f(cin, cout, (kh, kw), g)[0] is not None]
+        if sum(m.answer != ans for m in ms) >= 3: break
+    kw_ = dict(kernel_size=kh if kh == kw else (kh, kw), **({'groups': g} if g > 1 else {}))
+    return Exercise('weight_shape', f"What is the shape of {_call('Conv2d', [cin, cout], kw_)[:-1]}.weight`?", ans,
+                    f"one kernel per output channel, {cout}; each reads {cin}//{g} = {cin//g} input channel{'s' if cin//g > 1 else ''}; "
+                    f"each slice is {kh}x{kw}: {ans}", hint="the weight is [out_channels, in_channels/groups, kh, kw].",
+                    mistakes=ms, seed=seed, form='a shape, e.g. (8, 3, 5, 5)',
+                    labels=('number of kernels', 'channels per kernel', 'kernel height', 'kernel width'),
+                    params=dict(in_channels=cin, out_channels=cout, ks=(kh, kw), groups=g))

@@ -11,9 +11,11 @@ import matplotlib.pyplot as plt
 from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW, get_image_files,
                                GrandparentSplitter, parent_label, set_seed, DataLoaders)
 from .data import DATASETS, mnist_path
+from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['mnist_dblock', 'mnist_dls', 'show_features']
+__all__ = ['mnist_dblock', 'mnist_dls', 'show_features', 'kept_the_input_channels', 'forgot_the_border',
+           'shrank_by_the_kernel_size', 'put_the_kernels_first', 'batch_shape_exercise']
 
 # %% ../nbs/02_batch.ipynb #912c2721
 def mnist_dblock(train:str='train', valid:str='valid', # Names of the split folders
@@ -58,3 +60,49 @@ def show_features(xb:torch.Tensor, # Images `[n,1,h,w]`
     for ax in axs.flat: ax.axis('off')
     fig.tight_layout()
     return fig
+
+# %% ../nbs/02_batch.ipynb #4931a7aa
+def _side(n:int, k:int) -> str: return f"{n} - {k} + 1 = {n-k+1}"
+
+def kept_the_input_channels(x:tuple, w:tuple):
+    "Kept the input's channel count: the output has one channel per kernel, `weight.shape[0]`"
+    (bs,c,h,wd),(o,_,kh,kw) = x, w
+    return (bs, c, h-kh+1, wd-kw+1), f"[{bs}, {c}, {h-kh+1}, {wd-kw+1}]"
+
+def forgot_the_border(x:tuple, w:tuple):
+    "Kept the image's size: without padding, a kernel only fits where all of it lies on the image"
+    (bs,c,h,wd),(o,_,kh,kw) = x, w
+    return (bs, o, h, wd), f"[{bs}, {o}, {h}, {wd}]"
+
+def shrank_by_the_kernel_size(x:tuple, w:tuple):
+    "Took the kernel's whole size off each side: a kernel of size k fits in n - k + 1 places, not n - k"
+    (bs,c,h,wd),(o,_,kh,kw) = x, w
+    return (bs, o, h-kh, wd-kw), f"[{bs}, {o}, {h} - {kh}, {wd} - {kw}] = [{bs}, {o}, {h-kh}, {wd-kw}]"
+
+def put_the_kernels_first(x:tuple, w:tuple):
+    "Put the kernels on the first axis: the batch stays first, each image gets one channel per kernel"
+    (bs,c,h,wd),(o,_,kh,kw) = x, w
+    return (o, bs, h-kh+1, wd-kw+1), f"[{o}, {bs}, {h-kh+1}, {wd-kw+1}]"
+
+# %% ../nbs/02_batch.ipynb #ebd8c270
+def batch_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                        ) -> Exercise:
+    "The shape of `F.conv2d(xb, weight)` for a batch `xb` and a weight of given shapes (no padding, stride 1)"
+    seed, r = draw_seed(seed)
+    fs = (kept_the_input_channels, forgot_the_border, shrank_by_the_kernel_size, put_the_kernels_first)
+    while True:
+        bs, c, o = r.choice([1, 8, 16, 32, 64, 128]), r.choice([1, 1, 3, 4, 8]), r.choice([2, 4, 6, 8, 16, 32])
+        h, wd = r.choice([28, 28, 32, 14, 10, 7]), r.choice([28, 28, 32, 14, 10, 7])
+        kh = r.choice([1, 3, 3, 5, 7]); kw = kh if r.random() < 0.7 else r.choice([1, 3, 5])
+        x, w = (bs, c, h, wd), (o, c, kh, kw)
+        if kh <= h and kw <= wd and c != o and bs != o: break
+    import torch, torch.nn.functional as F
+    ans = tuple(F.conv2d(torch.zeros(x), torch.zeros(w)).shape)
+    return Exercise('batch_shape', f"`xb` is a batch of shape `{list(x)}` and `weight` has shape `{list(w)}`. "
+                    f"What is the shape of `F.conv2d(xb, weight)`?", ans,
+                    f"the batch keeps its {bs} images; each gets one channel per kernel, {o}; each side shrinks to the places "
+                    f"where the kernel fits, {_side(h, kh)} and {_side(wd, kw)}: `{list(ans)}`. "
+                    f"Run `F.conv2d(torch.zeros({', '.join(map(str, x))}), torch.zeros({', '.join(map(str, w))})).shape` to see it",
+                    hint="the output is [batch, kernels, height, width], and a kernel of size k fits in n - k + 1 places along a side of n.",
+                    mistakes=[mistake(f, x, w) for f in fs], seed=seed, form='a shape, e.g. (64, 4, 26, 26)',
+                    labels=('batch', 'channels', 'height', 'width'), params=dict(x=x, w=w))

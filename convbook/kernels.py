@@ -13,11 +13,14 @@ import matplotlib.pyplot as plt
 from PIL import Image
 from fastai.vision.all import get_image_files
 from .data import mnist_path
+from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
 __all__ = ['top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'edge_kernels', 'identity', 'box_blur', 'gaussian_blur',
-           'sharpen', 'sobel_x', 'sobel_y', 'KERNELS', 'load_digit', 'show_pixels', 'apply_kernel', 'conv_by_hand',
-           'show_kernels']
+           'sharpen', 'sobel_x', 'sobel_y', 'KERNELS', 'IMAGE_FILTERS', 'KERNEL_FAMILIES', 'KERNEL_LOOKS',
+           'SUM_KERNELS', 'load_digit', 'show_pixels', 'apply_kernel', 'conv_by_hand', 'show_kernels',
+           'swapped_the_axes', 'blur_for_sharpen', 'copy_for_blur', 'which_kernel_exercise', 'flipped_the_kernel',
+           'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
 
 # %% ../nbs/01_kernels.ipynb #7bdada16
 def load_digit(digit:int=3, # Which digit (a label folder of the dataset)
@@ -91,18 +94,22 @@ def conv_by_hand(img:torch.Tensor, # A 2-D image
     return torch.stack([torch.stack([apply_kernel(i, j, kernel, img) for j in range(kw//2, w-kw+kw//2+1)])
                         for i in range(kh//2, h-kh+kh//2+1)])
 
-# %% ../nbs/01_kernels.ipynb #a4ad173a
+# %% ../nbs/01_kernels.ipynb #e8235247
+IMAGE_FILTERS = ('identity', 'box_blur', 'gaussian_blur', 'sharpen')   # kernels that make a new image rather than find a feature
+
 def show_kernels(img:torch.Tensor, # A 2-D image
                  kernels:dict|None=None, # Name -> 2-D kernel, default `KERNELS`
                  ncols:int=5, # Kernels per row of the figure
                  size:float=1.9, # Inches per panel
+                 as_image:tuple=IMAGE_FILTERS, # Names of the kernels whose output is drawn as an image
                 ):
-    "Figure of each kernel's weights (top) and its output on `img` (bottom); red positive, blue negative"
+    "Figure of each kernel's weights (top) and its output on `img` (bottom): image filters as images, feature detectors red (positive) and blue (negative)"
     kernels = KERNELS if kernels is None else kernels
     names = list(kernels)
     nrows = -(-len(names)//ncols)
     fig,axs = plt.subplots(2*nrows, ncols, figsize=(size*ncols, size*2*nrows), height_ratios=[0.6,1]*nrows, squeeze=False)
     for ax in axs.flat: ax.axis('off')
+    lo,hi = img.min().item(), img.max().item()
     for i,name in enumerate(names):
         k = kernels[name].float()
         out = F.conv2d(img.float()[None,None], k[None,None])[0,0]
@@ -112,9 +119,133 @@ def show_kernels(img:torch.Tensor, # A 2-D image
         for (r,c),v in np.ndenumerate(k.numpy()):
             ka.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=7, color='white' if abs(v) > 0.6*klim else 'black')
         ka.set_title(name, fontsize=9)
-        if k.min() >= 0: oa.imshow(out, cmap='Greys_r')
+        if name in as_image or k.min() >= 0: oa.imshow(out, cmap='Greys_r', vmin=lo, vmax=hi)   # an image: clipped to the pixel range of `img`
         else:
             lim = out.abs().max().item() or 1.
             oa.imshow(out, cmap='RdBu_r', vmin=-lim, vmax=lim)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/01_kernels.ipynb #f9016bb5
+KERNEL_FAMILIES = dict(vertical=('left_edge','sobel_x'), horizontal=('top_edge','sobel_y'), blur=('box_blur','gaussian_blur'),
+                       sharpen=('sharpen',), identity=('identity',))
+
+def swapped_the_axes(name:str):
+    "Mixed up rows and columns: weights that change from top to bottom answer to horizontal strokes, weights that change from left to right to vertical ones"
+    other = dict(top_edge='left_edge', left_edge='top_edge', sobel_y='sobel_x', sobel_x='sobel_y').get(name)
+    return other, f"`{other}`, whose map would light up the {'sides of vertical' if other in ('left_edge','sobel_x') else 'tops and bottoms of horizontal'} strokes instead"
+
+def blur_for_sharpen(name:str):
+    "Mixed up smoothing and sharpening: a blur averages each pixel with its neighbours (softer strokes, nothing negative); sharpen takes 5 times the pixel minus its four neighbours (crisper strokes with negative rims just outside them)"
+    other = dict(sharpen='gaussian_blur', box_blur='sharpen', gaussian_blur='sharpen').get(name)
+    return other, f"`{other}`, whose map would {'be softer, with nothing negative' if other != 'sharpen' else 'have crisp strokes with blue rims'}"
+
+def copy_for_blur(name:str):
+    "Mixed up the image and a blurred copy: `identity` gives the pixels back unchanged, a blur spreads each one over its neighbours"
+    other = dict(identity='box_blur', box_blur='identity', gaussian_blur='identity').get(name)
+    return other, f"`{other}`, whose map would be {'the digit exactly as it is' if other == 'identity' else 'a blurred copy of the digit'}"
+
+# %% ../nbs/01_kernels.ipynb #8844e7b1
+KERNEL_LOOKS = dict(
+    top_edge="it subtracts the row above from the row below, so it is red where ink lies below background (the tops of horizontal strokes) and blue at their bottoms",
+    sobel_y="it subtracts the row above from the row below (the middle column counted twice), so it is red at the tops of horizontal strokes and blue at their bottoms",
+    left_edge="it subtracts the column on the left from the middle one, so it is red where ink starts to the right of background (the left sides of vertical strokes) and blue where it ends",
+    sobel_x="it subtracts the column on the left from the column on the right (the middle row counted twice), so it is red on the left sides of vertical strokes and blue on their right sides",
+    box_blur="it averages each 3x3 neighbourhood, so the map is a softer copy of the digit with nothing negative",
+    gaussian_blur="it averages each neighbourhood with more weight in the middle, so the map is a softer copy of the digit with nothing negative",
+    sharpen="it takes 5 times each pixel minus its four neighbours, so the strokes stay and blue (negative) rims appear just outside them",
+    identity="it copies each pixel, so the map is the digit exactly",
+)
+
+# %% ../nbs/01_kernels.ipynb #f9efd616
+def _kernel_picture(img, out, names):
+    "The digit, the feature map (red-blue, symmetric) and the candidate kernels"
+    fig,axs = plt.subplots(1, 2+len(names), figsize=(1.55*(2+len(names)), 1.9), width_ratios=[1.3,1.3]+[1]*len(names))
+    axs[0].imshow(img, cmap='Greys_r'); axs[0].set_title('the digit', fontsize=9)
+    lim = out.abs().max().item() or 1.
+    axs[1].imshow(out, cmap='RdBu_r', vmin=-lim, vmax=lim); axs[1].set_title('its feature map', fontsize=9)
+    for ax,name in zip(axs[2:], names):
+        k = KERNELS[name]; klim = k.abs().max().item()
+        ax.imshow(k, cmap='RdBu_r', vmin=-klim, vmax=klim)
+        for (r,c),v in np.ndenumerate(k.numpy()):
+            ax.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=6.5, color='white' if abs(v) > 0.6*klim else 'black')
+        ax.set_title(name, fontsize=9)
+    for ax in axs: ax.axis('off')
+    fig.tight_layout()
+    return fig
+
+def which_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                         ) -> Exercise:
+    "Which of four kernels made this feature map of a digit?"
+    seed, r = draw_seed(seed)
+    digit, idx = r.choice([3, 7]), r.randrange(400)
+    fam = r.choice(list(KERNEL_FAMILIES))
+    name = r.choice(KERNEL_FAMILIES[fam])
+    ms = [mistake(f, name) for f in (swapped_the_axes, blur_for_sharpen, copy_for_blur) if f(name)[0]]
+    names = [name] + [m.answer for m in ms]
+    others = [f for f in KERNEL_FAMILIES if not any(n in KERNEL_FAMILIES[f] for n in names)]
+    r.shuffle(others)
+    names += [r.choice(KERNEL_FAMILIES[f]) for f in others[:4-len(names)]]
+    r.shuffle(names)
+    img = load_digit(digit, idx=idx)
+    out = F.conv2d(img[None,None], KERNELS[name][None,None])[0,0]
+    listed = ', '.join(f'`{n}`' for n in names[:-1]) + f' or `{names[-1]}`'
+    return Exercise('which_kernel', f"The picture shows a handwritten {digit} and the feature map one kernel made of it "
+                    f"(red positive, blue negative). Which kernel was it: {listed}?",
+                    name, f"`{name}`: {KERNEL_LOOKS[name]}", hint="look at where the map is red and where it is blue, "
+                    "and compare with the direction in which each kernel's weights change.",
+                    mistakes=ms, seed=seed, form="the kernel's name, as a string", picture=lambda: _kernel_picture(img, out, names),
+                    params=dict(digit=digit, idx=idx, kernel=name, candidates=names))
+
+# %% ../nbs/01_kernels.ipynb #a447c7bc
+def _terms(patch, k) -> str:
+    "The non-zero products of `k` and `patch`, written out, with their sum"
+    ts = [(w, p) for w,p in zip(k.flatten().tolist(), patch.flatten().tolist()) if w != 0]
+    s = ''.join(f" {'-' if w < 0 else '+'} {f'{abs(w):g}*' if abs(w) != 1 else ''}{p:g}" for w,p in ts).strip()
+    s = s[2:] if s.startswith('+ ') else '-' + s[2:]
+    return f"{s} = {sum(w*p for w,p in ts):g}"
+
+def flipped_the_kernel(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
+    "Turned the kernel around (as convolution does in mathematics); `F.conv2d` multiplies each weight with the pixel under it as written: it computes a cross-correlation"
+    patch, k = img[row-1:row+2, col-1:col+2], kernel.flip(0, 1)
+    return int((patch*k).sum()), f"with the kernel turned around, {_terms(patch, k)}"
+
+def used_the_corner(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
+    "Put the kernel's top-left weight on the position: the kernel is centred on it"
+    patch = img[row:row+3, col:col+3]
+    return int((patch*kernel).sum()), f"with the patch from ({row}, {col}) to ({row+2}, {col+2}), {_terms(patch, kernel)}"
+
+def ignored_the_signs(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
+    "Added every product as positive: a -1 weight subtracts its pixel"
+    patch, k = img[row-1:row+2, col-1:col+2], kernel.abs()
+    return int((patch*k).sum()), f"with every weight positive, {_terms(patch, k)}"
+
+# %% ../nbs/01_kernels.ipynb #7d5d1926
+SUM_KERNELS = ('top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'sharpen', 'sobel_x', 'sobel_y')   # whole-number weights: exact sums
+
+def _table(a, r0:int, c0:int) -> str:
+    "A Markdown table of the 2-D tensor `a`, rows and columns numbered from `r0` and `c0`"
+    head = '| | ' + ' | '.join(str(c0+j) for j in range(a.shape[1])) + ' |\n|---|' + '---:|'*a.shape[1]
+    return head + ''.join(f"\n| **{r0+i}** | " + ' | '.join(f'{v:g}' for v in row) + ' |' for i,row in enumerate(a.tolist()))
+
+def kernel_sum_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                       ) -> Exercise:
+    "The value of a kernel centred on one pixel of a digit: the sum of its products"
+    seed, r = draw_seed(seed)
+    name = r.choice(SUM_KERNELS); k = KERNELS[name]
+    digit, idx = r.choice([3, 7]), r.randrange(400)
+    img = load_digit(digit, idx=idx)
+    full = F.conv2d(img[None,None], k[None,None])[0,0]     # full[i,j] is centred on pixel (i+1, j+1)
+    fs = (flipped_the_kernel, used_the_corner, ignored_the_signs)
+    for _ in range(1000):
+        row, col = r.randrange(2, 24), r.randrange(2, 24)
+        ans = int(full[row-1, col-1])
+        if ans != 0 and len({ans} | {f(img, k, row, col)[0] for f in fs}) >= 3: break
+    patch = img[row-2:row+3, col-2:col+3]
+    return Exercise('kernel_sum', f"`{name}` = `{k.int().tolist()}` is centred on row {row}, column {col} of a handwritten {digit}. "
+                    f"Here are the pixels around that position:\n\n{_table(patch, row-2, col-2)}\n\nWhat number does the kernel give there?",
+                    ans, f"the 3x3 patch centred on ({row}, {col}), rows {row-1} to {row+1} and columns {col-1} to {col+1}, times the kernel, "
+                    f"added up: {_terms(img[row-1:row+2, col-1:col+2], k)}",
+                    hint="centre the kernel on the position, multiply each weight with the pixel under it, and add the nine products.",
+                    mistakes=[mistake(f, img, k, row, col) for f in fs], seed=seed, form='a whole number',
+                    params=dict(digit=digit, idx=idx, kernel=name, row=row, col=col))
