@@ -13,11 +13,14 @@ from matplotlib.patches import Rectangle
 from matplotlib.collections import PatchCollection
 from matplotlib.animation import FuncAnimation, PillowWriter
 from fastcore.script import call_parse
+from fastcore.basics import patch
 from .arith import _per_dim, _dims, kernel_span, conv_out_size, conv_transpose_out_size, pool_out_size, conv_formula
+from .workbook import Exercise, Mistake, draw_seed
 
 # %% auto #0
 __all__ = ['PAD', 'ZERO', 'ANIMATIONS', 'grid_axis', 'ConvDiagram', 'ConvDrawing', 'draw_conv', 'GifWriter', 'save_gif',
-           'transposed_of', 'render_all', 'explorer', 'convbook_anim']
+           'transposed_of', 'render_all', 'explorer', 'convbook_anim', 'forgot_the_stride',
+           'counted_on_the_padded_grid', 'swapped_row_and_column', 'window_position_exercise']
 
 # %% ../nbs/04_viz.ipynb #b7f1c253
 PAD, ZERO = -1, -2
@@ -320,3 +323,56 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
             fig.savefig(out); plt.close(fig); path = Path(out)
     except ValueError as e: raise SystemExit(f"convbook-anim: {e}")
     print(f"Wrote {path}")
+
+# %% ../nbs/04_viz.ipynb #cbd3a4f9
+@patch
+def figure(self:Exercise):
+    "A `ConvDiagram` still of the case (the window at `diagram['step']`, or the last one), for exercises that have a `diagram`"
+    if not self.diagram: return None
+    kw = dict(self.diagram)
+    step = kw.pop('step', None)
+    d = ConvDiagram(**kw)
+    return ConvDrawing(d).step(len(d.positions) - 1 if step is None else step)
+
+# %% ../nbs/04_viz.ipynb #eefd7c36
+def forgot_the_stride(i:int, j:int, stride:tuple, padding:tuple):
+    "Moved the window one cell per output cell: it moves `stride` cells"
+    v = (i - padding[0], j - padding[1])
+    return v, f"({i} - {padding[0]}, {j} - {padding[1]}) = {v}"
+
+def counted_on_the_padded_grid(i:int, j:int, stride:tuple, padding:tuple):
+    "Gave the position on the padded grid: the input's own cells start `padding` cells in"
+    if padding == (0, 0): return None, ''
+    v = (i*stride[0], j*stride[1])
+    return v, f"({i}*{stride[0]}, {j}*{stride[1]}) = {v}"
+
+def swapped_row_and_column(i:int, j:int, stride:tuple, padding:tuple):
+    "Swapped the row and the column: the first number is the row (down), the second the column (across)"
+    v = (j*stride[1] - padding[1], i*stride[0] - padding[0])
+    return v, f"({j}*{stride[1]} - {padding[1]}, {i}*{stride[0]} - {padding[0]}) = {v}"
+
+def window_position_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                            ) -> Exercise:
+    "Which input cell (row, column) the kernel's top-left weight covers when it computes a given output cell"
+    seed, r = draw_seed(seed)
+    fs = (forgot_the_stride, counted_on_the_padded_grid, swapped_row_and_column)
+    while True:
+        n, ks, s, p = r.randint(5, 12), r.choice([2, 3, 3, 4]), r.choice([1, 2, 2, 3]), r.choice([0, 1, 1, 2])
+        try: d = ConvDiagram(n, ks, stride=s, padding=p)
+        except ValueError: continue
+        i, j = r.randrange(d.shape[0]), r.randrange(d.shape[1])
+        t = i*d.shape[1] + j
+        gr, gc = d.positions[t]
+        ans = (gr - p, gc - p)
+        ms = [Mistake(f.__name__, v, w, f.__doc__) for f in fs for v,w in [f(i, j, (s, s), (p, p))] if v is not None]
+        if sum(m.answer != ans for m in ms) >= 2: break
+    kw = dict(kernel_size=ks, **({'stride': s} if s > 1 else {}), **({'padding': p} if p else {}))
+    call = "`nn.Conv2d(1, 1, " + ', '.join(f"{k}={v}" for k,v in kw.items()) + ")`"
+    return Exercise('window_position', f"{call} runs over {'an' if n in (8, 11) else 'a'} {n}x{n} image. When it computes output cell ({i}, {j}) "
+                    f"(row, column, counting from 0), which input cell is under the kernel's top-left weight? "
+                    f"(Cells of the padding have numbers below 0, or past the last row or column.)", ans,
+                    f"the window starts at row {i}*{s} = {i*s} and column {j}*{s} = {j*s} of the padded grid, which is "
+                    f"({i*s} - {p}, {j*s} - {p}) = {ans} in the input's own numbering",
+                    hint="along each axis, output cell i puts the window at i*stride on the padded grid; subtract the padding.",
+                    mistakes=ms, seed=seed, form='a pair (row, column)', labels=('row', 'column'),
+                    diagram=dict(n=n, ks=ks, stride=s, padding=p, step=t), params=dict(n=n, ks=ks, stride=s, padding=p, cell=(i, j)))
