@@ -61,7 +61,7 @@ def show_features(xb:torch.Tensor, # Images `[n,1,h,w]`
     fig.tight_layout()
     return fig
 
-# %% ../nbs/02_batch.ipynb #4931a7aa
+# %% ../nbs/02_batch.ipynb #a8178f87
 def _side(n:int, k:int) -> str: return f"{n} - {k} + 1 = {n-k+1}"
 
 def kept_the_input_channels(x:tuple, w:tuple):
@@ -84,7 +84,7 @@ def put_the_kernels_first(x:tuple, w:tuple):
     (bs,c,h,wd),(o,_,kh,kw) = x, w
     return (o, bs, h-kh+1, wd-kw+1), f"[{o}, {bs}, {h-kh+1}, {wd-kw+1}]"
 
-# %% ../nbs/02_batch.ipynb #ebd8c270
+# %% ../nbs/02_batch.ipynb #c38bda68
 def batch_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                         ) -> Exercise:
     "The shape of `F.conv2d(xb, weight)` for a batch `xb` and a weight of given shapes (no padding, stride 1)"
@@ -97,7 +97,7 @@ def batch_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
         x, w = (bs, c, h, wd), (o, c, kh, kw)
         if kh <= h and kw <= wd and c != o and bs != o: break
     import torch, torch.nn.functional as F
-    ans = tuple(F.conv2d(torch.zeros(x), torch.zeros(w)).shape)
+    ans = tuple(F.conv2d(torch.empty(x, device='meta'), torch.empty(w, device='meta')).shape)   # PyTorch's shape logic, no data
     return Exercise('batch_shape', f"`xb` is a batch of shape `{list(x)}` and `weight` has shape `{list(w)}`. "
                     f"What is the shape of `F.conv2d(xb, weight)`?", ans,
                     f"the batch keeps its {bs} images; each gets one channel per kernel, {o}; each side shrinks to the places "

@@ -1,0 +1,201 @@
+"""The workbook's exercises, held to their promises on hundreds of seeds per kind:
+- every generated problem is solvable and its answer is what PyTorch does (each kind has its own oracle here);
+- the same seed draws the same exercise, and the right answer is always accepted (in any form a learner might type);
+- for every misconception, the answer computed by calling the misconception *function itself* on the problem's numbers
+  gets that misconception's feedback, wherever it differs from the right answer;
+- each misconception's written working evaluates to the answer it claims (for the arithmetic kinds);
+- an unanswered exercise (`...` or `None`) says so and never raises."""
+import math, re
+import numpy as np, pytest, torch, torch.nn as nn, torch.nn.functional as F
+from convbook.workbook import check, same_answer, fmt_answer
+from convbook.exercises import EXERCISES, practice, worksheet
+from convbook import arith, kernels, batch, viz, matmul
+
+SEEDS = range(300)
+KINDS = list(EXERCISES)
+
+def _each(kind, seeds=SEEDS):
+    gen = EXERCISES[kind][0]
+    return [gen(seed=s) for s in seeds]
+
+# ---- oracles: what PyTorch says the answer is
+def _zeros_out(layer, dims):
+    with torch.no_grad(): out = layer(torch.zeros(1, 1, *[q['n'] for q in dims])).shape[2:]
+    return out[0] if len(dims) == 1 else tuple(out)
+
+def _both(dims, k): return tuple(q[k] for q in dims)
+
+def oracle_conv_size(e):
+    d = e.params['dims']
+    return _zeros_out((nn.Conv1d if len(d) == 1 else nn.Conv2d)(1, 1, _both(d,'ks'), _both(d,'stride'), _both(d,'padding'), _both(d,'dilation')), d)
+
+def oracle_pool_size(e):
+    d, layer = e.params['dims'], e.params['layer']
+    st = _both(d, 'stride') if layer['stride_given'] else None
+    if layer['kind'] == 'max':
+        m = (nn.MaxPool1d if len(d) == 1 else nn.MaxPool2d)(_both(d,'ks'), st, _both(d,'padding'), _both(d,'dilation'), ceil_mode=layer['ceil_mode'])
+    else: m = (nn.AvgPool1d if len(d) == 1 else nn.AvgPool2d)(_both(d,'ks'), st, _both(d,'padding'), ceil_mode=layer['ceil_mode'])
+    return _zeros_out(m, d)
+
+def oracle_transposed_size(e):
+    d = e.params['dims']
+    return _zeros_out((nn.ConvTranspose1d if len(d) == 1 else nn.ConvTranspose2d)(1, 1, _both(d,'ks'), _both(d,'stride'), _both(d,'padding'),
+                                                                                   _both(d,'output_padding'), dilation=_both(d,'dilation')), d)
+
+def oracle_output_padding(e):
+    q = e.params
+    x, w = torch.empty(1, 1, q['n'], q['n'], device='meta'), torch.empty(1, 1, q['ks'], q['ks'], device='meta')   # PyTorch's shape rules
+    y = F.conv2d(x, w, stride=q['stride'], padding=q['padding'])
+    good = [op for op in range(q['stride']) if F.conv_transpose2d(y, w, stride=q['stride'], padding=q['padding'], output_padding=op).shape == x.shape]
+    assert len(good) == 1
+    return good[0]
+
+def oracle_weight_shape(e):
+    q = e.params
+    return tuple(nn.Conv2d(q['in_channels'], q['out_channels'], q['ks'], groups=q['groups']).weight.shape)
+
+def oracle_batch_shape(e):
+    x, w = e.params['x'], e.params['w']
+    return (x[0],) + tuple(F.conv2d(torch.zeros(1, *x[1:]), torch.zeros(w)).shape[1:])   # one image, real numbers
+
+def oracle_numel(e): return torch.zeros(*e.params.values()).numel()
+
+def oracle_which_kernel(e):
+    q = e.params
+    img = kernels.load_digit(q['digit'], idx=q['idx'])
+    maps = {n: F.conv2d(img[None,None], kernels.KERNELS[n][None,None]) for n in q['candidates']}
+    made = maps[q['kernel']]
+    fits = [n for n,m in maps.items() if torch.equal(m, made)]
+    assert len(fits) == 1, f"{len(fits)} candidates make the same map"
+    return fits[0]
+
+def oracle_kernel_sum(e):
+    q = e.params
+    img = kernels.load_digit(q['digit'], idx=q['idx'])
+    return int(F.conv2d(img[None,None], kernels.KERNELS[q['kernel']][None,None], padding=1)[0,0,q['row'],q['col']])
+
+def oracle_window_position(e):
+    q = e.params
+    x = torch.arange(1., q['n']**2 + 1).view(1, 1, q['n'], q['n'])
+    cols = F.unfold(x, q['ks'], padding=q['padding'], stride=q['stride'])
+    ow = arith.conv_out_size(q['n'], q['ks'], q['stride'], q['padding'])
+    v = int(cols[0, 0, q['cell'][0]*ow + q['cell'][1]])
+    if v == 0: return None          # in the padding: checked against the geometry below instead
+    return divmod(v - 1, q['n'])
+
+def oracle_matmul_shape(e):
+    q = e.params
+    x0 = torch.zeros(q['N'], q['C'], q['H'], q['W'])
+    if q['what'] == 'columns': return tuple(F.unfold(x0, q['ks'], padding=q['padding'], stride=q['stride']).shape)
+    w = torch.randn(q['O'], q['C'], q['ks'], q['ks']).abs() + 0.1
+    y = F.conv2d(x0[:1], w, stride=q['stride'], padding=q['padding'])
+    if q['what'] == 'matrix': return (y.numel(), x0[0].numel())
+    # every weight meets a pixel: the matrix's non-zero count, found from autograd's Jacobian
+    J = torch.autograd.functional.jacobian(lambda t: F.conv2d(t, w, stride=q['stride']).flatten(), torch.ones_like(x0[:1]))
+    return int((J != 0).sum())
+
+ORACLES = {k: globals()[f'oracle_{k}'] for k in KINDS}
+
+def test_every_kind_has_an_oracle(): assert set(ORACLES) == set(KINDS)
+
+@pytest.mark.parametrize('kind', KINDS)
+def test_answers_are_what_pytorch_does(kind):
+    seeds = range(60) if kind in ('matmul_shape', 'which_kernel', 'kernel_sum') else SEEDS
+    for e in _each(kind, seeds):
+        want = ORACLES[kind](e)
+        if want is None:        # window_position in the padding
+            q = e.params; i, j = q['cell']
+            assert e.answer == (i*q['stride'] - q['padding'], j*q['stride'] - q['padding'])
+            assert not (0 <= e.answer[0] < q['n'] and 0 <= e.answer[1] < q['n'])
+            continue
+        assert same_answer(e.answer, want), (kind, e.seed, e.question, e.answer, want)
+
+# ---- misconceptions, recomputed from their functions
+def _per_dim(f, e):
+    vals = [f(**q) for q in e.params['dims']]
+    if any(v is None or v < 1 for v,_ in vals): return None
+    vs = tuple(v for v,_ in vals)
+    return vs[0] if len(vs) == 1 else vs
+
+RECOMPUTE = dict(
+    numel=lambda f, e: f(**e.params)[0],
+    which_kernel=lambda f, e: f(e.params['kernel'])[0],
+    kernel_sum=lambda f, e: f(kernels.load_digit(e.params['digit'], idx=e.params['idx']), kernels.KERNELS[e.params['kernel']], e.params['row'], e.params['col'])[0],
+    batch_shape=lambda f, e: f(e.params['x'], e.params['w'])[0],
+    conv_size=_per_dim, pool_size=_per_dim, transposed_size=_per_dim,
+    output_padding=lambda f, e: f(**{k: e.params[k] for k in ('n', 'ks', 'stride', 'padding', 'dilation')})[0],
+    weight_shape=lambda f, e: f(**e.params)[0],
+    window_position=lambda f, e: f(*e.params['cell'], (e.params['stride'],)*2, (e.params['padding'],)*2)[0],
+    matmul_shape=lambda f, e: f(e.params)[0],
+)
+import importlib
+
+def _function(name, kind):
+    "The misconception function `name`, from the module of the kind's generator"
+    mod = importlib.import_module(EXERCISES[kind][0].__module__)
+    assert hasattr(mod, name), f"{kind}: no misconception function {name} in {mod.__name__}"
+    return getattr(mod, name)
+
+@pytest.mark.parametrize('kind', KINDS)
+def test_every_misconception_gets_its_hint(kind):
+    told = {}
+    for e in _each(kind):
+        assert check(e, e.answer), (kind, e.seed)
+        for m in e.mistakes:
+            f = _function(m.name, kind)
+            wrong = RECOMPUTE[kind](f, e)          # the misconception function itself, on the problem's numbers
+            assert wrong is not None and same_answer(wrong if not isinstance(wrong, str) else wrong.lower(), m.answer), (kind, e.seed, m.name, wrong, m.answer)
+            if same_answer(m.answer, e.answer): continue
+            typed = list(wrong) if isinstance(wrong, tuple) else (np.int64(wrong) if isinstance(wrong, int) else wrong)   # as a learner might type it
+            fb = check(e, typed)
+            assert m.name in fb.names and f"**{m.label}**" in str(fb), (kind, e.seed, m.name, str(fb))
+            assert fmt_answer(e.answer) in str(fb)                 # the feedback gives the right answer too
+            told[m.name] = told.get(m.name, 0) + 1
+    names = {m.name for e in _each(kind, range(40)) for m in e.mistakes}
+    assert names and all(told.get(n, 0) >= 3 for n in names), (kind, told)   # every misconception can be told apart, often
+
+ARITHMETIC = ('conv_size', 'pool_size', 'transposed_size', 'numel', 'kernel_sum', 'output_padding', 'matmul_shape')
+ALLOWED = set('0123456789 +-*/%()ceil')
+
+def expressions(text:str):
+    "Every `arithmetic = number` written in `text`, as (expression, number)"
+    for m in re.finditer(r' = (-?\d+)\b', text):
+        k = m.start()
+        while k > 0 and text[k-1] in ALLOWED: k -= 1
+        expr = text[k:m.start()].strip()
+        while expr and expr[0].isalpha() and not expr.startswith('ceil('): expr = expr[1:].lstrip()
+        while expr.count('(') > expr.count(')') and expr.startswith('('): expr = expr[1:]
+        if re.search(r'\d\s*[-+*/%]', expr): yield expr, int(m.group(1))
+
+def test_expressions_reader():
+    assert list(expressions("height (11 + 2*1 - 1*(3 - 1) - 1)//2 + 1 = 6, width 4 = 4")) == [('(11 + 2*1 - 1*(3 - 1) - 1)//2 + 1', 6)]
+    assert list(expressions("would start at (4 - 1)*2 = 6, in the right padding (from 5 + 1 = 6)")) == [('(4 - 1)*2', 6), ('5 + 1', 6)]
+    assert list(expressions("ceil((5 + 2*0 - 1*(2 - 1) - 1)/2) + 1 = 3")) == [('ceil((5 + 2*0 - 1*(2 - 1) - 1)/2) + 1', 3)]
+
+@pytest.mark.parametrize('kind', ARITHMETIC)
+def test_workings_add_up(kind):
+    "The arithmetic written in each working, right or mistaken, evaluates to the number it states"
+    n = 0
+    for e in _each(kind, range(100)):
+        for w in [e.working] + [m.working for m in e.mistakes]:
+            for expr, val in expressions(w):
+                assert eval(expr, {'ceil': math.ceil, '__builtins__': {}}) == val, (kind, e.seed, expr, val, w)
+                n += 1
+    assert n >= 100
+
+@pytest.mark.parametrize('kind', KINDS)
+def test_deterministic_and_polite(kind):
+    for e in _each(kind, range(50)):
+        again = EXERCISES[kind][0](seed=e.seed)
+        assert (e.question, e.answer, e.working, [m.name for m in e.mistakes]) == (again.question, again.answer, again.working, [m.name for m in again.mistakes])
+        for blank in (..., None):
+            fb = check(e, blank)
+            assert fb.status == 'unanswered' and 'Not answered yet' in str(fb)
+        assert check(e, object()).status == 'unreadable'
+        assert e.solution()._repr_markdown_().startswith('<details')
+
+def test_practice_and_worksheet():
+    assert {practice(seed=s).kind for s in range(100)} == set(KINDS)
+    sheet = worksheet(len(KINDS), seed=3)
+    assert [e.kind for e in sheet] == KINDS
+    with pytest.raises(ValueError, match='not a kind of exercise'): practice('nope')
