@@ -157,7 +157,7 @@ def conv_formula(n:int, ks:int, stride:int=1, padding=0, dilation:int=1,
         padding = left
     return f"({n} + 2*{padding} - {dilation}*({ks} - 1) - 1)//{stride} + 1 = {o}"
 
-# %% ../nbs/03_arith.ipynb #8f22e1ba
+# %% ../nbs/03_arith.ipynb #49dee4a5
 def pool_formula(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False) -> str:
     "The output-size formula of a pooling layer with the numbers in, and its result, for a 1-D size `n`"
     o = pool_out_size(n, ks, stride, padding, dilation, ceil_mode)
@@ -169,7 +169,7 @@ def pool_formula(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:in
     if up == o: return res
     return f"{res}, but the last window would start at ({up} - 1)*{s} = {(up-1)*s}, in the right padding (from {n} + {padding} = {n+padding}), so it is dropped: {o}"
 
-# %% ../nbs/03_arith.ipynb #d5e09ac3
+# %% ../nbs/03_arith.ipynb #b40e4e64
 def _top(n, ks, padding, dilation, two='2*'): return f"{n} + {two}{padding} - {dilation}*({ks} - 1) - 1"
 
 def forgot_the_padding(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
@@ -203,7 +203,7 @@ def divided_by_the_stride(n:int, ks:int, stride:int=1, padding:int=0, dilation:i
 
 CONV_MISTAKES = (forgot_the_padding, padded_one_side, forgot_the_dilation, rounded_up, forgot_the_plus_one, divided_by_the_stride)
 
-# %% ../nbs/03_arith.ipynb #4156189a
+# %% ../nbs/03_arith.ipynb #acb38f3a
 def _call(cls:str, args:list, kw:dict) -> str:
     "The PyTorch call `cls(*args, **kw)` as text"
     return f"`nn.{cls}(" + ', '.join([str(a) for a in args] + [f"{k}={v!r}" for k,v in kw.items()]) + ")`"
@@ -236,7 +236,7 @@ def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str,
                     form='a whole number' if nd == 1 else 'a pair (height, width)', labels=('height', 'width') if nd == 2 else None,
                     diagram=diagram(nd, dims, layer), params=dict(nd=nd, dims=dims, layer=layer))
 
-# %% ../nbs/03_arith.ipynb #69b23215
+# %% ../nbs/03_arith.ipynb #6f117ef4
 def _layer_kw(dims:list, defaults:dict) -> dict:
     "Keyword arguments of the PyTorch call: one value where both dimensions agree, a tuple where they don't, defaults left out"
     kw = {}
@@ -268,7 +268,7 @@ def conv_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
                           "o = (n + 2*padding - dilation*(ks - 1) - 1)//stride + 1, on each axis.",
                           lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation')))
 
-# %% ../nbs/03_arith.ipynb #0bc346c0
+# %% ../nbs/03_arith.ipynb #967f99e5
 def took_the_stride_as_one(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
     "Took the stride to be 1: a pooling layer's stride defaults to its window size"
     if stride is not None: return None, ''
@@ -304,7 +304,7 @@ def left_out_the_dilation(n:int, ks:int, stride:int|None=None, padding:int=0, di
 POOL_MISTAKES = (took_the_stride_as_one, ignored_ceil_mode, kept_a_window_in_the_padding, rounded_up_without_ceil_mode,
                  left_out_the_padding, left_out_the_dilation)
 
-# %% ../nbs/03_arith.ipynb #70a329dd
+# %% ../nbs/03_arith.ipynb #02ee05c7
 def pool_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                       ) -> Exercise:
     "The output size of a 1-D or 2-D max or average pooling layer, with or without `ceil_mode`"
@@ -327,7 +327,7 @@ def pool_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
                           "o = (n + 2*padding - dilation*(ks - 1) - 1)/stride + 1, rounded down (up with `ceil_mode=True`, "
                           "dropping a last window that would start in the right padding); the stride defaults to the window size.", diagram)
 
-# %% ../nbs/03_arith.ipynb #75252afd
+# %% ../nbs/03_arith.ipynb #b318f507
 def used_the_convolution_formula(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
     "Used the convolution's formula: a transposed convolution goes the other way, from the small size back to the large one"
     try: return conv_out_size(n, ks, stride, padding, dilation), conv_formula(n, ks, stride, padding, dilation)
@@ -374,7 +374,7 @@ def transposed_size_exercise(seed:int|None=None, # Same seed, same exercise; `No
                           "o = (n - 1)*stride - 2*padding + dilation*(ks - 1) + output_padding + 1, on each axis.",
                           lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation', 'output_padding'), transposed=True))
 
-# %% ../nbs/03_arith.ipynb #b798fa5b
+# %% ../nbs/03_arith.ipynb #78a5920b
 def left_it_at_zero(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
     "Left `output_padding` at 0: the transposed convolution then returns to the smallest input size that gives this output"
     return 0, "output_padding=0"
@@ -412,7 +412,7 @@ def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `Non
                                      ('n', 'ks', 'stride', 'padding', 'output_padding'), transposed=True),
                     params=dict(q, o=o))
 
-# %% ../nbs/03_arith.ipynb #c9cb520f
+# %% ../nbs/03_arith.ipynb #e04c7dd9
 def dropped_the_input_channels(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
     "Left out the input-channel axis: each kernel has one `kh x kw` slice per input channel it reads (the mistake `unsqueeze(1)` fixes in `02_batch`)"
     v = (out_channels, *ks)

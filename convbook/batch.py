@@ -61,7 +61,7 @@ def show_features(xb:torch.Tensor, # Images `[n,1,h,w]`
     fig.tight_layout()
     return fig
 
-# %% ../nbs/02_batch.ipynb #a8178f87
+# %% ../nbs/02_batch.ipynb #99009532
 def _side(n:int, k:int) -> str: return f"{n} - {k} + 1 = {n-k+1}"
 
 def kept_the_input_channels(x:tuple, w:tuple):
@@ -84,7 +84,7 @@ def put_the_kernels_first(x:tuple, w:tuple):
     (bs,c,h,wd),(o,_,kh,kw) = x, w
     return (o, bs, h-kh+1, wd-kw+1), f"[{o}, {bs}, {h-kh+1}, {wd-kw+1}]"
 
-# %% ../nbs/02_batch.ipynb #c38bda68
+# %% ../nbs/02_batch.ipynb #b0f607f3
 def batch_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                         ) -> Exercise:
     "The shape of `F.conv2d(xb, weight)` for a batch `xb` and a weight of given shapes (no padding, stride 1)"

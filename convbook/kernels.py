@@ -22,7 +22,7 @@ __all__ = ['top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'edge_kernels', 
            'swapped_the_axes', 'blur_for_sharpen', 'copy_for_blur', 'which_kernel_exercise', 'flipped_the_kernel',
            'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
 
-# %% ../nbs/01_kernels.ipynb #8751da8d
+# %% ../nbs/01_kernels.ipynb #c53a78b2
 @functools.lru_cache(maxsize=None)
 def _pngs(folder:Path) -> tuple:
     "The PNG files of `folder`, sorted (read once per folder)"
@@ -100,7 +100,7 @@ def conv_by_hand(img:torch.Tensor, # A 2-D image
     return torch.stack([torch.stack([apply_kernel(i, j, kernel, img) for j in range(kw//2, w-kw+kw//2+1)])
                         for i in range(kh//2, h-kh+kh//2+1)])
 
-# %% ../nbs/01_kernels.ipynb #0bde3682
+# %% ../nbs/01_kernels.ipynb #49219be9
 IMAGE_FILTERS = ('identity', 'box_blur', 'gaussian_blur', 'sharpen')   # kernels that make a new image rather than find a feature
 
 def show_kernels(img:torch.Tensor, # A 2-D image
@@ -132,7 +132,7 @@ def show_kernels(img:torch.Tensor, # A 2-D image
     fig.tight_layout()
     return fig
 
-# %% ../nbs/01_kernels.ipynb #ba646a19
+# %% ../nbs/01_kernels.ipynb #6cce60db
 KERNEL_FAMILIES = dict(vertical=('left_edge','sobel_x'), horizontal=('top_edge','sobel_y'), blur=('box_blur','gaussian_blur'),
                        sharpen=('sharpen',), identity=('identity',))
 
@@ -151,7 +151,7 @@ def copy_for_blur(name:str):
     other = dict(identity='box_blur', box_blur='identity', gaussian_blur='identity').get(name)
     return other, f"`{other}`, whose map would be {'the digit exactly as it is' if other == 'identity' else 'a blurred copy of the digit'}"
 
-# %% ../nbs/01_kernels.ipynb #6f58e579
+# %% ../nbs/01_kernels.ipynb #ada04f37
 KERNEL_LOOKS = dict(
     top_edge="it subtracts the row above from the row below, so it is red where ink lies below background (the tops of horizontal strokes) and blue at their bottoms",
     sobel_y="it subtracts the row above from the row below (the middle column counted twice), so it is red at the tops of horizontal strokes and blue at their bottoms",
@@ -163,7 +163,7 @@ KERNEL_LOOKS = dict(
     identity="it copies each pixel, so the map is the digit exactly",
 )
 
-# %% ../nbs/01_kernels.ipynb #a6ac54ca
+# %% ../nbs/01_kernels.ipynb #ee1f30d9
 def _kernel_picture(img, out, names):
     "The digit, the feature map (red-blue, symmetric) and the candidate kernels"
     fig,axs = plt.subplots(1, 2+len(names), figsize=(1.55*(2+len(names)), 1.9), width_ratios=[1.3,1.3]+[1]*len(names))
@@ -203,7 +203,7 @@ def which_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
                     mistakes=ms, seed=seed, form="the kernel's name, as a string", picture=lambda: _kernel_picture(img, out, names),
                     params=dict(digit=digit, idx=idx, kernel=name, candidates=names))
 
-# %% ../nbs/01_kernels.ipynb #3a3cf068
+# %% ../nbs/01_kernels.ipynb #178ef2a9
 def _terms(patch, k) -> str:
     "The non-zero products of `k` and `patch`, written out, with their sum"
     ts = [(w, p) for w,p in zip(k.flatten().tolist(), patch.flatten().tolist()) if w != 0]
@@ -226,7 +226,7 @@ def ignored_the_signs(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
     patch, k = img[row-1:row+2, col-1:col+2], kernel.abs()
     return int((patch*k).sum()), f"with every weight positive, {_terms(patch, k)}"
 
-# %% ../nbs/01_kernels.ipynb #90f63858
+# %% ../nbs/01_kernels.ipynb #86050cec
 SUM_KERNELS = ('top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'sharpen', 'sobel_x', 'sobel_y')   # whole-number weights: exact sums
 
 def _table(a, r0:int, c0:int) -> str:

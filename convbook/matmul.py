@@ -9,12 +9,11 @@ from __future__ import annotations
 import torch, torch.nn.functional as F
 from .arith import conv_out_size, same_padding, kernel_span, _per_dim
 from .workbook import Exercise, mistake, draw_seed
-from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['MATMUL_MISTAKES', 'im2col', 'conv2d_unfold', 'conv_matrix', 'forgot_the_channels', 'counted_the_input_pixels',
+__all__ = ['MATMUL_MISTAKES', 'im2col', 'conv2d_unfold', 'conv_matrix', 'left_out_the_channels', 'counted_the_input_pixels',
            'made_patches_rows', 'swapped_rows_and_columns', 'forgot_the_output_channels', 'counted_every_entry',
-           'forgot_the_input_channels', 'matmul_shape_exercise', 'left_out_the_channels']
+           'forgot_the_input_channels', 'matmul_shape_exercise']
 
 # %% ../nbs/05_matmul.ipynb #afd742f4
 def im2col(x:torch.Tensor, # Images `[N, C, H, W]`
@@ -88,87 +87,7 @@ def conv_matrix(weight:torch.Tensor, # Kernels `[O, C//groups, kh, kw]`
                                 check_invariants=False).coalesce()   # built to be valid; no need to check it again
     return m if sparse else m.to_dense()
 
-# %% ../nbs/05_matmul.ipynb #b88643a9
-def _geometry(q:dict) -> tuple:
-    "Output size `(oh, ow)` and number of positions `L` of the convolution described by `q`"
-    oh,ow = conv_out_size((q['H'], q['W']), q['ks'], q['stride'], q['padding'])
-    return oh, ow, oh*ow
-
-def forgot_the_channels(q:dict):
-    "Counted one channel per patch: each column holds the patch of every input channel, `C*kh*kw` numbers"
-    oh,ow,L = _geometry(q); v = (q['N'], q['ks']**2, L)
-    return v, f"({q['N']}, {q['ks']}*{q['ks']}, {oh}*{ow}) = {v}"
-
-def counted_the_input_pixels(q:dict):
-    "Made one column per input pixel: there is one per position of the kernel, `oh*ow` of them"
-    v = (q['N'], q['C']*q['ks']**2, q['H']*q['W'])
-    return v, f"({q['N']}, {q['C']}*{q['ks']}*{q['ks']}, {q['H']}*{q['W']}) = {v}"
-
-def made_patches_rows(q:dict):
-    "Put the patches in rows: `F.unfold` (and `im2col`) put each patch in a column, `[N, C*kh*kw, L]`"
-    oh,ow,L = _geometry(q); v = (q['N'], L, q['C']*q['ks']**2)
-    return v, f"({q['N']}, {oh}*{ow}, {q['C']}*{q['ks']}*{q['ks']}) = {v}"
-
-def swapped_rows_and_columns(q:dict):
-    "Swapped rows and columns: `M` has one row per output value and one column per input value, so that `M @ x` is the output"
-    oh,ow,L = _geometry(q); v = (q['C']*q['H']*q['W'], q['O']*L)
-    return v, f"({q['C']}*{q['H']}*{q['W']}, {q['O']}*{oh}*{ow}) = {v}"
-
-def forgot_the_output_channels(q:dict):
-    "Counted one output channel: every kernel makes its own `oh*ow` outputs, each a row (or `kh*kw*C` weights) of its own"
-    oh,ow,L = _geometry(q)
-    if q['what'] == 'matrix': v = (L, q['C']*q['H']*q['W']); return v, f"({oh}*{ow}, {q['C']}*{q['H']}*{q['W']}) = {v}"
-    v = L*q['C']*q['ks']**2
-    return v, f"{oh}*{ow}*{q['C']}*{q['ks']}*{q['ks']} = {v}"
-
-def counted_every_entry(q:dict):
-    "Counted every entry of the matrix: a row only holds the weights of the pixels under its window, the rest are zeros"
-    oh,ow,L = _geometry(q); v = q['O']*L*q['C']*q['H']*q['W']
-    return v, f"{q['O']}*{oh}*{ow} * {q['C']}*{q['H']}*{q['W']} = {v}"
-
-def forgot_the_input_channels(q:dict):
-    "Counted one weight per kernel position: a kernel has `C*kh*kw` weights, one set per input channel"
-    oh,ow,L = _geometry(q); v = q['O']*L*q['ks']**2
-    return v, f"{q['O']}*{oh}*{ow}*{q['ks']}*{q['ks']} = {v}"
-
-MATMUL_MISTAKES = dict(columns=(forgot_the_channels, counted_the_input_pixels, made_patches_rows),
-                       matrix=(swapped_rows_and_columns, forgot_the_output_channels),
-                       weights=(forgot_the_output_channels, counted_every_entry, forgot_the_input_channels))
-
-# %% ../nbs/05_matmul.ipynb #25477580
-def matmul_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
-                          what:str|None=None, # 'columns', 'matrix' or 'weights'; `None` draws one
-                         ) -> Exercise:
-    "The shape of `im2col`'s columns or of `conv_matrix`'s matrix, or how many entries of that matrix hold a weight"
-    if what not in (None, 'columns', 'matrix', 'weights'): raise ValueError(f"what={what!r}: use 'columns', 'matrix', 'weights' or None")
-    seed, r = draw_seed(seed)
-    what = what or r.choice(['columns', 'matrix', 'weights'])
-    while True:
-        q = dict(what=what, N=r.choice([1, 2, 8, 64]), C=r.choice([1, 2, 3]), H=r.randint(4, 12), W=r.randint(4, 12), O=r.choice([2, 4, 8]),
-                 ks=r.choice([2, 3]), stride=r.choice([1, 1, 2]), padding=0 if what == 'weights' else r.choice([0, 1]))
-        oh,ow,L = _geometry(q)
-        if what == 'columns': ans = tuple(im2col(torch.zeros(q['N'], q['C'], q['H'], q['W']), q['ks'], q['stride'], q['padding']).shape)
-        else:
-            w = torch.ones(q['O'], q['C'], q['ks'], q['ks'])        # no weight is zero, so each non-zero entry is one weight
-            m = conv_matrix(w, (q['C'], q['H'], q['W']), q['stride'], q['padding'], sparse=True)
-            ans = tuple(m.shape) if what == 'matrix' else int(m._nnz())
-        ms = [mistake(f, q) for f in MATMUL_MISTAKES[what]]
-        if sum(m.answer != ans for m in ms) >= 2: break
-    conv = f"`F.conv2d(x, w, stride={q['stride']}, padding={q['padding']})` with `x` of shape `[{q['N']}, {q['C']}, {q['H']}, {q['W']}]` and `w` of shape `[{q['O']}, {q['C']}, {q['ks']}, {q['ks']}]`"
-    question = dict(columns=f"What is the shape of `im2col(x, {q['ks']}, {q['stride']}, {q['padding']})`, the columns that turn {conv} into a matrix multiplication?",
-                    matrix=f"What is the shape of `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']}, {q['padding']})`, the matrix of {conv} for one image?",
-                    weights=f"The matrix `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']})` of {conv} has how many entries that hold a weight (none of the weights is 0)?")[what]
-    working = dict(columns=f"one row per weight of a kernel, {q['C']}*{q['ks']}*{q['ks']} = {q['C']*q['ks']**2}, and one column per position, {oh}*{ow} = {L}, for each of the {q['N']} images: {ans}",
-                   matrix=f"one row per output value, {q['O']}*{oh}*{ow} = {q['O']*L}, and one column per input value of one image, {q['C']}*{q['H']}*{q['W']} = {q['C']*q['H']*q['W']}: {ans}",
-                   weights=f"each of the {q['O']}*{oh}*{ow} = {q['O']*L} rows holds the {q['C']}*{q['ks']}*{q['ks']} = {q['C']*q['ks']**2} weights of its kernel (with no padding every weight meets a pixel): {q['O']*L}*{q['C']*q['ks']**2} = {ans}")[what]
-    return Exercise('matmul_shape', question, ans, working,
-                    hint=dict(columns="im2col gives [N, C*kh*kw, L], with L the number of output positions.",
-                              matrix="M @ x.flatten() must be the flattened output.",
-                              weights="count the rows, then the weights in each row.")[what],
-                    mistakes=ms, seed=seed, form='a whole number' if what == 'weights' else 'a shape, as a tuple',
-                    labels=dict(columns=('batch', 'rows', 'columns'), matrix=('rows', 'columns')).get(what), params=q)
-
-# %% ../nbs/05_matmul.ipynb #42ab82b8
+# %% ../nbs/05_matmul.ipynb #68f95691
 def _geometry(q:dict) -> tuple:
     "Output size `(oh, ow)` and number of positions `L` of the convolution described by `q`"
     oh,ow = conv_out_size((q['H'], q['W']), q['ks'], q['stride'], q['padding'])
@@ -215,7 +134,7 @@ MATMUL_MISTAKES = dict(columns=(left_out_the_channels, counted_the_input_pixels,
                        matrix=(swapped_rows_and_columns, forgot_the_output_channels),
                        weights=(forgot_the_output_channels, counted_every_entry, forgot_the_input_channels))
 
-# %% ../nbs/05_matmul.ipynb #423c9697
+# %% ../nbs/05_matmul.ipynb #07cd3221
 def matmul_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                           what:str|None=None, # 'columns', 'matrix' or 'weights'; `None` draws one
                          ) -> Exercise:

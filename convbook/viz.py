@@ -324,7 +324,7 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
     except ValueError as e: raise SystemExit(f"convbook-anim: {e}")
     print(f"Wrote {path}")
 
-# %% ../nbs/04_viz.ipynb #cbd3a4f9
+# %% ../nbs/04_viz.ipynb #eb24db6e
 @patch
 def figure(self:Exercise):
     "A `ConvDiagram` still of the case (the window at `diagram['step']`, or the last one), for exercises that have a `diagram`"
@@ -334,7 +334,7 @@ def figure(self:Exercise):
     d = ConvDiagram(**kw)
     return ConvDrawing(d).step(len(d.positions) - 1 if step is None else step)
 
-# %% ../nbs/04_viz.ipynb #eefd7c36
+# %% ../nbs/04_viz.ipynb #97d34907
 def forgot_the_stride(i:int, j:int, stride:tuple, padding:tuple):
     "Moved the window one cell per output cell: it moves `stride` cells"
     v = (i - padding[0], j - padding[1])
