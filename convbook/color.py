@@ -47,6 +47,7 @@ def show_channels(x:torch.Tensor, # A colour image `[3, h, w]`, values 0..255
                  ):
     "Figure of the colour image `x`, then each of its channels as a greyscale image"
     if x.ndim != 3 or x.shape[0] != 3: raise ValueError(f"show_channels takes a colour image [3, h, w], got shape {tuple(x.shape)}")
+    if len(names) != 3: raise ValueError(f"{len(names)} names for 3 channels: give one name per channel")
     fig,axs = plt.subplots(1, 4, figsize=(4*size, size*x.shape[1]/x.shape[2] + 0.35))
     axs[0].imshow(x.permute(1, 2, 0).clamp(0, 255).to(torch.uint8))   # imshow wants channels last
     axs[0].set_title(f'x {list(x.shape)}', fontsize=9)
@@ -97,6 +98,7 @@ class ChannelDrawing:
         partials, out = conv_channels(self.x, self.w[None], torch.tensor([self.bias]))   # refuses a w that doesn't fit x
         self.partials, self.out = partials[0], out[0]
         self.names = names or (('red','green','blue') if C == 3 else tuple(f'channel {c}' for c in range(C)))
+        if len(self.names) != C: raise ValueError(f"{len(self.names)} names for {C} channels: give one name per channel")
         self.light, self.dark = (_TINT['light'], _TINT['dark']) if C == 3 else ((_C['inp'],)*C, (_C['inp_on'],)*C)
         kh,kw = self.w.shape[1:]
         oh,ow = self.out.shape
@@ -219,6 +221,7 @@ def show_channel_conv(x:torch.Tensor, # A colour image `[3, h, w]`, values 0..25
     "Figure: a row per channel of `x` (the channel, its kernel slice, its partial result), then the image and the output: the partials' sum plus `bias`"
     if x.ndim != 3 or x.shape[0] != 3 or w.ndim != 3:
         raise ValueError(f"show_channel_conv takes a colour image [3, h, w] and one output channel's kernel [3, kh, kw], got shapes {tuple(x.shape)} and {tuple(w.shape)}")
+    if len(names) != 3: raise ValueError(f"{len(names)} names for 3 channels: give one name per channel")
     partials, out = conv_channels(x.float(), w.float()[None], torch.tensor([float(bias)]))
     partials, out = partials[0], out[0]
     lim = torch.cat([partials.flatten(), out.flatten()]).abs().quantile(0.99).item() or 1.   # the strongest 1% saturate
