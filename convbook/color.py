@@ -18,10 +18,12 @@ from fastcore.basics import patch
 from .arith import _per_dim, conv_weight_shape, conv_out_size
 from .kernels import conv_by_hand
 from .viz import _C, _fmt
+from .workbook import Exercise, Mistake, mistake, draw_seed
 
 # %% auto #0
 __all__ = ['CHANNEL_COLOURS', 'load_photo', 'show_channels', 'conv_channels', 'ChannelDrawing', 'draw_channels',
-           'show_channel_conv', 'show_groups', 'conv_groups', 'conv_params', 'conv_macs']
+           'show_channel_conv', 'show_groups', 'conv_groups', 'conv_params', 'conv_macs', 'used_the_input_block_size',
+           'took_the_same_channel', 'interleaved_the_groups', 'group_channels_exercise']
 
 # %% ../nbs/08_color.ipynb #b6474847
 def load_photo(shrink:int=1, # Divide height and width by this: each pixel is the rounded mean of a `shrink x shrink` block
@@ -319,3 +321,51 @@ def conv_macs(in_channels:int, out_channels:int, # Channels in and out
     n = n if isinstance(n, (tuple, list)) else (n,)*nd
     shape = conv_weight_shape(in_channels, out_channels, ks, groups=groups, nd=nd)
     return math.prod(shape) * math.prod(conv_out_size(tuple(n), ks, stride, padding, dilation))
+
+# %% ../nbs/08_color.ipynb #a7f36213
+def _chans(v) -> str: return '(' + ', '.join(map(str, v)) + (',)' if len(v) == 1 else ')')
+
+def used_the_input_block_size(in_channels:int, out_channels:int, groups:int, o:int):
+    "Found the group by dividing by the input channels per group: the output channels come in blocks of `out_channels/groups`"
+    cg, og = in_channels//groups, out_channels//groups
+    k = o // cg
+    if k >= groups or cg == og: return None, ''
+    v = tuple(range(k*cg, (k+1)*cg))
+    return v, f"group {o}//{cg} = {k}: channels {_chans(v)}"
+
+def took_the_same_channel(in_channels:int, out_channels:int, groups:int, o:int):
+    "Took output channel `o` to read input channel `o` alone: that is only true of a depthwise convolution with one output per channel"
+    if o >= in_channels: return None, ''
+    return (o,), f"channel {o}"
+
+def interleaved_the_groups(in_channels:int, out_channels:int, groups:int, o:int):
+    "Took the groups to be interleaved (every `groups`-th channel): PyTorch's groups are consecutive blocks of channels"
+    cg, og = in_channels//groups, out_channels//groups
+    k = o // og
+    v = tuple(range(k, in_channels, groups))
+    return v, f"channels {k}, {k}+{groups}, ...: {_chans(v)}"
+
+# %% ../nbs/08_color.ipynb #e30d411c
+def group_channels_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                           ) -> Exercise:
+    "Which input channels one output channel of a grouped convolution reads"
+    seed, r = draw_seed(seed)
+    fs = (used_the_input_block_size, took_the_same_channel, interleaved_the_groups)
+    while True:
+        g = r.choice([2, 3, 4, 8])
+        cin, cout = g*r.choice([1, 2, 3, 4]), g*r.choice([1, 2, 3, 4])
+        o = r.randrange(cout)
+        w = torch.zeros(cout, cin//g, 1, 1, requires_grad=True)
+        x = torch.ones(1, cin, 1, 1, requires_grad=True)
+        F.conv2d(x, w + 1, groups=g)[0, o].sum().backward()           # PyTorch: which input channels reach output channel o
+        ans = tuple(torch.nonzero(x.grad.flatten()).flatten().tolist())
+        ms = [mistake(f, cin, cout, g, o) for f in fs if f(cin, cout, g, o)[0] is not None]
+        if sum(m.answer != ans for m in ms) >= 2: break
+    cg, og, k = cin//g, cout//g, o//(cout//g)
+    return Exercise('group_channels', f"`nn.Conv2d({cin}, {cout}, kernel_size=3, groups={g})`: which input channels does output channel {o} read "
+                    f"(channels counted from 0)?", ans,
+                    f"the {cout} output channels form {g} blocks of {cout}//{g} = {og}; channel {o} is in block {o}//{og} = {k}, which reads the "
+                    f"input channels {k}*{cg} = {k*cg} to {(k+1)*cg - 1}: {_chans(ans)}",
+                    hint="with groups=g, output block k (of out_channels/g channels) reads input block k (of in_channels/g channels).",
+                    mistakes=ms, seed=seed, form='a tuple of channel numbers, e.g. (0, 1, 2)',
+                    params=dict(in_channels=cin, out_channels=cout, groups=g, o=o))
