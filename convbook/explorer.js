@@ -256,10 +256,7 @@ function el_(tag, attrs = {}, ...kids) {
   return e;
 }
 
-let nextId = 0;
-
 function render({model, el}) {
-  const uid = `cbx${++nextId}`;
   const limits = () => model.get('limits') || {};
   const state = () => Object.fromEntries(KEYS.map(k => [k, model.get(k)]));
   const setModel = kv => { for (const [k, v] of Object.entries(kv)) model.set(k, v); model.save_changes(); };
@@ -357,7 +354,6 @@ function render({model, el}) {
   }
 
   function redraw() {
-    const t0 = performance.now();
     let s = state();
     try { cur = analyse(s, limits()); num = numbers(s, cur); error = null; }
     catch (e) {
@@ -380,7 +376,6 @@ function render({model, el}) {
       scrub.disabled = play.disabled = false;
       drawStage(s); drawInfo(s); drawStep(s);
     }
-    root.dataset.redrawMs = (performance.now() - t0).toFixed(2);
   }
 
   // --- the diagram: the input grid (one input channel, padded), the output grid (one output channel)
@@ -497,7 +492,7 @@ function render({model, el}) {
     const t = Math.min(s.step, n);
     scrub.max = n; scrub.value = t;
     const cell = focus || (t < n ? [Math.floor(t / ow), t % ow] : null);
-    stepLabel.textContent = t < n ? `step ${t} of ${n}: out[0, ${s.out_channel}, ${Math.floor(t / ow)}, ${t % ow}]` : `step ${n}: all ${n} done`;
+    stepLabel.textContent = t < n ? `step ${t} of ${n}: out[0, ${s.out_channel}, ${Math.floor(t / ow)}, ${t % ow}]` : `step ${n}: all ${n} outputs done`;
     // done cells: a path of at most two rectangles
     const region = k => { const q = Math.floor(k / ow), r = k % ow; return `M0 0H${ow}V${q}H${r}V${q + 1}H0Z`; };
     refs.done.setAttribute('d', t > 0 ? region(t) : '');

@@ -280,7 +280,7 @@ def test_controls(viz):
     assert state()['state']['step'] == 1
     # the scrubber and play
     ex.locator('input.cbx-step').fill('4')
-    assert state()['state']['step'] == 4 and 'all 4 done' in ex.locator('.cbx-steplabel').inner_text()
+    assert state()['state']['step'] == 4 and 'all 4 outputs done' in ex.locator('.cbx-steplabel').inner_text()
     ex.locator('button.cbx-play').click()          # from the end it starts again at 0
     page.wait_for_function("() => document.querySelector('.convbook-explorer .cbx').cbxSnapshot().state.step >= 2", timeout=5000)
     ex.locator('button.cbx-play').click()
