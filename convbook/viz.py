@@ -337,17 +337,17 @@ class Explorer(anywidget.AnyWidget):
         if proposal['value'] < 0: raise ValueError(f"{proposal['trait'].name}={proposal['value']!r} is not allowed: it must be >= 0")
         return proposal['value']
 
-    def settings(self) -> dict:
-        "Every setting, as the front end gets it"
-        return {k: getattr(self, k) for k in _SETTINGS}
+    def settings(self, changed:bool=False) -> dict:
+        "Every setting, as the front end gets it (or only those that differ from the defaults)"
+        return {k: getattr(self, k) for k in _SETTINGS if not changed or getattr(self, k) != self.trait_defaults(k)}
 
     def __repr__(self): return f"Explorer: {self.summary()}"
 
     def _repr_mimebundle_(self, **kwargs):
         data,meta = super()._repr_mimebundle_(**kwargs)
         data['text/plain'] = repr(self)
-        data['text/html'] = (f'<div class="convbook-explorer" data-state="{html.escape(json.dumps({**self.settings(), "limits": self.limits}))}">'
-                             f'<p><b>Convolution explorer</b> (interactive in Jupyter and on the documentation site): {self.summary(as_html=True)}</p></div>')
+        data['text/html'] = (f'<div class="convbook-explorer" data-state="{html.escape(json.dumps(self.settings(changed=True)))}">'
+                             f'<p><b>Convolution explorer</b> (interactive in Jupyter and on the documentation site): {self.summary(as_html=True)}.</p></div>')
         return data,meta
 
 # %% ../nbs/04_viz.ipynb #d48f5165

@@ -304,6 +304,26 @@ def test_index_page_has_a_live_explorer(site, browser):
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     page.close()
 
+def test_saved_fallbacks():
+    "The saved notebooks keep the explorer's static fallback (settings and a sentence), never a widget's state; README reads well"
+    import json, html, nbformat
+    found = 0
+    for name in ('04_viz.ipynb', 'index.ipynb'):
+        nb = nbformat.read(ROOT/'nbs'/name, as_version=4)
+        assert 'widgets' not in nb.metadata
+        for c in nb.cells:
+            for o in c.get('outputs', []):
+                data = o.get('data', {})
+                assert 'application/vnd.jupyter.widget-view+json' not in data
+                if 'convbook-explorer' in data.get('text/html', ''):
+                    found += 1
+                    state = json.loads(html.unescape(re.search(r'data-state="([^"]*)"', data['text/html']).group(1)))
+                    assert set(state) <= set(Explorer().settings()), state
+                    assert Explorer(**state).summary(as_html=True) in data['text/html']
+    assert found == 2
+    readme = (ROOT/'README.md').read_text()
+    assert '<b>Convolution explorer</b> (interactive in Jupyter and on the documentation site)' in readme
+
 def test_module_stands_alone():
     "The module imports nothing and names no network address; the wheel ships it (see test_wheel_ships_the_explorer)"
     src = (ROOT/'convbook'/'explorer.js').read_text()

@@ -4,7 +4,8 @@
 // as a module from a blob: URL, which works from a web server and from file:// alike, with nothing from the network.
 (function () {
   'use strict';
-  var SOURCE = window.__convbookExplorerSource;
+  var SOURCE = window.__convbookExplorerSource;   // the module, and the settings of a new Explorer with its limits:
+  // tools/explorer_site.py writes both from the package; each page's div holds only the settings that differ
 
   function LocalModel(state) { this._state = Object.assign({}, state); this._handlers = {}; }
   LocalModel.prototype.get = function (key) { return this._state[key]; };
@@ -40,7 +41,8 @@
     if (node.dataset.mounted) return;
     node.dataset.mounted = 'loading';
     var state;
-    try { state = JSON.parse(node.dataset.state); } catch (e) { node.dataset.mounted = 'bad state'; return; }
+    try { state = Object.assign({}, window.__convbookExplorerDefaults, JSON.parse(node.dataset.state)); }
+    catch (e) { node.dataset.mounted = 'bad state'; return; }
     load().then(function (mod) {
       var fallback = Array.prototype.slice.call(node.childNodes);
       var el = document.createElement('div');

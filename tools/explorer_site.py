@@ -1,7 +1,7 @@
 """The convolution explorer on the static docs site, with no kernel.
 
 The `Explorer` widget of `convbook.viz` offers, besides its live view, a `text/html` fallback: a
-`<div class="convbook-explorer" data-state="...">` with its settings and one sentence, which is what GitHub and
+`<div class="convbook-explorer" data-state="...">` with the settings that differ from the defaults and one sentence, which is what GitHub and
 README.md show. `install` (called by tools/docs.py while it builds the site) copies the widget's own ES module
 `convbook/explorer.js` and its style into the site, behind a small host (tools/explorer_host.js) that stands in
 for the anywidget model and mounts the module on every such div. Nothing is fetched from the network.
@@ -16,13 +16,20 @@ def assets_dir() -> Path:
     import convbook
     return Path(convbook.__file__).parent
 
+def defaults() -> dict:
+    "The settings of a new `Explorer` and its limits: a page's div holds only the settings that differ"
+    from convbook.viz import Explorer, _SETTINGS
+    traits = Explorer.class_traits()
+    return {k: traits[k].default() for k in (*_SETTINGS, 'limits')}
+
 def install(docs:Path, conf:dict) -> Path:
     "Write the explorer's host (with its module inside) and style into `docs/assets/explorer/`, and list them in the mkdocs `conf`"
     src, dest = assets_dir(), Path(docs)/'assets'/'explorer'
     dest.mkdir(parents=True, exist_ok=True)
     module = (src/'explorer.js').read_text()
     host = (HERE/'explorer_host.js').read_text()
-    (dest/'explorer-host.js').write_text(f"window.__convbookExplorerSource = {json.dumps(module)};\n{host}")
+    (dest/'explorer-host.js').write_text(f"window.__convbookExplorerSource = {json.dumps(module)};\n"
+                                         f"window.__convbookExplorerDefaults = {json.dumps(defaults())};\n{host}")
     shutil.copy(src/'explorer.css', dest/'explorer.css')
     conf['extra_javascript'] = [*conf.get('extra_javascript', []), 'assets/explorer/explorer-host.js']
     conf['extra_css'] = [*conf.get('extra_css', []), 'assets/explorer/explorer.css']
