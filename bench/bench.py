@@ -4,7 +4,7 @@
 
 Figures: unfold (im2col) convolution vs F.conv2d on a [64,1,28,28] x [4,1,3,3] batch and on a larger one,
 the hand loop of 01_kernels vs F.conv2d on one digit, training time and accuracy of simple_cnn, the time
-to render the animations of 04_viz, and the time to import the package. Timings are the best of several
+to render the animations of 04_viz, the explorer's redraw in Chromium, and the time to import the package. Timings are the best of several
 repeats, the two sides of each ratio interleaved.
 """
 import argparse, json, os, subprocess, sys, tempfile, time, timeit, warnings
@@ -33,6 +33,27 @@ def import_time():
             t0 = time.perf_counter(); run(code); ts.append(time.perf_counter() - t0)
         return min(ts)
     return t(f'import {mods}') - t('pass'), t('import convbook.arith') - t('pass')
+
+def explorer_redraw() -> dict|None:
+    "Median redraw of the explorer after a slider move, in headless Chromium (ms): 16x16 with numbers, and the largest grid"
+    import shutil, statistics
+    from pathlib import Path
+    chromium = shutil.which('chromium') or '/usr/bin/chromium'
+    if not Path(chromium).exists(): return None
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]/'tools'))
+    import explorer_site
+    from playwright.sync_api import sync_playwright
+    with tempfile.TemporaryDirectory() as d, sync_playwright() as p:
+        page_path = explorer_site.standalone_page(Path(d), [dict()])
+        b = p.chromium.launch(executable_path=chromium, args=['--headless', '--no-sandbox', '--disable-gpu'])
+        page = b.new_page(viewport=dict(width=1280, height=900))
+        page.goto(page_path.as_uri()); page.wait_for_selector('.convbook-explorer[data-mounted=yes]')
+        res = {}
+        for name, (settings, key, values) in explorer_site.SPEED_CASES.items():
+            t = explorer_site.time_moves(page, settings, key, values*3)
+            res[f'{name}_ms'], res[f'{name}_frame_ms'] = statistics.median(t['redraw']), statistics.median(t['frame'])
+        b.close()
+    return res
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -66,6 +87,12 @@ def main():
         t0 = time.perf_counter(); gifs = render_all(d); tg = time.perf_counter() - t0
     res['gifs'] = dict(n=len(gifs), seconds=tg)
     rows.append((f"render the {len(gifs)} GIFs of 04_viz", f"{tg:.1f} s", f"{tg/len(gifs):.2f} s each"))
+    ex = explorer_redraw()
+    res['explorer'] = ex
+    if ex is None: rows.append(("explorer redraw in Chromium", "skipped: no chromium", ""))
+    else:
+        rows.append(("explorer redraw after a slider move, 16x16 input with numbers (median)", f"{ex['typical_ms']:.1f} ms", "budget 16 ms"))
+        rows.append(("explorer redraw after a slider move, largest grid, 112x112 (median)", f"{ex['largest_ms']:.1f} ms", "budget 100 ms"))
     ti,ta = import_time()
     res['import'] = dict(all_s=ti, arith_s=ta)
     rows.append(("import all convbook modules (fastai included) / convbook.arith", f"{ti:.2f} s / {ta:.2f} s", ""))

@@ -18,9 +18,9 @@ from .arith import _per_dim, _dims, kernel_span, conv_out_size, conv_transpose_o
 from .workbook import Exercise, Mistake, draw_seed
 
 # %% auto #0
-__all__ = ['PAD', 'ZERO', 'ANIMATIONS', 'grid_axis', 'ConvDiagram', 'ConvDrawing', 'draw_conv', 'GifWriter', 'save_gif',
-           'transposed_of', 'render_all', 'explorer', 'convbook_anim', 'forgot_the_stride',
-           'counted_on_the_padded_grid', 'swapped_row_and_column', 'window_position_exercise']
+__all__ = ['PAD', 'ZERO', 'ANIMATIONS', 'EXPLORER_LIMITS', 'grid_axis', 'ConvDiagram', 'ConvDrawing', 'draw_conv', 'GifWriter',
+           'save_gif', 'transposed_of', 'render_all', 'explorer_ints', 'Explorer', 'explorer', 'convbook_anim',
+           'forgot_the_stride', 'counted_on_the_padded_grid', 'swapped_row_and_column', 'window_position_exercise']
 
 # %% ../nbs/04_viz.ipynb #b7f1c253
 PAD, ZERO = -1, -2
@@ -262,41 +262,197 @@ def render_all(dest:str|Path, names:list|None=None, fps:float=2.5) -> dict:
     names = list(ANIMATIONS) if names is None else names
     return {nm: save_gif(ConvDiagram(**ANIMATIONS[nm]), Path(dest)/f'{nm}.gif', fps=fps) for nm in names}
 
-# %% ../nbs/04_viz.ipynb #524fe89a
-def explorer(n:int=5, ks:int=3, padding:int=0, stride:int=1, dilation:int=1, transposed:bool=False, values:bool=False):
-    "An ipywidgets explorer of `ConvDiagram`: sliders for the parameters, a step slider, the output size and its formula"
-    import ipywidgets as W
-    from IPython.display import display
-    sl = dict(n=W.IntSlider(n, 1, 12, description='input'), ks=W.IntSlider(ks, 1, 7, description='kernel'),
-              padding=W.IntSlider(padding, 0, 6, description='padding'), stride=W.IntSlider(stride, 1, 4, description='stride'),
-              dilation=W.IntSlider(dilation, 1, 4, description='dilation'), output_padding=W.IntSlider(0, 0, 3, description='out pad'))
-    tb,vals = W.Checkbox(transposed, description='transposed'), W.Checkbox(values, description='numbers')
-    step = W.IntSlider(0, 0, 0, description='step')
-    out = W.Output()
-    box = W.VBox([W.HBox([W.VBox([sl['n'], sl['ks'], sl['padding']]), W.VBox([sl['stride'], sl['dilation'], sl['output_padding']]),
-                          W.VBox([tb, vals, step])]), out])
-    box.message = ''
-    def update(*_):
-        kw = {k:s.value for k,s in sl.items()}
-        op = kw.pop('output_padding')
-        try:
-            d = ConvDiagram(transposed=tb.value, output_padding=op if tb.value else 0, values=vals.value, **kw)
-            step.max = len(d.positions)
-            formula = conv_formula(kw['n'], kw['ks'], kw['stride'], kw['padding'], kw['dilation'], tb.value, op if tb.value else 0)
-            box.message = f"output {d.shape[0]}x{d.shape[1]}:  {formula}"
-            box.diagram = d
-        except ValueError as e:
-            box.message, box.diagram = f"Not a valid setting: {e}", None
-        with out:
-            out.clear_output(wait=True)
-            print(box.message)
-            if box.diagram is not None:
-                fig = ConvDrawing(box.diagram).step(min(step.value, step.max))
-                display(fig); plt.close(fig)
-    for w in [*sl.values(), tb, vals, step]: w.observe(update, 'value')
-    box.sliders, box.transposed, box.numbers, box.step, box.update = sl, tb, vals, step, update
-    update()
-    return box
+# %% ../nbs/04_viz.ipynb #882fd333
+import json, html
+import anywidget, traitlets as tl
+from fastcore.basics import patch
+import convbook
+from .arith import conv_weight_shape
+
+# %% ../nbs/04_viz.ipynb #05953c60
+def _mix(a:int) -> int:
+    "A 32-bit integer hash (the same as `mix` in explorer.js)"
+    a &= 0xFFFFFFFF
+    for _ in range(2): a = ((a ^ (a >> 16)) * 0x45d9f3b) & 0xFFFFFFFF
+    return a ^ (a >> 16)
+
+def explorer_ints(seed:int, # The explorer's `seed`
+                  tag:int, # 1 for the input, 2 for the weight
+                  shape:tuple, # Shape of the tensor
+                  hi:int, # Values are in `range(hi)`
+                 ) -> torch.Tensor:
+    "The explorer's small integers: each a hash of `(seed, tag, index)`, as explorer.js computes them"
+    base = _mix(_mix(seed) ^ tag)
+    def value(idx):
+        h = base
+        for i in idx: h = _mix(h ^ (i + 1))
+        return h % hi
+    return torch.tensor([value(idx) for idx in np.ndindex(*shape)], dtype=torch.float32).view(*shape)
+
+# %% ../nbs/04_viz.ipynb #390ae805
+EXPLORER_LIMITS = dict(h=(1,16), w=(1,16), kh=(1,7), kw=(1,7), padding=(0,6), stride=(1,4), dilation=(1,4), output_padding=(0,3),
+                       in_channels=(1,8), out_channels=(1,8), groups=(1,8), seed=(0,999))
+_ASSETS = Path(convbook.__file__).parent
+_SETTINGS = ('mode','transposed','h','w','kh','kw','stride','padding','dilation','output_padding','ceil_mode',
+             'in_channels','out_channels','groups','numbers','seed','step','out_channel','in_channel')
+
+class Explorer(anywidget.AnyWidget):
+    "The convolution explorer: its settings are traitlets, and `explorer.js` computes and draws everything in the browser"
+    _esm = _ASSETS/'explorer.js'
+    _css = _ASSETS/'explorer.css'
+    mode = tl.Enum(('conv','max','avg'), 'conv', help="'conv', or 'max'/'avg' for pooling").tag(sync=True)
+    transposed = tl.Bool(False, help="A transposed convolution (mode='conv' only)").tag(sync=True)
+    h = tl.Int(5, help="Input height").tag(sync=True)
+    w = tl.Int(5, help="Input width").tag(sync=True)
+    kh = tl.Int(3, help="Kernel (or window) height").tag(sync=True)
+    kw = tl.Int(3, help="Kernel (or window) width").tag(sync=True)
+    stride = tl.Int(1).tag(sync=True)
+    padding = tl.Int(0).tag(sync=True)
+    dilation = tl.Int(1).tag(sync=True)
+    output_padding = tl.Int(0, help="Transposed convolution only").tag(sync=True)
+    ceil_mode = tl.Bool(False, help="Pooling only: round the output size up").tag(sync=True)
+    in_channels = tl.Int(1).tag(sync=True)
+    out_channels = tl.Int(1, help="Convolution only: pooling keeps the channels").tag(sync=True)
+    groups = tl.Int(1, help="Convolution only").tag(sync=True)
+    numbers = tl.Bool(True, help="Write the values in the cells").tag(sync=True)
+    seed = tl.Int(0, help="Which small integers fill the input and the weight").tag(sync=True)
+    step = tl.Int(0, help="Output cell whose window is shown (row by row); the number of cells shows the finished output").tag(sync=True)
+    out_channel = tl.Int(0, help="Output channel shown").tag(sync=True)
+    in_channel = tl.Int(0, help="Input channel shown, one that `out_channel` reads").tag(sync=True)
+    limits = tl.Dict({k: list(v) for k,v in EXPLORER_LIMITS.items()}, read_only=True).tag(sync=True)
+
+    def __init__(self, n:int|tuple|None=None, # Input size: sets `h` and `w` (one int for both, or `(h, w)`)
+                 ks:int|tuple|None=None, # Kernel size: sets `kh` and `kw`
+                 **kwargs): # Any other setting, e.g. `padding=1, groups=2`
+        if n is not None: kwargs['h'],kwargs['w'] = n if isinstance(n,(tuple,list)) else (n,n)
+        if ks is not None: kwargs['kh'],kwargs['kw'] = ks if isinstance(ks,(tuple,list)) else (ks,ks)
+        super().__init__(**kwargs)
+
+    @tl.validate(*EXPLORER_LIMITS)
+    def _in_range(self, proposal):
+        name,v = proposal['trait'].name, proposal['value']
+        lo,hi = EXPLORER_LIMITS[name]
+        if not lo <= v <= hi: raise ValueError(f"{name}={v!r} is outside the explorer's range: {lo} to {hi}")
+        return v
+
+    @tl.validate('step', 'out_channel', 'in_channel')
+    def _not_negative(self, proposal):
+        if proposal['value'] < 0: raise ValueError(f"{proposal['trait'].name}={proposal['value']!r} is not allowed: it must be >= 0")
+        return proposal['value']
+
+    def settings(self, changed:bool=False) -> dict:
+        "Every setting, as the front end gets it (or only those that differ from the defaults)"
+        return {k: getattr(self, k) for k in _SETTINGS if not changed or getattr(self, k) != self.trait_defaults(k)}
+
+    def __repr__(self): return f"Explorer: {self.summary()}"
+
+    def _repr_mimebundle_(self, **kwargs):
+        data,meta = super()._repr_mimebundle_(**kwargs)
+        data['text/plain'] = repr(self)
+        data['text/html'] = (f'<div class="convbook-explorer" data-state="{html.escape(json.dumps(self.settings(changed=True)))}">'
+                             f'<p><b>Convolution explorer</b> (interactive in Jupyter and on the documentation site): {self.summary(as_html=True)}.</p></div>')
+        return data,meta
+
+# %% ../nbs/04_viz.ipynb #d48f5165
+@patch
+def check(self:Explorer) -> tuple:
+    "Output shape `(1, channels, height, width)`, or the `ValueError` of the Python functions for this setting"
+    pool = self.mode != 'conv'
+    ConvDiagram(1, 1, dilation=self.dilation, transposed=self.transposed, mode=self.mode)   # refusals that come before any size
+    n,ks = (self.h,self.w), (self.kh,self.kw)
+    if pool: out = pool_out_size(n, ks, self.stride, self.padding, self.dilation, self.ceil_mode)
+    elif self.transposed: out = conv_transpose_out_size(n, ks, self.stride, self.padding, self.output_padding, self.dilation)
+    else: out = conv_out_size(n, ks, self.stride, self.padding, self.dilation)
+    if pool: return (1, self.in_channels, *out)
+    conv_weight_shape(self.in_channels, self.out_channels, ks, self.groups, transposed=self.transposed)
+    return (1, self.out_channels, *out)
+
+# %% ../nbs/04_viz.ipynb #a578f676
+@patch
+def torch_call(self:Explorer) -> str:
+    "The PyTorch layer that computes what the explorer shows, as code"
+    ks = f"{self.kh}" if self.kh == self.kw else f"({self.kh}, {self.kw})"
+    kw = []
+    def opt(name, v, default):
+        if v != default: kw.append(f"{name}={v}")
+    if self.mode == 'conv':
+        opt('stride', self.stride, 1); opt('padding', self.padding, 0)
+        if self.transposed:
+            opt('output_padding', self.output_padding, 0); opt('groups', self.groups, 1); kw.append('bias=False'); opt('dilation', self.dilation, 1)
+        else: opt('dilation', self.dilation, 1); opt('groups', self.groups, 1); kw.append('bias=False')
+        return f"nn.{'ConvTranspose2d' if self.transposed else 'Conv2d'}({self.in_channels}, {self.out_channels}, {ks}, {', '.join(kw)})"
+    if not self.kh == self.kw == self.stride: kw.append(f"stride={self.stride}")   # pooling's stride defaults to the window
+    opt('padding', self.padding, 0)
+    if self.mode == 'max': opt('dilation', self.dilation, 1)
+    if self.ceil_mode: kw.append('ceil_mode=True')
+    return f"nn.{'MaxPool2d' if self.mode == 'max' else 'AvgPool2d'}({', '.join([ks, *kw])})"
+
+@patch
+def summary(self:Explorer, as_html:bool=False) -> str:
+    "The case in one sentence: the PyTorch layer, the input and output shapes (or why the setting is impossible)"
+    code = (lambda s: f"<code>{html.escape(s)}</code>") if as_html else (lambda s: s)
+    x = f"[1, {self.in_channels}, {self.h}, {self.w}]"
+    try: out = self.check()
+    except ValueError as e: return f"{code(self.torch_call())} on {code(x)}: not a valid setting ({e})"
+    return f"{code(self.torch_call())} on {code(x)} gives {code(str(list(out)))}"
+
+# %% ../nbs/04_viz.ipynb #48b8f0cb
+def explorer(n:int|tuple=5, # Input size: an int, or (height, width)
+             ks:int|tuple=3, # Kernel (or pooling window) size
+             stride:int=1, padding:int=0, dilation:int=1,
+             transposed:bool=False, # A transposed convolution
+             output_padding:int=0, # Transposed convolution only
+             mode:str='conv', # 'conv', or 'max'/'avg' for pooling
+             **kwargs, # Other settings of `Explorer`: in_channels, out_channels, groups, ceil_mode, numbers, seed, step
+            ) -> Explorer:
+    "An `Explorer` of a convolution, transposed convolution or pooling, with the parameters of `draw_conv`"
+    return Explorer(n, ks, stride=stride, padding=padding, dilation=dilation, transposed=transposed,
+                    output_padding=output_padding, mode=mode, **kwargs)
+
+# %% ../nbs/04_viz.ipynb #93897886
+@patch
+def values(self:Explorer) -> tuple:
+    "The input `[1, in_channels, h, w]` and the weight (`None` for pooling) the explorer fills with small integers"
+    self.check()
+    pool = self.mode != 'conv'
+    x = explorer_ints(self.seed, 1, (self.in_channels, self.h, self.w), 10 if pool else 4)[None]
+    if pool: return x, None
+    return x, explorer_ints(self.seed, 2, conv_weight_shape(self.in_channels, self.out_channels, (self.kh,self.kw), self.groups,
+                                                            transposed=self.transposed), 3)
+
+@patch
+def layer(self:Explorer) -> torch.nn.Module:
+    "The layer of `torch_call`, built from that text, with the explorer's weight"
+    _,w = self.values()
+    layer = eval(self.torch_call(), {'nn': torch.nn})
+    if w is not None:
+        with torch.no_grad(): layer.weight.copy_(w)
+    return layer
+
+@patch
+def output(self:Explorer) -> torch.Tensor:
+    "What PyTorch computes for the explorer's input: the numbers of its output grids"
+    with torch.no_grad(): return self.layer()(self.values()[0])
+
+# %% ../nbs/04_viz.ipynb #9dcd34dd
+@patch
+def diagram(self:Explorer) -> ConvDiagram:
+    "`ConvDiagram` of what the explorer draws: input channel `in_channel`, and the kernel it meets for `out_channel`"
+    if self.ceil_mode and self.mode != 'conv': raise ValueError("ceil_mode=True: ConvDiagram draws pooling without ceil_mode; untick it to draw")
+    x,w = self.values()
+    o,c = self.out_channel, self.in_channel
+    if self.mode != 'conv':
+        if o >= self.in_channels: raise ValueError(f"out_channel={o}: there are {self.in_channels} channels")
+        kernel, c = None, o
+    else:
+        ins,outs = self.in_channels//self.groups, self.out_channels//self.groups
+        if o >= self.out_channels: raise ValueError(f"out_channel={o}: there are {self.out_channels} output channels")
+        g = o // outs
+        if not g*ins <= c < (g+1)*ins:
+            raise ValueError(f"in_channel={c} is not read by out_channel={o}: its group ({g}) reads input channels {g*ins} to {(g+1)*ins - 1}")
+        kernel = w[c, o - g*outs] if self.transposed else w[o, c - g*ins]
+    return ConvDiagram((self.h,self.w), (self.kh,self.kw), self.stride, self.padding, self.dilation, self.transposed,
+                       self.output_padding if self.transposed else 0, self.mode, values=self.numbers, x=x[0,c], w=kernel)
 
 # %% ../nbs/04_viz.ipynb #c0d4f912
 @call_parse

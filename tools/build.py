@@ -26,7 +26,8 @@ def drop_widget_state(path):
     for c in nb.cells:
         for o in c.get('outputs', []):
             if WIDGET in o.get('data', {}):
-                o['data'] = {'text/plain': 'An interactive widget: run the notebook in Jupyter to use it.'}
+                o['data'] = {'text/plain': 'An interactive widget: run the notebook in Jupyter to use it.',
+                             **{k: v for k, v in o['data'].items() if k == 'text/html'}}   # a widget's static fallback (the explorer's), if it has one
     nbformat.write(nb, path)
 
 def execute_notebooks(nbs):

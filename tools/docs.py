@@ -16,6 +16,7 @@ from nbconvert import MarkdownExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from nbdev.config import get_config, nbpath2html
 from nbdev.quarto import proc_nbs
+import explorer_site   # the convolution explorer's host (tools/explorer_site.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SRC, SITE = ROOT/'_site_src', ROOT/'_site'
@@ -169,6 +170,7 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
         extra_css=['assets/extra.css'], plugins=['search'],
         validation=dict(omitted_files='warn', absolute_links='warn', unrecognized_links='warn', anchors='warn'),
     )
+    explorer_site.install(docs, conf)   # the live explorer on the pages that show one
     (SITE_SRC/'mkdocs.yml').write_text(yaml.safe_dump(conf, sort_keys=False))
     env = {**os.environ, 'NO_MKDOCS_2_WARNING': '1'}
     subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '-q', '-f', str(SITE_SRC/'mkdocs.yml')], check=True, env=env)
