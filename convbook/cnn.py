@@ -46,9 +46,9 @@ def train_simple_cnn(name:str='sample', # Dataset, see `mnist_path`
                      cbs:list|None=None, # Extra fastai callbacks, e.g. `ActivationStats`
                      quiet:bool=False, # Hide the progress bar and the results table
                      one_cycle:bool=True, # `fit_one_cycle`; `False` trains with `fit` at a constant `lr`
-                     **kwargs, # Passed to `simple_cnn`: `nfs`, `ks_first`, `bn`
+                     **kwargs
                     ) -> Learner:
-    "Train `simple_cnn(**kwargs)` on an MNIST dataset; returns the `Learner` (its results table has no time column)"
+    "Train `simple_cnn(**kwargs)` (`nfs`, `ks_first`, `bn`) on an MNIST dataset; returns the `Learner`, whose results table has no time column"
     dls = mnist_dls(name, bs=bs, seed=seed)
     if 'n_out' not in kwargs: kwargs['n_out'] = len(dls.vocab)
     set_seed(seed, reproducible=True)
