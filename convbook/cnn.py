@@ -6,12 +6,15 @@ Docs: https://convbook.github.io/convbook/cnn.html.md"""
 
 # %% ../nbs/06_cnn.ipynb #cb6d9de6
 from __future__ import annotations
-import torch.nn as nn, torch.nn.functional as F
+import torch, torch.nn as nn, torch.nn.functional as F
 from fastai.vision.all import Learner, accuracy, Flatten, sequential, set_seed
 from .batch import mnist_dls
+from .arith import conv_out_size
+from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['conv', 'simple_cnn', 'train_simple_cnn']
+__all__ = ['conv', 'simple_cnn', 'train_simple_cnn', 'counted_from_one', 'blamed_the_layer_before', 'blamed_flatten',
+           'fix_model_exercise']
 
 # %% ../nbs/06_cnn.ipynb #d3246ad0
 def conv(ni:int, # Input channels
@@ -59,3 +62,90 @@ def train_simple_cnn(name:str='sample', # Dataset, see `mnist_path`
         with learn.no_bar(), learn.no_logging(): fit(epochs, lr)
     else: fit(epochs, lr)
     return learn
+
+# %% ../nbs/06_cnn.ipynb #9ca091c3
+def _layers_text(layers:list) -> str:
+    "Layers, numbered as `nn.Sequential` numbers them"
+    return '\n'.join(f"  nn.{l},  # {i}" for i,l in enumerate(layers))
+
+def _fits(model, x_shape, n_out):
+    "Whether `model` runs on zeros of `x_shape` and gives `[bs, n_out]`; else what goes wrong"
+    try:
+        with torch.no_grad(): out = model(torch.zeros(x_shape))
+    except Exception as e: return False, f"it fails: {str(e).splitlines()[0]}"
+    if tuple(out.shape) != (x_shape[0], n_out): return False, f"it gives shape {tuple(out.shape)}, not {(x_shape[0], n_out)}"
+    return True, f"it gives shape {tuple(out.shape)}: one score per class for each image"
+
+def counted_from_one(bad:int, n_layers:int, kind:str):
+    "Counted the layers from 1: `nn.Sequential` numbers them from 0, as it prints them"
+    return bad + 1, f"layer {bad + 1}"
+
+def blamed_the_layer_before(bad:int, n_layers:int, kind:str):
+    "Blamed the convolution before: its channels also feed a batch norm, so changing them means changing two layers; the one layer that is wrong is the one that expects the wrong number"
+    if kind != 'in_channels': return None, ''
+    return bad - 3, f"layer {bad - 3}"
+
+def blamed_flatten(bad:int, n_layers:int, kind:str):
+    "Blamed `Flatten`: it only reshapes, so it gives `channels x h x w` scores per image; the convolution before it has to bring the grid down to 1x1"
+    if kind != 'not_1x1': return None, ''
+    return n_layers - 1, f"layer {n_layers - 1}"
+
+# %% ../nbs/06_cnn.ipynb #3d5de499
+def _text(l) -> str:
+    "A layer as you would write it (what `nn.Sequential` prints, without the defaults)"
+    if isinstance(l, nn.Conv2d):
+        pad = l.padding if isinstance(l.padding, str) else l.padding[0]
+        return f"Conv2d({l.in_channels}, {l.out_channels}, kernel_size={l.kernel_size[0]}, stride={l.stride[0]}, padding={pad!r})"
+    if isinstance(l, nn.BatchNorm2d): return f"BatchNorm2d({l.num_features})"
+    return f"{type(l).__name__}()"
+
+def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                      ) -> Exercise:
+    "Find the one layer that breaks a CNN built the way of this chapter (or repair the model)"
+    seed, r = draw_seed(seed)
+    c, size, n_out = r.choice([(1, 28, 10), (1, 28, 2), (3, 32, 10), (3, 16, 5)])
+    sizes = [size]
+    while sizes[-1] > 1: sizes.append(conv_out_size(sizes[-1], 3, 2, 1))
+    base = r.choice([4, 8])
+    chans = [c] + [base * 2**i for i in range(len(sizes) - 2)]     # one stride-2 convolution per halving, the last one to n_out
+    kind = r.choice(['in_channels', 'same_stride', 'not_1x1', 'no_flatten'])
+    layers = []
+    for ni, nf in zip(chans, chans[1:]): layers += [nn.Conv2d(ni, nf, 3, stride=2, padding=1), nn.ReLU(), nn.BatchNorm2d(nf)]
+    last = nn.Conv2d(chans[-1], n_out, 3, stride=2, padding=1)
+    texts = [_text(l) for l in layers]
+    if kind == 'in_channels':
+        k = r.randrange(1, len(chans) - 1)                  # a convolution after the first
+        bad = 3*k
+        wrong = chans[k] * 2
+        texts[bad] = f"Conv2d({wrong}, {chans[k+1]}, kernel_size=3, stride=2, padding=1)"
+    elif kind == 'same_stride':
+        k = r.randrange(len(chans) - 1); bad = 3*k
+        texts[bad] = f"Conv2d({chans[k]}, {chans[k+1]}, kernel_size=3, stride=2, padding='same')"   # nn.Conv2d refuses to build it
+    elif kind == 'not_1x1':
+        last = nn.Conv2d(chans[-1], n_out, 3, stride=1, padding=1)
+        bad = len(layers)
+    texts.append(_text(last))
+    if kind != 'no_flatten': texts.append('Flatten()')
+    if kind == 'no_flatten': bad = len(texts)            # the missing layer goes after the last one
+    x_shape = (2, c, size, size)
+    if kind == 'same_stride':
+        why = f"layer {bad} asks for `padding='same'` with a stride of 2, which `nn.Conv2d` refuses: 'same' means the output keeps the input's size, which a stride can't do; `padding=1` is what the other layers use"
+    elif kind == 'in_channels':
+        why = f"layer {bad} expects {wrong} input channels, but the batch norm before it passes on {chans[bad//3]}: its `in_channels` must be {chans[bad//3]}"
+    elif kind == 'not_1x1':
+        why = f"layer {bad}, the last convolution, has stride 1, so the {sizes[-2]}x{sizes[-2]} grid stays {sizes[-2]}x{sizes[-2]} and `Flatten` gives {n_out*sizes[-2]**2} scores per image instead of {n_out}: it needs stride 2"
+    else:
+        why = f"the last convolution gives `[2, {n_out}, 1, 1]`; a `Flatten()` after it, at index {bad}, makes that the `[2, {n_out}]` the loss needs"
+    fs = (counted_from_one, blamed_the_layer_before, blamed_flatten)
+    ms = [mistake(f, bad, len(texts), kind) for f in fs if f(bad, len(texts), kind)[0] is not None]
+    def accept(answer):
+        if not isinstance(answer, nn.Module): return None
+        return _fits(answer, x_shape, n_out)
+    return Exercise('fix_model', f"This model should turn a batch of {c}-channel {size}x{size} images, shape `{list(x_shape)}`, into "
+                    f"`[2, {n_out}]` class scores, but one layer is wrong or missing:\n\n```\nnn.Sequential(\n{_layers_text(texts)}\n)\n```\n\n"
+                    f"Which layer has to change (its index), or, if a layer is missing, at which index does it go? You can also answer "
+                    f"with a repaired `nn.Sequential`.", bad, why,
+                    hint="run the model on `torch.zeros(...)` of the input's shape and follow the shapes layer by layer: "
+                         "every convolution's `in_channels` must match what comes in, and the last grid must be 1x1 before `Flatten`.",
+                    mistakes=ms, seed=seed, form='a layer index (or a repaired model)', accept=accept,
+                    params=dict(kind=kind, bad=bad, x_shape=x_shape, n_out=n_out, layers=texts))
