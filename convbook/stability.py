@@ -6,15 +6,19 @@ Docs: https://convbook.github.io/convbook/stability.html.md"""
 
 # %% ../nbs/09_stability.ipynb #967f9466
 from __future__ import annotations
-import warnings
+import math, warnings
 import torch, torch.nn as nn
 import pandas as pd
 import matplotlib.pyplot as plt
 from fastai.vision.all import Learner, ActivationStats
 from .cnn import train_simple_cnn
+from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['WIDE', 'fit_digits', 'hooked_modules', 'stat_index', 'stats_summary', 'batch_norm', 'plot_stat']
+__all__ = ['WIDE', 'fit_digits', 'hooked_modules', 'stat_index', 'stats_summary', 'batch_norm', 'plot_stat',
+           'weighted_the_old_value', 'averaged_the_batch_means', 'took_the_last_batch', 'bn_running_mean_exercise',
+           'used_the_unbiased_variance', 'used_the_running_statistics', 'forgot_gamma_and_beta',
+           'divided_by_the_variance', 'bn_output_exercise']
 
 # %% ../nbs/09_stability.ipynb #9bd963b8
 WIDE = dict(nfs=(8,16,32,64), ks_first=5)   # the book's ten-digit model, given to `simple_cnn`
@@ -106,3 +110,97 @@ def plot_stat(runs:dict, # Label -> `Learner` trained with `ActivationStats`
     ax.set_title(f"{stat.replace('_', ' ')} of module '{name}'", fontsize=10)
     ax.legend(fontsize=8, loc='center left', bbox_to_anchor=(1.01, 0.5))
     return ax
+
+# %% ../nbs/09_stability.ipynb #da685e29
+def weighted_the_old_value(means:list, momentum:float):
+    "Used the other convention for momentum (Keras'): in PyTorch, `momentum` is the weight of the *new* batch, `running = (1 - momentum)*running + momentum*batch`"
+    v = 0.
+    for m in means: v = momentum*v + (1 - momentum)*m
+    return round(v, 6), f"running = {momentum}*running + {round(1-momentum, 6)}*batch mean, from 0: {round(v, 6)}"
+
+def averaged_the_batch_means(means:list, momentum:float):
+    "Averaged the batch means: the running mean is an exponential average that starts at 0, not a plain average"
+    v = sum(means)/len(means)
+    return round(v, 6), f"({' + '.join(map(str, means))})/{len(means)} = {round(v, 6)}"
+
+def took_the_last_batch(means:list, momentum:float):
+    "Took the last batch's mean: each batch only moves the running mean by `momentum` of the way"
+    return means[-1], f"{means[-1]}"
+
+# %% ../nbs/09_stability.ipynb #2895c32f
+def bn_running_mean_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                            ) -> Exercise:
+    "The running mean of a `BatchNorm2d` after a few training batches"
+    seed, r = draw_seed(seed)
+    fs = (weighted_the_old_value, averaged_the_batch_means, took_the_last_batch)
+    while True:
+        momentum = r.choice([0.1, 0.1, 0.2, 0.5])
+        means = [r.choice([-2, -1, 1, 2, 3, 4, 5, 6, 8, 10]) for _ in range(r.randint(2, 3))]
+        bn = nn.BatchNorm2d(1, momentum=momentum).train()
+        with torch.no_grad():
+            for m in means: bn(torch.full((2, 1, 2, 2), float(m)))
+        ans = round(bn.running_mean.item(), 6)
+        ms = [mistake(f, means, momentum) for f in fs]
+        if sum(abs(m.answer - ans) > 1e-3*max(1, abs(ans)) for m in ms) >= 2: break
+    steps, v = [], 0.
+    for m in means: nv = (1 - momentum)*v + momentum*m; steps.append(f"{round(1-momentum, 6)}*{round(v, 6)} + {momentum}*{m} = {round(nv, 6)}"); v = nv
+    return Exercise('bn_running_mean', f"A fresh `nn.BatchNorm2d(1, momentum={momentum})` (its `running_mean` starts at 0) sees, in training mode, "
+                    f"{len(means)} batches whose means are {', '.join(map(str, means))}, in that order. What is its `running_mean` then?",
+                    ans, "each batch moves it by `momentum` of the way: " + '; then '.join(steps), hint="running = (1 - momentum)*running + momentum*batch mean, starting from 0.",
+                    mistakes=ms, seed=seed, form='a number (to 3 decimals is enough)', tol=1e-3, params=dict(means=means, momentum=momentum))
+
+# %% ../nbs/09_stability.ipynb #2c4ab81b
+def _pm(b:float) -> str: return f"+ {b:g}" if b >= 0 else f"- {-b:g}"
+
+def used_the_unbiased_variance(values:list, gamma:float, beta:float):
+    "Divided the sum of squares by `n - 1`: batch norm normalizes with the batch's own (biased) variance, dividing by `n` (the unbiased one only goes into `running_var`)"
+    n = len(values); m = sum(values)/n; var = sum((v-m)**2 for v in values)/(n-1)
+    v = round((values[0]-m)/math.sqrt(var + 1e-5)*gamma + beta, 4)
+    return v, f"({values[0]} - {m:g})/sqrt({var:.4g} + 1e-5)*{gamma:g} {_pm(beta)} = {v:g}"
+
+def used_the_running_statistics(values:list, gamma:float, beta:float):
+    "Used the running statistics (0 and 1 for a fresh layer): in training mode batch norm uses the batch's mean and variance"
+    v = round(values[0]/math.sqrt(1 + 1e-5)*gamma + beta, 4)
+    return v, f"({values[0]} - 0)/sqrt(1 + 1e-5)*{gamma:g} {_pm(beta)} = {v:g}"
+
+def forgot_gamma_and_beta(values:list, gamma:float, beta:float):
+    "Stopped after normalizing: batch norm then multiplies by its weight `gamma` and adds its bias `beta`"
+    if gamma == 1 and beta == 0: return None, ''
+    n = len(values); m = sum(values)/n; var = sum((v-m)**2 for v in values)/n
+    v = round((values[0]-m)/math.sqrt(var + 1e-5), 4)
+    return v, f"({values[0]} - {m:g})/sqrt({var:g} + 1e-5) = {v:g}"
+
+def divided_by_the_variance(values:list, gamma:float, beta:float):
+    "Divided by the variance: batch norm divides by its square root, the standard deviation"
+    n = len(values); m = sum(values)/n; var = sum((v-m)**2 for v in values)/n
+    if abs(var - 1) < 1e-9: return None, ''
+    v = round((values[0]-m)/(var + 1e-5)*gamma + beta, 4)
+    return v, f"({values[0]} - {m:g})/({var:g} + 1e-5)*{gamma:g} {_pm(beta)} = {v:g}"
+
+# %% ../nbs/09_stability.ipynb #d4e2d066
+def bn_output_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                      ) -> Exercise:
+    "What a `BatchNorm2d` in training mode outputs for one value of a batch"
+    seed, r = draw_seed(seed)
+    fs = (used_the_unbiased_variance, used_the_running_statistics, forgot_gamma_and_beta, divided_by_the_variance)
+    while True:
+        m, k = r.randint(-3, 6), r.choice([1, 2, 3])
+        values = [m + k*d for d in r.sample([-3, -1, 1, 3], 4)]
+        gamma, beta = r.choice([1., 1., 2., 0.5]), r.choice([0., 0., 1., -1.])
+        bn = nn.BatchNorm2d(1).train()
+        with torch.no_grad():
+            bn.weight.fill_(gamma); bn.bias.fill_(beta)
+            out = bn(torch.tensor(values, dtype=torch.float32).view(4, 1, 1, 1))
+        ans = round(out[0].item(), 4)
+        ms = [mistake(f, values, gamma, beta) for f in fs if f(values, gamma, beta)[0] is not None]
+        if sum(abs(mm.answer - ans) > 1e-3*max(1, abs(ans)) for mm in ms) >= 2: break
+    n = len(values); mean = sum(values)/n; var = sum((v-mean)**2 for v in values)/n
+    setup = (f"`bn = nn.BatchNorm2d(1)` with `bn.weight` (gamma) set to {gamma:g} and `bn.bias` (beta) to {beta:g}"
+             if (gamma, beta) != (1, 0) else "A fresh `bn = nn.BatchNorm2d(1)` (gamma 1, beta 0)")
+    return Exercise('bn_output', f"{setup} gets, in training mode, a batch of four 1x1 images with the values {values}. "
+                    f"What does it output for the first one, {values[0]}?", ans,
+                    f"the batch's mean is {mean:g} and its variance (dividing by n = 4) is {var:g}; so "
+                    f"({values[0]} - {mean:g})/sqrt({var:g} + 1e-5)*{gamma:g} {_pm(beta)} = {ans:g}",
+                    hint="in training mode: (x - batch mean)/sqrt(batch variance + eps), times gamma, plus beta; the variance divides by n.",
+                    mistakes=ms, seed=seed, form='a number (to 3 decimals is enough)', tol=1e-3,
+                    params=dict(values=values, gamma=gamma, beta=beta))
