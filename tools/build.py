@@ -1,19 +1,34 @@
 """The workbook's main job: export, execute and clean the notebooks, then rebuild README.md and the docs site.
 
-    python tools/build.py                    # everything
-    python tools/build.py --no-exec          # don't execute the notebooks (export, clean, README, site)
+    python tools/build.py                      # everything
+    python tools/build.py --no-exec            # don't execute the notebooks (export, clean, README, site)
     python tools/build.py --no-exec --no-site  # export, clean and README only (what CI checks for sync)
+    python tools/build.py --only 03_arith 04_viz   # execute only these notebooks (then clean, README, site)
+    python tools/build.py --workers 1          # one notebook at a time
+
+Notebooks run in parallel (`--workers`, 2 by default), the longest first (the times of the last build are kept in
+`_proc/build_times.json`); each gets its own kernel, started in its own folder, in the environment of
+tools/kernel_env.py (one thread for PyTorch, the same vector instructions on every x86 CPU, a fixed hash seed), so
+that the saved outputs are the same on every machine and in every run; `tools/test.sh` gives `nbdev-test` the same
+environment. The time each notebook took is printed.
 
 README.md and the site (_site/) come from tools/docs.py; see there.
 """
-import argparse, subprocess, sys
+import argparse, json, os, subprocess, sys, time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 import nbformat
 from nbdev.config import get_config
 sys.path.insert(0, str(Path(__file__).parent))
 import docs
+from kernel_env import kernel_env
 
 ROOT = Path(__file__).resolve().parents[1]
+TIMES = ROOT/'_proc'/'build_times.json'
+
+# Every kernel's environment: one thread, the same vector instructions on every x86 CPU, a fixed hash seed (see
+# tools/kernel_env.py); matplotlib's inline backend, which ipykernel would choose, whatever MPLBACKEND the shell has
+KERNEL_ENV = {**kernel_env(), 'MPLBACKEND': 'module://matplotlib_inline.backend_inline'}
 
 def run(*cmd): print('+', ' '.join(cmd), flush=True); subprocess.run(cmd, check=True, cwd=ROOT)
 
@@ -29,23 +44,61 @@ def drop_widget_state(path):
                 o['data'] = {'text/plain': 'An interactive widget: run the notebook in Jupyter to use it.'}
     nbformat.write(nb, path)
 
-def execute_notebooks(nbs):
-    "Run every notebook in place (in its own folder), so the saved outputs are fresh"
-    for nb in sorted(nbs.glob('[0-9]*.ipynb')) + [nbs/'index.ipynb']:
-        run(sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
-            '--ExecutePreprocessor.timeout=1800', str(nb))
-        drop_widget_state(nb)
+def notebooks(nbs:Path, only=()) -> list:
+    "The notebooks the main job executes: the numbered ones and the index (or those named in `only`)"
+    res = sorted(nbs.glob('[0-9]*.ipynb')) + [nbs/'index.ipynb']
+    if only:
+        missing = set(only) - {p.stem for p in res}
+        if missing: sys.exit(f"no notebook {', '.join(sorted(missing))} in {nbs.name}/: use names like 03_arith")
+        res = [p for p in res if p.stem in only]
+    return res
+
+def execute(nb:Path) -> float:
+    "Run notebook `nb` in place, in a fresh kernel started in its folder; the seconds it took"
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
+                        '--ExecutePreprocessor.timeout=1800', nb.name],
+                       cwd=nb.parent, env={**os.environ, **KERNEL_ENV}, capture_output=True, text=True)
+    if r.returncode:
+        err = r.stderr[r.stderr.find('An error occurred while executing'):] if 'An error occurred while executing' in r.stderr else r.stderr[-3000:]
+        raise RuntimeError(f"{nb.name} failed: {err.strip()}")
+    drop_widget_state(nb)
+    return time.perf_counter() - t0
+
+def execute_notebooks(nbs:Path, workers:int=2, only=()) -> dict:
+    "Run the notebooks, `workers` at a time and the longest first; `{name: seconds}`"
+    todo = notebooks(nbs, only)
+    last = json.loads(TIMES.read_text()) if TIMES.exists() else {}
+    todo.sort(key=lambda p: -last.get(p.name, p.stat().st_size/1e4))   # unknown: a big notebook is probably slow
+    print(f"+ executing {len(todo)} notebooks, {workers} at a time", flush=True)
+    times, errors = {}, []
+    with ThreadPoolExecutor(workers) as ex:
+        futs = {ex.submit(execute, nb): nb for nb in todo}
+        for f in as_completed(futs):
+            nb = futs[f]
+            try: times[nb.name] = f.result(); print(f"  {nb.name:<24} {times[nb.name]:6.1f} s", flush=True)
+            except Exception as e: errors.append(str(e)); print(f"  {nb.name:<24} FAILED", flush=True)
+    if errors: sys.exit('\n'.join(errors))
+    TIMES.parent.mkdir(exist_ok=True)
+    TIMES.write_text(json.dumps({**last, **times}, indent=1, sort_keys=True))
+    return times
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--no-exec', action='store_true', help="don't execute the notebooks")
     p.add_argument('--no-site', action='store_true', help="don't build the docs site")
+    p.add_argument('--only', nargs='+', default=(), metavar='NB', help='execute only these notebooks (e.g. 03_arith)')
+    p.add_argument('--workers', type=int, default=2, help='notebooks executed at a time')
     a = p.parse_args()
+    t0 = time.perf_counter()
     cfg = get_config(ROOT)
     run('nbdev-export')
-    if not a.no_exec: execute_notebooks(cfg.nbs_path)
+    if not a.no_exec:
+        times = execute_notebooks(cfg.nbs_path, a.workers, a.only)
+        print(f"  executed in {time.perf_counter()-t0:.1f} s (the notebooks' own times add up to {sum(times.values()):.1f} s)", flush=True)
     run('nbdev-clean')
     docs.readme()
     if not a.no_site: docs.site()
+    print(f"Main job done in {time.perf_counter()-t0:.1f} s", flush=True)
 
 if __name__ == '__main__': main()
