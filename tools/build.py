@@ -14,7 +14,8 @@ environment. The time each notebook took is printed.
 
 README.md and the site (_site/) come from tools/docs.py; see there.
 """
-import argparse, json, os, subprocess, sys, time
+import time; T0 = time.perf_counter()
+import argparse, json, os, resource, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 import nbformat
@@ -30,7 +31,14 @@ TIMES = ROOT/'_proc'/'build_times.json'
 # tools/kernel_env.py); matplotlib's inline backend, which ipykernel would choose, whatever MPLBACKEND the shell has
 KERNEL_ENV = {**kernel_env(), 'MPLBACKEND': 'module://matplotlib_inline.backend_inline'}
 
-def run(*cmd): print('+', ' '.join(cmd), flush=True); subprocess.run(cmd, check=True, cwd=ROOT)
+def nbdev(name:str):
+    "Run nbdev's command `name` (`nbdev-export`, `nbdev-clean`) in this process, from the repository's root"
+    from nbdev.doclinks import nbdev_export
+    from nbdev.clean import nbdev_clean
+    print('+', name, flush=True)
+    cwd = os.getcwd(); os.chdir(ROOT)
+    try: nbdev_export(path=None) if name == 'nbdev-export' else nbdev_clean(fname=None)
+    finally: os.chdir(cwd)
 
 WIDGET = 'application/vnd.jupyter.widget-view+json'
 
@@ -53,17 +61,23 @@ def notebooks(nbs:Path, only=()) -> list:
         res = [p for p in res if p.stem in only]
     return res
 
-def execute(nb:Path) -> float:
-    "Run notebook `nb` in place, in a fresh kernel started in its folder; the seconds it took"
+def execute(nb:Path) -> tuple:
+    "Run notebook `nb` in place, in a fresh kernel started in its folder: `(seconds, cpu seconds, error or None)`"
     t0 = time.perf_counter()
-    r = subprocess.run([sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
-                        '--ExecutePreprocessor.timeout=1800', nb.name],
-                       cwd=nb.parent, env={**os.environ, **KERNEL_ENV}, capture_output=True, text=True)
-    if r.returncode:
-        err = r.stderr[r.stderr.find('An error occurred while executing'):] if 'An error occurred while executing' in r.stderr else r.stderr[-3000:]
-        raise RuntimeError(f"{nb.name} failed: {err.strip()}")
+    cmd = [sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
+           '--ExecutePreprocessor.timeout=1800', nb.name]
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, cwd=nb.parent, env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL, stderr=err)
+        if hasattr(os, 'wait4'):   # the CPU time of nbconvert and of the kernel it started
+            _, status, ru = os.wait4(p.pid, 0)
+            p.returncode, cpu = os.waitstatus_to_exitcode(status), ru.ru_utime + ru.ru_stime
+        else: p.wait(); cpu = float('nan')
+        err.seek(0); stderr = err.read().decode(errors='replace')
+    if p.returncode:
+        i = stderr.find('An error occurred while executing')
+        return time.perf_counter() - t0, cpu, f"{nb.name} failed: {(stderr[i:] if i >= 0 else stderr[-3000:]).strip()}"
     drop_widget_state(nb)
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, cpu, None
 
 def execute_notebooks(nbs:Path, workers:int=2, only=()) -> dict:
     "Run the notebooks, `workers` at a time and the longest first; `{name: seconds}`"
@@ -76,8 +90,9 @@ def execute_notebooks(nbs:Path, workers:int=2, only=()) -> dict:
         futs = {ex.submit(execute, nb): nb for nb in todo}
         for f in as_completed(futs):
             nb = futs[f]
-            try: times[nb.name] = f.result(); print(f"  {nb.name:<24} {times[nb.name]:6.1f} s", flush=True)
-            except Exception as e: errors.append(str(e)); print(f"  {nb.name:<24} FAILED", flush=True)
+            times[nb.name],cpu,err = f.result()
+            print(f"  {nb.name:<24} {times[nb.name]:6.1f} s  (CPU {cpu:5.1f} s){'  FAILED' if err else ''}", flush=True)
+            if err: errors.append(err)
     if errors: sys.exit('\n'.join(errors))
     TIMES.parent.mkdir(exist_ok=True)
     TIMES.write_text(json.dumps({**last, **times}, indent=1, sort_keys=True))
@@ -90,15 +105,16 @@ def main():
     p.add_argument('--only', nargs='+', default=(), metavar='NB', help='execute only these notebooks (e.g. 03_arith)')
     p.add_argument('--workers', type=int, default=2, help='notebooks executed at a time')
     a = p.parse_args()
-    t0 = time.perf_counter()
     cfg = get_config(ROOT)
-    run('nbdev-export')
+    nbdev('nbdev-export')
     if not a.no_exec:
+        t0 = time.perf_counter()
         times = execute_notebooks(cfg.nbs_path, a.workers, a.only)
         print(f"  executed in {time.perf_counter()-t0:.1f} s (the notebooks' own times add up to {sum(times.values()):.1f} s)", flush=True)
-    run('nbdev-clean')
+    nbdev('nbdev-clean')
     docs.readme()
     if not a.no_site: docs.site()
-    print(f"Main job done in {time.perf_counter()-t0:.1f} s", flush=True)
+    cpu = sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ('ru_utime', 'ru_stime'))
+    print(f"Main job done in {time.perf_counter()-T0:.1f} s (CPU {cpu:.1f} s; `uptime` gives the machine's load)", flush=True)
 
 if __name__ == '__main__': main()

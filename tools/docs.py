@@ -156,9 +156,10 @@ def read_processed(path:Path):
     return nbformat.reads(json.dumps(d), as_version=4)
 
 def processed(file_glob:str='') -> Path:
-    "nbdev's processed notebooks (`_proc/`)"
+    """nbdev's processed notebooks (`_proc/`), made in this process, one notebook after the other: nbdev's default,
+    a pool of new processes that each import nbdev, the package and fastai again, costs three times the CPU"""
     cfg = get_config(ROOT)
-    return proc_nbs(cfg.nbs_path, file_glob=file_glob)
+    return proc_nbs(cfg.nbs_path, file_glob=file_glob, n_workers=0)
 
 def readme():
     "Write README.md (and README_files/) from the readme notebook, as `nbdev-readme` would"
