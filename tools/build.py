@@ -61,11 +61,16 @@ def notebooks(nbs:Path, only=()) -> list:
         res = [p for p in res if p.stem in only]
     return res
 
+# No cell of the workbook takes a minute; a cell that runs for CELL_TIMEOUT seconds is stuck: nbclient sometimes
+# never sees the end of a cell that drives ipywidgets from code (jupyter/nbclient#312: the kernel is idle, nbconvert
+# waits for its reply), so such a notebook is run once more
+CELL_TIMEOUT = 300
+
 def execute(nb:Path) -> tuple:
     "Run notebook `nb` in place, in a fresh kernel started in its folder: `(seconds, cpu seconds, error or None)`"
     t0 = time.perf_counter()
     cmd = [sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
-           '--ExecutePreprocessor.timeout=1800', nb.name]
+           f'--ExecutePreprocessor.timeout={CELL_TIMEOUT}', nb.name]
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen(cmd, cwd=nb.parent, env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL, stderr=err)
         if hasattr(os, 'wait4'):   # the CPU time of nbconvert and of the kernel it started
@@ -74,7 +79,7 @@ def execute(nb:Path) -> tuple:
         else: p.wait(); cpu = float('nan')
         err.seek(0); stderr = err.read().decode(errors='replace')
     if p.returncode:
-        i = stderr.find('An error occurred while executing')
+        i = max(stderr.find('An error occurred while executing'), stderr.find('A cell timed out'))
         return time.perf_counter() - t0, cpu, f"{nb.name} failed: {(stderr[i:] if i >= 0 else stderr[-3000:]).strip()}"
     drop_widget_state(nb)
     return time.perf_counter() - t0, cpu, None
@@ -87,12 +92,15 @@ def execute_notebooks(nbs:Path, workers:int=2, only=()) -> dict:
     print(f"+ executing {len(todo)} notebooks, {workers} at a time", flush=True)
     times, errors = {}, []
     with ThreadPoolExecutor(workers) as ex:
-        futs = {ex.submit(execute, nb): nb for nb in todo}
-        for f in as_completed(futs):
-            nb = futs[f]
+        futs, retried = {ex.submit(execute, nb): nb for nb in todo}, set()
+        while futs:
+            f = next(as_completed(futs))
+            nb = futs.pop(f)
             times[nb.name],cpu,err = f.result()
-            print(f"  {nb.name:<24} {times[nb.name]:6.1f} s  (CPU {cpu:5.1f} s){'  FAILED' if err else ''}", flush=True)
-            if err: errors.append(err)
+            stuck = err and 'timed out' in err and nb not in retried
+            print(f"  {nb.name:<24} {times[nb.name]:6.1f} s  (CPU {cpu:5.1f} s){'  STUCK: running it again' if stuck else '  FAILED' if err else ''}", flush=True)
+            if stuck: retried.add(nb); futs[ex.submit(execute, nb)] = nb
+            elif err: errors.append(err)
     if errors: sys.exit('\n'.join(errors))
     TIMES.parent.mkdir(exist_ok=True)
     TIMES.write_text(json.dumps({**last, **times}, indent=1, sort_keys=True))
