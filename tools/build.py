@@ -7,10 +7,11 @@
     python tools/build.py --workers 1          # one notebook at a time
 
 Notebooks run in parallel (`--workers`, 2 by default), the longest first (the times of the last build are kept in
-`_proc/build_times.json`); each gets its own kernel, started in its own folder, in the environment of
+`.build_times.json`); each gets its own kernel, started in its own folder by tools/run_nb.py (what
+`jupyter nbconvert --execute --inplace` does, without nbclient's lost wake-ups), in the environment of
 tools/kernel_env.py (one thread for PyTorch, the same vector instructions on every x86 CPU, a fixed hash seed), so
 that the saved outputs are the same on every machine and in every run; `tools/test.sh` gives `nbdev-test` the same
-environment. The time each notebook took is printed.
+environment. The time and CPU time each notebook took are printed.
 
 README.md and the site (_site/) come from tools/docs.py; see there.
 """
@@ -25,7 +26,7 @@ import docs
 from kernel_env import kernel_env
 
 ROOT = Path(__file__).resolve().parents[1]
-TIMES = ROOT/'_proc'/'build_times.json'
+TIMES = ROOT/'.build_times.json'   # not in _proc/: nbdev empties that when pyproject.toml is newer, and nbdev-export rewrites it
 
 # Every kernel's environment: one thread, the same vector instructions on every x86 CPU, a fixed hash seed (see
 # tools/kernel_env.py); matplotlib's inline backend, which ipykernel would choose, whatever MPLBACKEND the shell has
@@ -61,25 +62,63 @@ def notebooks(nbs:Path, only=()) -> list:
         res = [p for p in res if p.stem in only]
     return res
 
-# No cell of the workbook takes a minute; a cell that runs for CELL_TIMEOUT seconds is stuck: nbclient sometimes
-# never sees the end of a cell that drives ipywidgets from code (jupyter/nbclient#312: the kernel is idle, nbconvert
-# waits for its reply), so such a notebook is run once more
-CELL_TIMEOUT = 300
+# Each notebook runs in tools/run_nb.py: nbclient, as `jupyter nbconvert --execute` runs it, without the lost
+# wake-ups that made 04_viz wait 300 s and more for a finished cell (jupyter/nbclient#312, see there). Should a
+# notebook still stop using CPU, it and its kernel for STALL seconds in a row, it is stopped and run once more.
+# CELL_TIMEOUT is the most one cell may take.
+STALL, CELL_TIMEOUT = 30, 600
+
+def _procs() -> dict:
+    "`{pid: (parent pid, CPU seconds of it and of its children that have ended)}` of every process (Linux's /proc)"
+    tick, res = os.sysconf('SC_CLK_TCK'), {}
+    for d in Path('/proc').iterdir():
+        if not d.name.isdigit(): continue
+        try: st = (d/'stat').read_text().rsplit(')', 1)[1].split()
+        except OSError: continue
+        res[int(d.name)] = (int(st[1]), sum(map(int, st[11:15]))/tick)   # its own CPU, and its finished children's
+    return res
+
+def tree(pid:int, procs:dict) -> list:
+    "Process `pid` and all its descendants"
+    res, todo = [], [pid]
+    while todo:
+        p = todo.pop(); res.append(p)
+        todo += [c for c,(pp,_) in procs.items() if pp == p]
+    return res
+
+def tree_cpu(pid:int) -> float:
+    "CPU seconds used so far by process `pid` and its descendants"
+    procs = _procs()
+    return sum(procs[p][1] for p in tree(pid, procs) if p in procs)
+
+def wait_watching(p:subprocess.Popen) -> tuple:
+    "Wait for `p`, stopping it if it and its children use (almost) no CPU for `STALL` seconds: `(CPU seconds, stuck?)`"
+    if not (hasattr(os, 'wait4') and Path('/proc/self/stat').exists()): p.wait(); return float('nan'), False
+    seen = []                                            # (time, CPU so far), one a second
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            p.returncode = os.waitstatus_to_exitcode(status)
+            return ru.ru_utime + ru.ru_stime, False      # the runner's CPU and its kernel's
+        seen.append((time.monotonic(), tree_cpu(p.pid)))
+        old = [c for t,c in seen if t <= seen[-1][0] - STALL]
+        if old and seen[-1][1] - old[-1] < 0.1:          # a working kernel uses a good part of a core; idle ones none
+            for k in tree(p.pid, _procs())[1:]: os.kill(k, 9)
+            p.kill(); p.wait()
+            return seen[-1][1], True
+        time.sleep(1)
 
 def execute(nb:Path) -> tuple:
-    "Run notebook `nb` in place, in a fresh kernel started in its folder: `(seconds, cpu seconds, error or None)`"
+    "Run notebook `nb` in place, in a fresh kernel started in its folder: `(seconds, CPU seconds, error or None)`"
     t0 = time.perf_counter()
-    cmd = [sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
-           f'--ExecutePreprocessor.timeout={CELL_TIMEOUT}', nb.name]
+    cmd = [sys.executable, str(Path(__file__).parent/'run_nb.py'), nb.name, '--timeout', str(CELL_TIMEOUT)]
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen(cmd, cwd=nb.parent, env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL, stderr=err)
-        if hasattr(os, 'wait4'):   # the CPU time of nbconvert and of the kernel it started
-            _, status, ru = os.wait4(p.pid, 0)
-            p.returncode, cpu = os.waitstatus_to_exitcode(status), ru.ru_utime + ru.ru_stime
-        else: p.wait(); cpu = float('nan')
+        cpu, stuck = wait_watching(p)
         err.seek(0); stderr = err.read().decode(errors='replace')
+    if stuck: return time.perf_counter() - t0, cpu, f"{nb.name} is stuck: no CPU used for {STALL} s"
     if p.returncode:
-        i = max(stderr.find('An error occurred while executing'), stderr.find('A cell timed out'))
+        i = max(stderr.rfind('An error occurred while executing'), stderr.rfind('A cell timed out'))
         return time.perf_counter() - t0, cpu, f"{nb.name} failed: {(stderr[i:] if i >= 0 else stderr[-3000:]).strip()}"
     drop_widget_state(nb)
     return time.perf_counter() - t0, cpu, None
@@ -97,12 +136,11 @@ def execute_notebooks(nbs:Path, workers:int=2, only=()) -> dict:
             f = next(as_completed(futs))
             nb = futs.pop(f)
             times[nb.name],cpu,err = f.result()
-            stuck = err and 'timed out' in err and nb not in retried
+            stuck = err and err.endswith(f'no CPU used for {STALL} s') and nb not in retried
             print(f"  {nb.name:<24} {times[nb.name]:6.1f} s  (CPU {cpu:5.1f} s){'  STUCK: running it again' if stuck else '  FAILED' if err else ''}", flush=True)
             if stuck: retried.add(nb); futs[ex.submit(execute, nb)] = nb
             elif err: errors.append(err)
     if errors: sys.exit('\n'.join(errors))
-    TIMES.parent.mkdir(exist_ok=True)
     TIMES.write_text(json.dumps({**last, **times}, indent=1, sort_keys=True))
     return times
 
