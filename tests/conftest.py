@@ -27,7 +27,8 @@ def site(tmp_path_factory):
     dest = docs.site(tmp_path_factory.mktemp('site'))
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *a): pass
-    srv = socketserver.TCPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(dest)))
+    class Server(socketserver.ThreadingTCPServer): daemon_threads = True   # Chromium fetches a page's files in parallel
+    srv = Server(('127.0.0.1', 0), functools.partial(Quiet, directory=str(dest)))
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield dest, f'http://127.0.0.1:{srv.server_address[1]}/'
     srv.shutdown(); srv.server_close()

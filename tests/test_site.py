@@ -28,7 +28,7 @@ TABLES_JS = """() => [...document.querySelectorAll('article table')].map(t => {
     if ((ox === 'auto' || ox === 'scroll') && box.clientWidth <= document.documentElement.clientWidth) { scrolls = true; break; }
     box = box.parentElement;
   }
-  return {id: t.id || (t.querySelector('th, td') || {}).textContent, min: Math.min(...sizes), n: cells.length,
+  return {id: t.id || (cells[0] ? 'starting ' + cells[0].textContent.trim().slice(0, 20) : ''), min: Math.min(...sizes), n: cells.length,
           wide: t.scrollWidth > t.closest('article').clientWidth + 1, scrolls};
 })"""
 
