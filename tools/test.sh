@@ -7,7 +7,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MPLBACKEND=Agg
-eval "$(python tools/kernel_env.py)"
 has_chromium() {   # the browser tests/conftest.py would use is there
   python -c "import os, sys; sys.path.insert(0, 'tests'); from conftest import chromium_path; from playwright.sync_api import sync_playwright
 with sync_playwright() as p: sys.exit(not os.path.exists(chromium_path(p)))" 2>/dev/null
@@ -21,5 +20,5 @@ if ! has_chromium; then
     python -m playwright install chromium
   fi
 fi
-nbdev-test --n-workers 2 --timing
+( eval "$(python tools/kernel_env.py)" && nbdev-test --n-workers 2 --timing )
 python -m pytest -q tests
