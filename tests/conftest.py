@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+DEBIAN_CHROMIUM = '/usr/bin/chromium'   # Debian's chromium package (Ubuntu's is a snap, which CI runners lack)
 FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
          '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
 
@@ -27,18 +27,30 @@ def site(tmp_path_factory):
     dest = docs.site(tmp_path_factory.mktemp('site'))
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *a): pass
-    srv = socketserver.TCPServer(('127.0.0.1', 0), functools.partial(Quiet, directory=str(dest)))
+    class Server(socketserver.ThreadingTCPServer): daemon_threads = True   # Chromium fetches a page's files in parallel
+    srv = Server(('127.0.0.1', 0), functools.partial(Quiet, directory=str(dest)))
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield dest, f'http://127.0.0.1:{srv.server_address[1]}/'
     srv.shutdown(); srv.server_close()
 
+def chromium_path(p) -> str:
+    """The Chromium to drive with playwright `p`: Debian's if it is installed, else playwright's own download
+    (`python -m playwright install chromium`); `CONVBOOK_CHROMIUM=playwright` (what the CI workflow sets) or
+    `CONVBOOK_CHROMIUM=/path/to/chrome` chooses"""
+    choice = os.environ.get('CONVBOOK_CHROMIUM', '')
+    if choice == 'playwright': return p.chromium.executable_path
+    return choice or (DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).exists() else p.chromium.executable_path)
+
 @pytest.fixture(scope='session')
 def browser():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get('CI'): pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
-        pytest.skip("the browser test needs Debian's chromium (apt-get install chromium)")
+    "Headless Chromium (see `chromium_path`)"
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        exe = chromium_path(p)
+        if not Path(exe).exists():
+            msg = "the browser test needs Chromium: Debian's (apt-get install chromium) or playwright's (python -m playwright install chromium)"
+            if os.environ.get('CI'): pytest.fail(msg)
+            pytest.skip(msg)
+        b = p.chromium.launch(executable_path=exe, args=FLAGS)
         yield b
         b.close()

@@ -1,21 +1,45 @@
 """The workbook's main job: export, execute and clean the notebooks, then rebuild README.md and the docs site.
 
-    python tools/build.py                    # everything
-    python tools/build.py --no-exec          # don't execute the notebooks (export, clean, README, site)
+    python tools/build.py                      # everything
+    python tools/build.py --no-exec            # don't execute the notebooks (export, clean, README, site)
     python tools/build.py --no-exec --no-site  # export, clean and README only (what CI checks for sync)
+    python tools/build.py --only 03_arith 04_viz   # execute only these notebooks (then clean, README, site)
+    python tools/build.py --workers 1          # one notebook at a time
+
+Notebooks run in parallel (`--workers`, 2 by default), the longest first (the times of the last build are kept in
+`.build_times.json`); each gets its own kernel, started in its own folder by tools/run_nb.py (what
+`jupyter nbconvert --execute --inplace` does, without nbclient's lost wake-ups), in the environment of
+tools/kernel_env.py (one thread for PyTorch, the same vector instructions on every x86 CPU, a fixed hash seed), so
+that the saved outputs are the same on every machine and in every run; `tools/test.sh` gives `nbdev-test` the same
+environment. The time and CPU time each notebook took are printed.
 
 README.md and the site (_site/) come from tools/docs.py; see there.
 """
-import argparse, subprocess, sys
+import time; T0 = time.perf_counter()
+import argparse, json, os, resource, subprocess, sys, tempfile
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 import nbformat
 from nbdev.config import get_config
 sys.path.insert(0, str(Path(__file__).parent))
 import docs
+from kernel_env import kernel_env
 
 ROOT = Path(__file__).resolve().parents[1]
+TIMES = ROOT/'.build_times.json'   # not in _proc/: nbdev empties that when pyproject.toml is newer, and nbdev-export rewrites it
 
-def run(*cmd): print('+', ' '.join(cmd), flush=True); subprocess.run(cmd, check=True, cwd=ROOT)
+# Every kernel's environment: one thread, the same vector instructions on every x86 CPU, a fixed hash seed (see
+# tools/kernel_env.py); matplotlib's inline backend, which ipykernel would choose, whatever MPLBACKEND the shell has
+KERNEL_ENV = {**kernel_env(), 'MPLBACKEND': 'module://matplotlib_inline.backend_inline'}
+
+def nbdev(name:str):
+    "Run nbdev's command `name` (`nbdev-export`, `nbdev-clean`) in this process, from the repository's root"
+    from nbdev.doclinks import nbdev_export
+    from nbdev.clean import nbdev_clean
+    print('+', name, flush=True)
+    cwd = os.getcwd(); os.chdir(ROOT)
+    try: nbdev_export(path=None) if name == 'nbdev-export' else nbdev_clean(fname=None)
+    finally: os.chdir(cwd)
 
 WIDGET = 'application/vnd.jupyter.widget-view+json'
 
@@ -30,23 +54,114 @@ def drop_widget_state(path):
                              **{k: v for k, v in o['data'].items() if k == 'text/html'}}   # a widget's static fallback (the explorer's), if it has one
     nbformat.write(nb, path)
 
-def execute_notebooks(nbs):
-    "Run every notebook in place (in its own folder), so the saved outputs are fresh"
-    for nb in sorted(nbs.glob('[0-9]*.ipynb')) + [nbs/'index.ipynb']:
-        run(sys.executable, '-m', 'jupyter', 'nbconvert', '--to', 'notebook', '--execute', '--inplace',
-            '--ExecutePreprocessor.timeout=1800', str(nb))
-        drop_widget_state(nb)
+def notebooks(nbs:Path, only=()) -> list:
+    "The notebooks the main job executes: the numbered ones and the index (or those named in `only`)"
+    res = sorted(nbs.glob('[0-9]*.ipynb')) + [nbs/'index.ipynb']
+    if only:
+        missing = set(only) - {p.stem for p in res}
+        if missing: sys.exit(f"no notebook {', '.join(sorted(missing))} in {nbs.name}/: use names like 03_arith")
+        res = [p for p in res if p.stem in only]
+    return res
+
+# Each notebook runs in tools/run_nb.py: nbclient, as `jupyter nbconvert --execute` runs it, without the lost
+# wake-ups that made 04_viz wait 300 s and more for a finished cell (jupyter/nbclient#312, see there). Should a
+# notebook still stop using CPU, it and its kernel for STALL seconds in a row, it is stopped and run once more.
+# CELL_TIMEOUT is the most one cell may take.
+STALL, CELL_TIMEOUT = 30, 600
+
+def _procs() -> dict:
+    "`{pid: (parent pid, CPU seconds of it and of its children that have ended)}` of every process (Linux's /proc)"
+    tick, res = os.sysconf('SC_CLK_TCK'), {}
+    for d in Path('/proc').iterdir():
+        if not d.name.isdigit(): continue
+        try: st = (d/'stat').read_text().rsplit(')', 1)[1].split()
+        except OSError: continue
+        res[int(d.name)] = (int(st[1]), sum(map(int, st[11:15]))/tick)   # its own CPU, and its finished children's
+    return res
+
+def tree(pid:int, procs:dict) -> list:
+    "Process `pid` and all its descendants"
+    res, todo = [], [pid]
+    while todo:
+        p = todo.pop(); res.append(p)
+        todo += [c for c,(pp,_) in procs.items() if pp == p]
+    return res
+
+def tree_cpu(pid:int) -> float:
+    "CPU seconds used so far by process `pid` and its descendants"
+    procs = _procs()
+    return sum(procs[p][1] for p in tree(pid, procs) if p in procs)
+
+def wait_watching(p:subprocess.Popen) -> tuple:
+    "Wait for `p`, stopping it if it and its children use (almost) no CPU for `STALL` seconds: `(CPU seconds, stuck?)`"
+    if not (hasattr(os, 'wait4') and Path('/proc/self/stat').exists()): p.wait(); return float('nan'), False
+    seen = []                                            # (time, CPU so far), one a second
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            p.returncode = os.waitstatus_to_exitcode(status)
+            return ru.ru_utime + ru.ru_stime, False      # the runner's CPU and its kernel's
+        seen.append((time.monotonic(), tree_cpu(p.pid)))
+        old = [c for t,c in seen if t <= seen[-1][0] - STALL]
+        if old and seen[-1][1] - old[-1] < 0.1:          # a working kernel uses a good part of a core; idle ones none
+            for k in tree(p.pid, _procs())[1:]: os.kill(k, 9)
+            p.kill(); p.wait()
+            return seen[-1][1], True
+        time.sleep(1)
+
+def execute(nb:Path) -> tuple:
+    "Run notebook `nb` in place, in a fresh kernel started in its folder: `(seconds, CPU seconds, error or None)`"
+    t0 = time.perf_counter()
+    cmd = [sys.executable, str(Path(__file__).parent/'run_nb.py'), nb.name, '--timeout', str(CELL_TIMEOUT)]
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, cwd=nb.parent, env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL, stderr=err)
+        cpu, stuck = wait_watching(p)
+        err.seek(0); stderr = err.read().decode(errors='replace')
+    if stuck: return time.perf_counter() - t0, cpu, f"{nb.name} is stuck: no CPU used for {STALL} s"
+    if p.returncode:
+        i = max(stderr.rfind('An error occurred while executing'), stderr.rfind('A cell timed out'))
+        return time.perf_counter() - t0, cpu, f"{nb.name} failed: {(stderr[i:] if i >= 0 else stderr[-3000:]).strip()}"
+    drop_widget_state(nb)
+    return time.perf_counter() - t0, cpu, None
+
+def execute_notebooks(nbs:Path, workers:int=2, only=()) -> dict:
+    "Run the notebooks, `workers` at a time and the longest first; `{name: seconds}`"
+    todo = notebooks(nbs, only)
+    last = json.loads(TIMES.read_text()) if TIMES.exists() else {}
+    todo.sort(key=lambda p: -last.get(p.name, p.stat().st_size/1e4))   # unknown: a big notebook is probably slow
+    print(f"+ executing {len(todo)} notebooks, {workers} at a time", flush=True)
+    times, errors = {}, []
+    with ThreadPoolExecutor(workers) as ex:
+        futs, retried = {ex.submit(execute, nb): nb for nb in todo}, set()
+        while futs:
+            f = next(as_completed(futs))
+            nb = futs.pop(f)
+            times[nb.name],cpu,err = f.result()
+            stuck = err and err.endswith(f'no CPU used for {STALL} s') and nb not in retried
+            print(f"  {nb.name:<24} {times[nb.name]:6.1f} s  (CPU {cpu:5.1f} s){'  STUCK: running it again' if stuck else '  FAILED' if err else ''}", flush=True)
+            if stuck: retried.add(nb); futs[ex.submit(execute, nb)] = nb
+            elif err: errors.append(err)
+    if errors: sys.exit('\n'.join(errors))
+    TIMES.write_text(json.dumps({**last, **times}, indent=1, sort_keys=True))
+    return times
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--no-exec', action='store_true', help="don't execute the notebooks")
     p.add_argument('--no-site', action='store_true', help="don't build the docs site")
+    p.add_argument('--only', nargs='+', default=(), metavar='NB', help='execute only these notebooks (e.g. 03_arith)')
+    p.add_argument('--workers', type=int, default=2, help='notebooks executed at a time')
     a = p.parse_args()
     cfg = get_config(ROOT)
-    run('nbdev-export')
-    if not a.no_exec: execute_notebooks(cfg.nbs_path)
-    run('nbdev-clean')
+    nbdev('nbdev-export')
+    if not a.no_exec:
+        t0 = time.perf_counter()
+        times = execute_notebooks(cfg.nbs_path, a.workers, a.only)
+        print(f"  executed in {time.perf_counter()-t0:.1f} s (the notebooks' own times add up to {sum(times.values()):.1f} s)", flush=True)
+    nbdev('nbdev-clean')
     docs.readme()
     if not a.no_site: docs.site()
+    cpu = sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ('ru_utime', 'ru_stime'))
+    print(f"Main job done in {time.perf_counter()-T0:.1f} s (CPU {cpu:.1f} s; `uptime` gives the machine's load)", flush=True)
 
 if __name__ == '__main__': main()

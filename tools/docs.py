@@ -8,8 +8,17 @@ hidden cells, `show_doc`, doc links). Quarto, which `nbdev-docs` and `nbdev-read
 offline, so here nbconvert turns the processed notebooks into Markdown and mkdocs-material renders the site,
 with MathJax served from the site itself (from the jupyter-server-mathjax package). The Quarto configuration
 in nbs/ (_quarto.yml, nbdev.yml, sidebar.yml) stays the one used to publish with `nbdev-docs`.
+
+What the pages add to nbdev's processing, so that they read as nbdev's Quarto pages do:
+- `show_doc` signatures as nbdev 3.3.26 should write them (`fix_show_doc`);
+- output tables (pandas DataFrames and Stylers) styled like the theme's own tables, each scrolling in its own box
+  (`tidy_tables`, `EXTRA_CSS`);
+- a light/dark toggle, previous/next links and a link to the repository in the header, which makes no request to
+  GitHub's API (the theme's `source` partial is replaced, `SOURCE_PARTIAL`);
+- the same bytes on every build (`SOURCE_DATE_EPOCH` is the last commit's date, for the sitemap).
+The README's images link to the repository's raw files, so that they show on PyPI too (`absolute_links`).
 """
-import argparse, os, re, shutil, subprocess, sys, yaml
+import argparse, ast, json, os, re, shutil, subprocess, sys, yaml
 from pathlib import Path
 import nbformat
 from nbconvert import MarkdownExporter
@@ -21,6 +30,14 @@ import explorer_site   # the convolution explorer's host (tools/explorer_site.py
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SRC, SITE = ROOT/'_site_src', ROOT/'_site'
 DROP_MIMES = ('application/vnd.jupyter.widget-view+json',)
+
+def find_nbconvert_templates():
+    "Let nbconvert find its templates when it is installed in the Python that a `--system-site-packages` venv builds on"
+    from jupyter_core.paths import jupyter_path
+    base = os.path.join(sys.base_prefix, 'share', 'jupyter')
+    if os.path.isdir(os.path.join(base, 'nbconvert')) and base not in jupyter_path():
+        os.environ['JUPYTER_PATH'] = os.pathsep.join(filter(None, [os.environ.get('JUPYTER_PATH'), base]))
+find_nbconvert_templates()
 
 def frontmatter(cell) -> dict:
     "The Quarto frontmatter that nbdev's processing puts in a notebook's first (raw) cell, or {}"
@@ -36,7 +53,43 @@ def clean_outputs(c):
     "Drop what a static page can't show: stderr (warnings) and interactive widgets (their text fallback is noise)"
     if c.cell_type == 'code':
         c.outputs = [o for o in c.outputs if not (o.get('name') == 'stderr' or any(m in o.get('data', {}) for m in DROP_MIMES))]
+        for o in c.outputs:
+            if 'text/html' in o.get('data', {}): o.data['text/html'] = tidy_tables(o.data['text/html'])
     return c
+
+def tidy_tables(html:str) -> str:
+    "Let an output's tables look like the theme's: pandas' `class=\"dataframe\"`, `border` and scoped style go, and each table gets a box that scrolls"
+    if isinstance(html, list): html = ''.join(html)
+    if '<table' not in html: return html
+    html = re.sub(r'<style scoped>.*?</style>\s*', '', html, flags=re.S)
+    html = re.sub(r'<table\b[^>]*>', lambda m: re.sub(r'\s(?:class|border)="[^"]*"', '', m.group(0)), html)
+    return f'<div class="nb-table" markdown="0">\n{html.strip()}\n</div>'
+
+def lib_classes(lib:Path) -> dict:
+    "The classes each module of the package defines: `{'viz.py': {'ConvDiagram', ...}, ...}`"
+    return {p.name: {n.name for n in ast.walk(ast.parse(p.read_text())) if isinstance(n, ast.ClassDef)}
+            for p in sorted(Path(lib).glob('*.py'))}
+
+def fix_show_doc(md:str, classes:dict) -> str:
+    """The signature in a `show_doc` output, as it should read. nbdev 3.3.26 renders it with fastcore 2.2.41's
+    `DocmentText`, which starts every signature with `def`, classes included (`def ConvDiagram(`), and gives each
+    parameter without an annotation the type of its default, so an inherited `metadata=None` reads `metadata:NoneType=None`"""
+    src = re.search(r'\[source\]\([^)]*/blob/[^/)]+/(?:[^)#]*/)?([\w]+\.py)#L\d+\)', md)
+    known = classes.get(src.group(1), set()) if src else set().union(*classes.values())
+    def kind(m):
+        kw,name = m.groups()
+        return f"```python\n{'class' if name in known else kw} {name}("
+    md = re.sub(r'```python\n(def|async def) ([\w.]+)\(', kind, md, count=1)
+    return re.sub(r'(\w):NoneType=None\b', r'\1=None', md)
+
+def fix_show_docs(nb, classes:dict):
+    "Apply `fix_show_doc` to the `show_doc` outputs of a processed notebook"
+    for c in nb.cells:
+        if c.cell_type != 'code' or 'show_doc' not in c.source: continue
+        for o in c.get('outputs', []):
+            md = o.get('data', {}).get('text/markdown')
+            if md: o.data['text/markdown'] = fix_show_doc(''.join(md), classes)
+    return nb
 
 def directives(c) -> dict:
     "The Quarto cell options (`#| key: value` lines) of a code cell, which are removed from its source"
@@ -75,13 +128,18 @@ def nb2md(nb, files_dir:str):
     md, res = exp.from_notebook_node(nb, resources=dict(output_files_dir=files_dir))
     return md, res.get('outputs', {})
 
-def relink(md:str, nbs:Path, root:Path) -> str:
-    "Make the notebook's relative image links (`images/x.gif`) relative to `root` instead"
-    def fix(m):
-        alt,url = m.groups()
-        if re.match(r'^[a-z]+:|^/|^#', url) or not (nbs/url).exists(): return m.group(0)
-        return f"![{alt}]({(nbs/url).relative_to(root).as_posix()})"
-    return re.sub(r'!\[([^\]]*)\]\(([^)\s]+)\)', fix, md)
+def raw_url(cfg) -> str:
+    "Where GitHub serves the files of the repository's default branch"
+    return f"https://raw.githubusercontent.com/{cfg.user}/{cfg.repo}/{cfg.branch}/"
+
+def absolute_links(md:str, nbs:Path, root:Path, raw:str) -> str:
+    "Point the relative image links of the README (to `images/x.gif` next to the notebook, or to `README_files/`) at the repository's raw files, which show on PyPI too"
+    def url_of(url):
+        if re.match(r'^[a-z]+:|^/|^#', url): return url
+        f = nbs/url if (nbs/url).exists() else root/url
+        return raw + f.resolve().relative_to(root).as_posix()
+    md = re.sub(r'(!\[[^\]]*\]\()([^)\s]+)(\))', lambda m: m.group(1) + url_of(m.group(2)) + m.group(3), md)
+    return re.sub(r'(<img\b[^>]*\bsrc=")([^"]+)(")', lambda m: m.group(1) + url_of(m.group(2)) + m.group(3), md)
 
 def write_md(md:str, outputs:dict, dest:Path, name:str):
     "Write `dest/name` and the images it refers to"
@@ -90,18 +148,28 @@ def write_md(md:str, outputs:dict, dest:Path, name:str):
         (dest/fn).write_bytes(data)
     (dest/name).write_text(md.strip() + '\n')
 
+def read_processed(path:Path):
+    "A notebook that nbdev processed, without the keys nbformat's schema refuses (`has_sd` of cells, the timings of execution)"
+    d = json.loads(Path(path).read_text())
+    for c in d['cells']:
+        c.pop('has_sd', None)
+        c.get('metadata', {}).pop('execution', None)
+    return nbformat.reads(json.dumps(d), as_version=4)
+
 def processed(file_glob:str='') -> Path:
-    "nbdev's processed notebooks (`_proc/`)"
+    """nbdev's processed notebooks (`_proc/`), made in this process, one notebook after the other: nbdev's default,
+    a pool of new processes that each import nbdev, the package and fastai again, costs three times the CPU"""
     cfg = get_config(ROOT)
-    return proc_nbs(cfg.nbs_path, file_glob=file_glob)
+    return proc_nbs(cfg.nbs_path, file_glob=file_glob, n_workers=0)
 
 def readme():
     "Write README.md (and README_files/) from the readme notebook, as `nbdev-readme` would"
     cfg = get_config(ROOT)
-    nb = nbformat.read(processed(cfg.readme_nb)/cfg.readme_nb, as_version=4)
+    nb = read_processed(processed(cfg.readme_nb)/cfg.readme_nb)
     md, outputs = nb2md(nb, 'README_files')
     shutil.rmtree(ROOT/'README_files', ignore_errors=True)
-    write_md(relink(md, cfg.nbs_path, ROOT), outputs, ROOT, 'README.md')
+    for fn,data in outputs.items(): (ROOT/fn).parent.mkdir(parents=True, exist_ok=True); (ROOT/fn).write_bytes(data)
+    write_md(absolute_links(md, cfg.nbs_path, ROOT, raw_url(cfg)), {}, ROOT, 'README.md')
     print(f"Wrote README.md and {len(outputs)} figure(s)")
 
 def quarto2md(md:str, doc_url:str) -> str:
@@ -129,26 +197,66 @@ MATHJAX_CONFIG = """window.MathJax = {
 
 EXTRA_CSS = """
 .source-link { float: right; font-size: smaller; }
-.md-typeset table:not([class]) { font-size: .7rem; }
 .md-typeset pre > code { white-space: pre; }
-.md-typeset img { max-width: 100%; }
+.md-typeset img { max-width: 100%; height: auto; }
 .md-typeset td code { white-space: nowrap; }
-/* pandas Styler tables (pixel values): compact, as in a notebook */
-.md-typeset table[id^="T_"] { font-size: .55rem; border: none; }
-.md-typeset table[id^="T_"] td, .md-typeset table[id^="T_"] th { padding: .15em .35em; min-width: 0; border: none; text-align: right; }
+/* Output tables (pandas): the theme's table (its colours, borders, .64rem text, a box that scrolls when the table
+   is wider than the column), with compact cells. pandas Styler tables set a font size per cell (by id), which the
+   theme's size overrides, so that no table's text is smaller than the theme's. */
+.md-typeset .nb-table { max-width: 100%; overflow-x: auto; margin: 1em 0; }
+.md-typeset .nb-table table:not([class]) { margin: 0; }
+.md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td { padding: .45em .75em; min-width: 0; white-space: nowrap; }
+.md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td { font-size: .64rem !important; }
+.md-typeset .nb-table table[id^="T_"] th, .md-typeset .nb-table table[id^="T_"] td { padding: .2em .4em; min-width: 2.2em; text-align: right; vertical-align: middle; }
 """
+
+# The theme's link to the repository, without `data-md-component="source"`: with it, the theme's JavaScript asks
+# GitHub's API for the repository's stars, forks and latest release on every first visit, and the site makes no
+# network request.
+SOURCE_PARTIAL = """<a href="{{ config.repo_url }}" title="{{ lang.t('source') }}" class="md-source">
+  <div class="md-source__icon md-icon">
+    {% include ".icons/" ~ (config.theme.icon.repo or "fontawesome/brands/github") ~ ".svg" %}
+  </div>
+  <div class="md-source__repository">{{ config.repo_name }}</div>
+</a>
+"""
+
+def build_date() -> str:
+    "Seconds since the epoch of the last commit (the sitemap's dates), so that two builds of one commit are byte-identical"
+    r = subprocess.run(['git', 'log', '-1', '--format=%ct'], cwd=ROOT, capture_output=True, text=True)
+    return r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else '0'
+
+def mkdocs_config(cfg, dest:Path, nav:list, strict:bool=True) -> dict:
+    "The mkdocs-material configuration of the site"
+    palette = [dict(media='(prefers-color-scheme: light)', scheme='default', primary='blue grey', accent='indigo',
+                    toggle=dict(icon='material/weather-night', name='Switch to dark mode')),
+               dict(media='(prefers-color-scheme: dark)', scheme='slate', primary='blue grey', accent='indigo',
+                    toggle=dict(icon='material/weather-sunny', name='Switch to light mode'))]
+    return dict(
+        site_name=cfg.title, site_description=cfg.description, site_url=cfg.doc_url,
+        repo_url=cfg.git_url, repo_name=f'{cfg.user}/{cfg.repo}', edit_uri='',
+        docs_dir='docs', site_dir=str(Path(dest).resolve()), use_directory_urls=False, strict=strict, nav=nav,
+        theme=dict(name='material', custom_dir='overrides', font=False, palette=palette, icon=dict(repo='fontawesome/brands/github'),
+                   features=['navigation.sections', 'navigation.footer', 'toc.follow', 'content.code.copy']),
+        markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', 'toc', 'pymdownx.superfences',
+                             {'pymdownx.arithmatex': dict(generic=True)}, {'pymdownx.highlight': dict(use_pygments=True)}],
+        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full'],
+        extra_css=['assets/extra.css'], plugins=['search'],
+        validation=dict(omitted_files='warn', absolute_links='warn', unrecognized_links='warn', anchors='warn'),
+    )
 
 def site(dest:Path=SITE, strict:bool=True) -> Path:
     "Build the static documentation site into `dest` from nbdev's processed notebooks"
     import jupyter_server_mathjax
     cfg = get_config(ROOT)
     cache = processed()
+    classes = lib_classes(cfg.lib_path)
     shutil.rmtree(SITE_SRC, ignore_errors=True)
     docs = SITE_SRC/'docs'
     docs.mkdir(parents=True)
     nav = []
     for nbname in site_pages(cfg):
-        nb = nbformat.read(cache/nbname, as_version=4)
+        nb = fix_show_docs(read_processed(cache/nbname), classes)
         title = frontmatter(nb.cells[0]).get('title', nbname)
         page = nbpath2html(nbname).stem
         md, outputs = nb2md(nb, f'{page}_files')
@@ -158,21 +266,12 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/'static', docs/'assets'/'mathjax')
     (docs/'assets'/'mathjax-config.js').write_text(MATHJAX_CONFIG)
     (docs/'assets'/'extra.css').write_text((cfg.nbs_path/'styles.css').read_text() + EXTRA_CSS)
-    conf = dict(
-        site_name=cfg.title, site_description=cfg.description,   # no repo_url: the theme would fetch the repository's stars from GitHub
-        extra=dict(social=[dict(icon='fontawesome/brands/github', link=cfg.git_url, name='Repository')]),
-        docs_dir='docs', site_dir=str(Path(dest).resolve()), use_directory_urls=False, strict=strict, nav=nav,
-        theme=dict(name='material', features=['navigation.sections', 'toc.follow', 'content.code.copy'], font=False,
-                   palette=dict(primary='blue grey')),
-        markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', 'toc', 'pymdownx.superfences',
-                             {'pymdownx.arithmatex': dict(generic=True)}, {'pymdownx.highlight': dict(use_pygments=True)}],
-        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full'],
-        extra_css=['assets/extra.css'], plugins=['search'],
-        validation=dict(omitted_files='warn', absolute_links='warn', unrecognized_links='warn', anchors='warn'),
-    )
+    (SITE_SRC/'overrides'/'partials').mkdir(parents=True)
+    (SITE_SRC/'overrides'/'partials'/'source.html').write_text(SOURCE_PARTIAL)
+    conf = mkdocs_config(cfg, dest, nav, strict)
     explorer_site.install(docs, conf)   # the live explorer on the pages that show one
     (SITE_SRC/'mkdocs.yml').write_text(yaml.safe_dump(conf, sort_keys=False))
-    env = {**os.environ, 'NO_MKDOCS_2_WARNING': '1'}
+    env = {**os.environ, 'NO_MKDOCS_2_WARNING': '1', 'SOURCE_DATE_EPOCH': build_date()}
     subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '-q', '-f', str(SITE_SRC/'mkdocs.yml')], check=True, env=env)
     print(f"Built the site in {dest}: {len(nav)} pages")
     return Path(dest)

@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
 # The workbook's test command (README and .ci/run call this): every notebook's checks, then the pytest suite,
-# which includes the browser test of the docs site in Debian's Chromium (installed here if it is missing).
+# which includes the browser test of the docs site in headless Chromium: Debian's /usr/bin/chromium, or else
+# playwright's own Chromium (installed here if neither is there: apt-get as root on Debian, else playwright).
+# The notebooks run in the main job's environment (tools/kernel_env.py: one thread, the same vector instructions on
+# every x86 CPU), so that their checks see the numbers their saved outputs show.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MPLBACKEND=Agg
-if ! command -v chromium >/dev/null && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-  echo "Installing Debian's chromium for the browser test of the docs site..."
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+has_chromium() {   # the browser tests/conftest.py would use is there
+  python -c "import os, sys; sys.path.insert(0, 'tests'); from conftest import chromium_path; from playwright.sync_api import sync_playwright
+with sync_playwright() as p: sys.exit(not os.path.exists(chromium_path(p)))" 2>/dev/null
+}
+if ! has_chromium; then
+  if [ -z "${CONVBOOK_CHROMIUM:-}" ] && grep -qs '^ID=debian' /etc/os-release && [ "$(id -u)" = 0 ]; then
+    echo "Installing Debian's chromium for the browser test of the docs site..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Installing playwright's Chromium for the browser test of the docs site..."
+    python -m playwright install chromium
+  fi
 fi
-nbdev-test --n-workers 2 --timing
+( eval "$(python tools/kernel_env.py)" && nbdev-test --n-workers 2 --timing )
 python -m pytest -q tests

@@ -1,0 +1,51 @@
+"""Execute one notebook in place, as `jupyter nbconvert --to notebook --execute --inplace` does (nbconvert runs
+nbclient's `NotebookClient`, and so does this), but without nbclient's lost wake-ups.
+
+    python tools/run_nb.py nbs/04_viz.ipynb [--timeout 600]
+
+nbclient waits for a cell's reply and outputs with one long `poll` on each channel's socket. When a cell sends a
+burst of messages (04_viz's cell that drives ipywidgets sliders from code), that poll sometimes misses the reply's
+arrival and sleeps on until the cell's timeout, with the kernel long idle (jupyter/nbclient#312; here 2 main jobs
+in 5 waited 300 s or more on 04_viz's cell `a9c87207`). A poll that misses the output messages instead gives up
+after `iopub_timeout` and the cell loses outputs. So here every wait on the shell and iopub channels is cut into
+polls of at most a second, each of which first looks at what has already arrived.
+"""
+import argparse, asyncio, time
+from pathlib import Path
+from queue import Empty
+import nbformat
+from nbclient import NotebookClient
+
+SLICE = 1.0   # seconds: the longest a message can wait unseen
+
+def sliced(get_msg):
+    "A channel's `get_msg`, polling in slices of `SLICE` seconds until `timeout` (None: forever)"
+    async def get(timeout=None):
+        end = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = SLICE if end is None else min(SLICE, max(0.0, end - time.monotonic()))
+            try: return await get_msg(timeout=left)
+            except Empty:
+                if end is not None and time.monotonic() >= end: raise
+    return get
+
+class SlicedClient(NotebookClient):
+    "nbclient's `NotebookClient`, with the shell and iopub channels polled in short slices"
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        for ch in (kc.shell_channel, kc.iopub_channel):
+            if asyncio.iscoroutinefunction(ch.get_msg): ch.get_msg = sliced(ch.get_msg)
+        return kc
+
+def run(path:Path, timeout:int=600):
+    "Execute the notebook at `path` in a new kernel started in its folder, and save it with its outputs"
+    nb = nbformat.read(path, as_version=4)
+    SlicedClient(nb, timeout=timeout, resources={'metadata': {'path': str(Path(path).parent)}}).execute()
+    nbformat.write(nb, path)
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('path')
+    p.add_argument('--timeout', type=int, default=600, help='seconds one cell may take')
+    a = p.parse_args()
+    run(Path(a.path).resolve(), a.timeout)
