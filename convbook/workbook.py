@@ -118,9 +118,13 @@ def _repr_markdown_(self:Exercise) -> str:
 
 @patch
 def _ipython_display_(self:Exercise):
-    from IPython.display import display, Markdown
-    display(Markdown(self._repr_markdown_()))
+    _show_md(self._repr_markdown_())
     if self.picture is not None: _show(self.picture())
+
+def _show_md(text:str):
+    "Display Markdown `text`, with the same text for frontends that only show plain text (a terminal)"
+    from IPython.display import display
+    display({'text/markdown': text, 'text/plain': text}, raw=True)
 
 def _show(fig):
     "Display a matplotlib figure once, then close it (so the inline backend doesn't show it a second time)"
@@ -201,8 +205,7 @@ def figure(self:Exercise):
 
 @patch
 def _ipython_display_(self:Feedback):
-    from IPython.display import display, Markdown
-    display(Markdown(self._repr_markdown_()))
+    _show_md(self._repr_markdown_())
     if self.status == 'mistake' and (fig := self.ex.figure()) is not None: _show(fig)
 
 # %% ../nbs/00a_workbook.ipynb #ddde8e6b
@@ -213,6 +216,7 @@ class Solution:
         return (f'<details markdown="1">\n<summary>Worked solution</summary>\n\n{self.ex.working[0].upper()}{self.ex.working[1:]}.\n\n'
                 f'**Answer:** {fmt_answer(self.ex.answer)}\n\n</details>')
     def __str__(self) -> str: return f"{self.ex.working}. Answer: {fmt_answer(self.ex.answer)}"
+    __repr__ = __str__
 
 @patch
 def solution(self:Exercise) -> Solution:
