@@ -6,7 +6,7 @@ Docs: https://convbook.github.io/convbook/summary.html.md"""
 
 # %% ../nbs/07_summary.ipynb #14ba3bd1
 from __future__ import annotations
-import html, itertools, math, operator
+import html, itertools, math, operator, re
 from dataclasses import dataclass, replace
 import torch, torch.nn as nn, torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
@@ -652,17 +652,21 @@ def __repr__(self:LayerSummary):
 # %% ../nbs/07_summary.ipynb #ab159c23
 @patch
 def _repr_html_(self:LayerSummary):
-    "The summary as an HTML table (long layer names may break after their dots)"
+    "The summary as an HTML table in a box that scrolls sideways when it is too wide (long names may break after a dot or a capital)"
     if not {'layer','call','output','params','macs','field'} <= set(self.columns): return pd.DataFrame._repr_html_(self)
     rows, total = summary_cells(self)
     def cell(tag, c, v):
-        v = html.escape(v).replace('.', '.<wbr>') if c == 'layer' else html.escape(v)
-        return f'<{tag} style="text-align:right">{v}</{tag}>' if c in _RIGHT else f'<{tag}>{v}</{tag}>'
+        v = html.escape(v)
+        if c == 'layer': v = v.replace('.', '.<wbr>')
+        elif c == 'type' and len(v) > 12: v = re.sub(r'([a-z])([A-Z])', r'\1<wbr>\2', v)
+        style = 'text-align:right' if c in _RIGHT else 'text-align:left'
+        if c not in ('layer', 'type', 'rf'): style += ';white-space:nowrap'
+        return f'<{tag} style="{style}">{v}</{tag}>'
     tr = lambda r, tag='td': '<tr>' + ''.join(cell(tag, c, v) for c,v in zip(_COLS, r)) + '</tr>'
-    return ('<table class="dataframe convbook-summary">\n<thead>' + tr(_COLS, 'th') + '</thead>\n<tbody>\n'
-            + '\n'.join(tr(r) for r in rows) + '\n</tbody>\n<tfoot>' + tr(total) + '</tfoot>\n</table>')
+    return ('<div style="overflow-x:auto;max-width:100%">\n<table class="dataframe convbook-summary">\n<thead>' + tr(_COLS, 'th')
+            + '</thead>\n<tbody>\n' + '\n'.join(tr(r) for r in rows) + '\n</tbody>\n<tfoot>' + tr(total) + '</tfoot>\n</table>\n</div>')
 
-# %% ../nbs/07_summary.ipynb #8da8b2f6
+# %% ../nbs/07_summary.ipynb #5140eaa7
 def _window_sum(x:torch.Tensor, nd:int, ks, stride, padding, dilation, ceil_mode:bool) -> torch.Tensor:
     "Max pooling's windows (any of 1, 2 or 3 dims), summed instead of maxed: every cell of a window gets a gradient"
     ks = _tup(ks, nd)
@@ -676,7 +680,7 @@ def _window_sum(x:torch.Tensor, nd:int, ks, stride, padding, dilation, ceil_mode
         res = res + xp[(Ellipsis,) + tuple(slice(a*d, a*d + (oo-1)*s + 1, s) for a,d,oo,s in zip(offs, dilation, o, stride))]
     return res
 
-# %% ../nbs/07_summary.ipynb #7efb8d36
+# %% ../nbs/07_summary.ipynb #be3eb5b8
 _ACTIVATIONS = set('''relu relu6 hardtanh leaky_relu elu selu celu gelu silu mish hardswish hardsigmoid sigmoid tanh softplus
 softsign logsigmoid threshold rrelu prelu hardshrink softshrink tanhshrink'''.split())
 
@@ -687,7 +691,7 @@ class PositiveMode(GeoMode):
         self.params = {id(p): (n, p) for n,p in itertools.chain(model.named_parameters(), model.named_buffers())}
         self.cache, self.gen = {}, torch.Generator().manual_seed(seed)
 
-# %% ../nbs/07_summary.ipynb #7333308e
+# %% ../nbs/07_summary.ipynb #446eea8b
 @patch
 def positive(self:PositiveMode, t):
     "The positive double-precision stand-in of `t` if it is a parameter or buffer of the model (or a constant made on the fly), else `t`"
@@ -706,7 +710,7 @@ def positive(self:PositiveMode, t):
         self.cache[id(t)] = v
     return self.cache[id(t)]
 
-# %% ../nbs/07_summary.ipynb #9eb02a94
+# %% ../nbs/07_summary.ipynb #357c41f0
 @patch
 def __torch_function__(self:PositiveMode, func, types, args=(), kwargs=None):
     sub = lambda a: type(a)(sub(o) for o in a) if isinstance(a, (tuple, list)) else {k: sub(v) for k,v in a.items()} if isinstance(a, dict) else self.positive(a)
@@ -727,7 +731,7 @@ def __torch_function__(self:PositiveMode, func, types, args=(), kwargs=None):
         return out
     return GeoMode.__torch_function__(self, func, types, args, kwargs)
 
-# %% ../nbs/07_summary.ipynb #78b24a69
+# %% ../nbs/07_summary.ipynb #9d6298de
 def _extent(g:torch.Tensor) -> list:
     "First and last index with a non-zero gradient along each spatial dim of `g` (`[C, *spatial]`), or None if none"
     a, res = g.abs().sum(0), []
@@ -781,7 +785,7 @@ def brute_force_rf(model:nn.Module, # Any module
     grad = torch.autograd.grad(loss, x)[0] if isinstance(loss, torch.Tensor) and loss.requires_grad else torch.zeros_like(x)
     return [_extent(grad[b]) for b in range(len(probes))]
 
-# %% ../nbs/07_summary.ipynb #baaf7c35
+# %% ../nbs/07_summary.ipynb #0d222823
 def _units(g:Geo, shape:tuple) -> list:
     "A few units of an output of `shape` and geometry `g` to probe: its first, middle and last, and a mixed corner"
     choices = []
