@@ -75,9 +75,9 @@ def box(self:Field, n:int=1) -> tuple:
     return self.lo, self.hi
 
 @patch
-def settled(self:Field, shape:tuple) -> Field:
-    "The same field, as a 'same' box if it is a grid of one unit along its dim of `shape`, or a grid of jump 0"
-    if self.kind == 'grid' and (shape[self.tdims[0]] == 1 or self.jump == 0): return same_field(*self.box(shape[self.tdims[0]]))
+def settled(self:Field, shape:tuple, one_unit:bool=True) -> Field:
+    "The same field, as a 'same' box if it is a grid of jump 0 (or, if `one_unit`, of one unit along its dim of `shape`)"
+    if self.kind == 'grid' and ((one_unit and shape[self.tdims[0]] == 1) or self.jump == 0): return same_field(*self.box(shape[self.tdims[0]]))
     return self
 
 # %% ../nbs/07_summary.ipynb #083a292c
@@ -119,7 +119,7 @@ def windowed(g:Geo, shape:tuple, windows:dict, mix=()) -> Geo:
     windows, mix = {d % ndim: w for d,w in windows.items()}, {d % ndim for d in mix}
     fields = []
     for f in g.fields:
-        f = f.settled(shape)
+        f = f.settled(shape, one_unit=False)
         if f.kind == 'grid' and f.tdims[0] in windows:
             w = windows[f.tdims[0]]
             f = UNKNOWN if w is None else grid_field(f.tdims[0], *rf_step(f.rf, f.jump, f.start, *w))
@@ -139,8 +139,10 @@ def _union(fs:list, shape:tuple) -> Field:
     if any(f.kind == 'unknown' for f in fs): return UNKNOWN
     grids, flats, sames = ([f for f in fs if f.kind == k] for k in ('grid','flat','same'))
     res = None
+    if grids and len({(f.tdims, f.jump) for f in grids}) > 1 and shape and shape[grids[0].tdims[0]] == 1:
+        grids, sames = [], sames + [f.settled(shape) for f in grids]         # one unit each: just their boxes
     if grids:
-        if grids and flats or len({(f.tdims, f.jump) for f in grids}) > 1: return UNKNOWN
+        if flats or len({(f.tdims, f.jump) for f in grids}) > 1: return UNKNOWN
         lo, hi = min(f.box()[0] for f in grids), max(f.box()[1] for f in grids)
         res = grid_field(grids[0].tdims[0], hi-lo+1, grids[0].jump, (lo+hi)/2)
     if flats:
@@ -166,7 +168,7 @@ def combine(parts:list, shape:tuple) -> Geo|None:
             off, f = ndim - len(s), g.fields[d]
             if f.kind in ('grid','flat'):
                 if any(s[t] != shape[t+off] for t in f.tdims): f = _mixed(f, s)        # broadcast: one unit seen by all
-                else: f = replace(f, tdims=tuple(t+off for t in f.tdims)).settled(shape)
+                else: f = replace(f, tdims=tuple(t+off for t in f.tdims)).settled(shape, one_unit=False)
             fs.append(f)
         fields.append(_union(fs, shape))
     bd = {None if g.bdim is None else g.bdim + ndim - len(s) for g,s in parts}
@@ -215,10 +217,11 @@ def reshaped(g:Geo, a:tuple, b:tuple) -> Geo:
     where = {i: grp for grp in groups for i in grp[0]}
     fields = []
     for f in g.fields:
-        f = f.settled(a)
+        f = f.settled(a, one_unit=False)
         if f.kind == 'grid':
             gi, gj = where[f.tdims[0]]
             if len(gi) == 1 and len(gj) == 1: f = replace(f, tdims=(gj[0],))
+            elif a[f.tdims[0]] == 1: f = f.settled(a)                            # a dim of one unit, dropped: its box
             else: f = Field('flat', tuple(gj), f.rf, math.nan, math.nan, *f.box(a[f.tdims[0]]))
         elif f.kind == 'flat': f = replace(f, tdims=tuple(sorted({j for t in f.tdims for j in where[t][1]})))
         fields.append(f)
@@ -280,7 +283,7 @@ def _sliding(name:str, nd:int, args, kwargs, x) -> Geo:
         ws, mix = {}, []
         for t,n,o in zip(win, shape[-nd:], _tup(_arg(args, kwargs, 1, 'output_size'), nd)):
             o = n if o is None else o
-            if o == 1: mix.append(t)
+            if o == 1 or n == 1: mix.append(t)             # global pooling, or copies of a single unit
             else: ws[t] = (n//o, n//o, 0, 1) if n % o == 0 else None
         return windowed(g, shape, ws, mix=mix)
     if name.startswith('fractional'): return windowed(g, shape, {t: None for t in win})
@@ -310,7 +313,7 @@ def _indexed(g:Geo, shape:tuple, idx, out_shape:tuple) -> Geo:
         src += 1
     fields = []
     for f in g.fields:
-        f = f.settled(shape)
+        f = f.settled(shape, one_unit=False)
         if f.kind == 'grid':
             t = f.tdims[0]
             if isinstance(how[t], int):
@@ -318,7 +321,7 @@ def _indexed(g:Geo, shape:tuple, idx, out_shape:tuple) -> Geo:
                 f = same_field(c - (f.rf-1)/2, c + (f.rf-1)/2)
             else:
                 a, _, st = how[t].indices(shape[t])
-                f = grid_field(new[t], f.rf, f.jump*st, f.start + a*f.jump).settled(out_shape)
+                f = grid_field(new[t], f.rf, f.jump*st, f.start + a*f.jump).settled(out_shape, one_unit=False)
         elif f.kind == 'flat': f = replace(f, tdims=tuple(new[t] for t in f.tdims if t in new))
         fields.append(f)
     return Geo(tuple(fields), new.get(g.bdim) if g.bdim is not None else None)
@@ -356,7 +359,7 @@ def _cat(name:str, args, kwargs, out) -> Geo:
         return combine([(g, s[:d] + (shape[d],) + s[d+1:]) for g,s in parts], shape)
     fields = []
     for k in range(len(parts[0][0].fields)):
-        fs = [(g.fields[k].settled(s), s) for g,s in parts]
+        fs = [(g.fields[k].settled(s, one_unit=False), s) for g,s in parts]
         if any(f.kind == 'unknown' for f,_ in fs): fields.append(UNKNOWN)
         elif any(d in f.tdims for f,_ in fs):
             boxes = [f.box(s[f.tdims[0]] if f.kind == 'grid' else 1) for f,s in fs]
@@ -412,7 +415,7 @@ def _rule(name:str, args, kwargs, outs:list):
         left = {x.ndim - 1 - i//2: p[i] for i in range(0, len(p), 2)}
         padded = {x.ndim - 1 - i//2 for i in range(len(p)) if p[i]}
         for f in gx.fields:
-            f = f.settled(tuple(x.shape))
+            f = f.settled(tuple(x.shape), one_unit=False)
             if f.kind == 'grid' and f.tdims[0] in padded: f = replace(f, start=f.start - left[f.tdims[0]]*f.jump) if mode == 'constant' else UNKNOWN
             elif f.kind == 'flat' and set(f.tdims) & padded: f = UNKNOWN
             fields.append(f)
@@ -630,7 +633,7 @@ _RIGHT = {'output','params','mult-adds','rf','jump','start'}
 def summary_cells(s:pd.DataFrame) -> tuple:
     "The cells (strings) of the readable table of summary `s`: its rows, and its totals row"
     shared = set(s.layer[(s.call == 1) & (s.params > 0)])
-    rows = [(r.layer + (f" (call {r.call})" if r.call > 1 else ''), r.type + (' (not run)' if r.field == 'not run' else ''),
+    rows = [(r.layer + (f" #{r.call}" if r.call > 1 else ''), r.type + (' (not run)' if r.field == 'not run' else ''),
              '×'.join(map(str, r.output)), 'shared' if r.call > 1 and r.layer in shared else _num(r.params) if r.params else '',
              _num(r.macs) if r.macs else '', _window(r), *_field_cells(r)) for r in s.itertuples(index=False)]
     a = s.attrs
@@ -771,7 +774,7 @@ def brute_force_rf(model:nn.Module, # Any module
         for h in hooks: h.remove()
         for m,t in modes: m.training = t
     if want - set(got): raise ValueError(f"no such layer call in the model: {sorted(want - set(got))}")
-    loss = 0
+    loss, gen = 0, torch.Generator().manual_seed(seed)
     for b,(l,c,unit) in enumerate(probes):
         y = got[l, c]
         g = geo(y)
@@ -781,7 +784,8 @@ def brute_force_rf(model:nn.Module, # Any module
         for f,u in zip(g.fields, unit):
             if f.kind in ('grid', 'flat') and u is not None:
                 for t,i in zip(f.tdims, u if isinstance(u, tuple) else (u,)): idx[t] = i
-        loss = loss + y[tuple(idx)].sum()
+        sel = y[tuple(idx)]
+        loss = loss + (sel * (torch.rand(sel.shape, generator=gen, dtype=sel.dtype) + 0.5)).sum()   # a random mix: no sum can cancel
     grad = torch.autograd.grad(loss, x)[0] if isinstance(loss, torch.Tensor) and loss.requires_grad else torch.zeros_like(x)
     return [_extent(grad[b]) for b in range(len(probes))]
 
@@ -811,14 +815,15 @@ def check_rf(model:nn.Module, # Any module
              rows:int|None=None, # Check only this many rows, spread over the network (default: all)
              layers:list|None=None, # Check only the rows of these layers (names, as in the summary)
              seed:int=0) -> dict:
-    "Check `layer_summary`'s receptive fields against `brute_force_rf` on a few units of each row; counts of the units checked"
+    "Check `layer_summary`'s receptive fields against `brute_force_rf` on a few units of each row; counts of the units checked (inside: along some dim, the whole box is in the input)"
     p = _float_of(model)
     calls = trace_calls(model, torch.zeros((1,) + tuple(input_shape[1:]), dtype=p.dtype if p is not None else None, device=p.device if p is not None else None))
     todo, count = [], {}
     for c in calls:
         k = count[c['name']] = count.get(c['name'], 0) + 1
-        g = c['geo']
-        if g is not None and g.bdim is not None and all(f.kind != 'unknown' for f in g.fields) and (layers is None or (c['name'] or '(model)') in layers):
+        g, m = c['geo'], c['module']
+        is_row = not list(m.children()) or list(m.parameters(recurse=False))        # the summary's rows
+        if is_row and g is not None and g.bdim is not None and all(f.kind != 'unknown' for f in g.fields) and (layers is None or (c['name'] or '(model)') in layers):
             todo.append((c['name'] or '(model)', k, c))
     if rows is not None and len(todo) > rows: todo = [todo[round(i*(len(todo)-1)/max(1, rows-1))] for i in range(rows)]
     probes = [(name, k, u) for name,k,c in todo for u in _units(c['geo'], c['shape'])]
@@ -829,8 +834,8 @@ def check_rf(model:nn.Module, # Any module
         if not all(_agrees(f, ui, n, e) for f,ui,n,e in zip(g.fields, u, input_shape[2:], fd)):
             bad.append(f"{name} (call {k}), unit {u}: brute force {fd}, summary {g.fields}")
         kinds = {f.kind for f in g.fields}
-        cut = any(f.kind != 'flat' and not (0 <= f.box()[0] + (ui or 0)*f.jump and f.box()[1] + (ui or 0)*f.jump <= n-1)
-                  for f,ui,n in zip(g.fields, u, input_shape[2:]))
-        counts['flat' if 'flat' in kinds else 'cut' if cut else 'inside'] += 1
+        inside = any(f.kind != 'flat' and 0 <= f.box()[0] + (ui or 0)*f.jump and f.box()[1] + (ui or 0)*f.jump <= n-1
+                     for f,ui,n in zip(g.fields, u, input_shape[2:]))       # both edges checked exactly, along some dim
+        counts['flat' if 'flat' in kinds else 'inside' if inside else 'cut'] += 1
     if bad: raise AssertionError(f"{len(bad)} of {len(probes)} units disagree:\n" + '\n'.join(bad[:10]))
     return counts

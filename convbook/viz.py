@@ -243,6 +243,7 @@ class GifWriter(PillowWriter):
     "matplotlib's `PillowWriter`, with one palette shared by all frames"
     def finish(self):
         from PIL import Image
+        if not self._frames: return super().finish()      # nothing drawn (an error while drawing): let that error show
         frames = [f.convert('RGB') for f in self._frames]
         sample = frames[::max(1, len(frames)//6)] + [frames[-1]]
         w,h = frames[0].size
@@ -277,6 +278,7 @@ def save_gif(d:ConvDiagram, # The diagram to animate
     if progress:
         from fastprogress.fastprogress import progress_bar
         bar = progress_bar(range(frames), leave=False)
+        bar.update(0)
         cb = lambda i, n: bar.update(i+1)
     try: anim.save(path, writer=GifWriter(fps=fps), progress_callback=cb)
     finally: plt.close(drawing.fig)
