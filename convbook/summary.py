@@ -80,7 +80,17 @@ def settled(self:Field, shape:tuple, one_unit:bool=True) -> Field:
     if self.kind == 'grid' and ((one_unit and shape[self.tdims[0]] == 1) or self.jump == 0): return same_field(*self.box(shape[self.tdims[0]]))
     return self
 
-# %% ../nbs/07_summary.ipynb #083a292c
+# %% ../nbs/07_summary.ipynb #cc227d4e
+@patch
+def __repr__(self:Field) -> str:
+    "What a reader needs of the field, and nothing else"
+    n = lambda v: f"{v:g}"
+    if self.kind == 'grid': return f"grid(dim {self.tdims[0]}: rf {n(self.rf)}, jump {n(self.jump)}, start {n(self.start)})"
+    if self.kind == 'same': return f"same(cells {n(self.lo)} to {n(self.hi)})"
+    if self.kind == 'flat': return f"flat(dims {self.tdims}: rf at most {n(self.rf)}, cells {n(self.lo)} to {n(self.hi)})"
+    return 'unknown'
+
+# %% ../nbs/07_summary.ipynb #838776a7
 @dataclass(frozen=True)
 class Geo:
     "The receptive field of a tensor's units: one `Field` per spatial dim of the input, and the tensor's batch dim"
@@ -112,7 +122,7 @@ def _tensors(x):
     elif isinstance(x, dict):
         for o in x.values(): yield from _tensors(o)
 
-# %% ../nbs/07_summary.ipynb #68626946
+# %% ../nbs/07_summary.ipynb #921105bb
 def windowed(g:Geo, shape:tuple, windows:dict, mix=()) -> Geo:
     "`g` after sliding windows `{tensor dim: (ks, stride, padding, dilation), or None for irregular ones}` over a tensor of `shape`, mixing tensor dims `mix` entirely"
     ndim = len(shape)
@@ -133,7 +143,7 @@ def _mixed(f:Field, shape:tuple) -> Field:
     if f.kind == 'unknown': return f
     return same_field(*f.box(shape[f.tdims[0]] if f.kind == 'grid' else 1))
 
-# %% ../nbs/07_summary.ipynb #58fbf635
+# %% ../nbs/07_summary.ipynb #ec18e351
 def _union(fs:list, shape:tuple) -> Field:
     "The field of units that see, each, what the units of fields `fs` at the same position see"
     if any(f.kind == 'unknown' for f in fs): return UNKNOWN
@@ -174,7 +184,7 @@ def combine(parts:list, shape:tuple) -> Geo|None:
     bd = {None if g.bdim is None else g.bdim + ndim - len(s) for g,s in parts}
     return Geo(tuple(fields), bd.pop() if len(bd) == 1 else None)
 
-# %% ../nbs/07_summary.ipynb #3334ca43
+# %% ../nbs/07_summary.ipynb #ba2b8153
 def mixing(g:Geo, dims, shape:tuple, removed:bool=False) -> Geo:
     "`g` after a function that mixes all positions along tensor `dims` of a tensor of `shape` (and drops those dims if `removed`)"
     dims = {d % len(shape) for d in dims}
@@ -190,7 +200,7 @@ def mixing(g:Geo, dims, shape:tuple, removed:bool=False) -> Geo:
         bd = new.get(bd) if bd is not None else None
     return Geo(tuple(fields), bd)
 
-# %% ../nbs/07_summary.ipynb #50971e6d
+# %% ../nbs/07_summary.ipynb #21f326a3
 def _groups(a:tuple, b:tuple):
     "Groups `(dims of a, dims of b)` with equal products, for a row-major reshape of shape `a` into shape `b` (None if unclear)"
     i = j = 0; res = []
@@ -235,7 +245,7 @@ def permuted(g:Geo, perm) -> Geo:
     fields = [replace(f, tdims=tuple(sorted(inv[t] for t in f.tdims))) for f in g.fields]
     return Geo(tuple(fields), None if g.bdim is None else inv[g.bdim])
 
-# %% ../nbs/07_summary.ipynb #6054b6b7
+# %% ../nbs/07_summary.ipynb #62ab3574
 _POINTWISE = set('''add sub mul div true_divide floor_divide remainder fmod pow neg negative abs absolute exp exp2 expm1 log
 log2 log10 log1p sqrt rsqrt square sin cos tan sinh cosh asin acos atan atan2 tanh sigmoid logit relu relu6 gelu silu mish elu
 selu celu hardtanh hardswish hardsigmoid hardshrink softshrink tanhshrink threshold leaky_relu rrelu prelu logsigmoid softplus
@@ -265,7 +275,7 @@ def _arg(args, kwargs, i:int, name:str, default=None):
 
 def _tup(v, nd:int) -> tuple: return tuple(v) if isinstance(v, (tuple, list)) else (v,)*nd
 
-# %% ../nbs/07_summary.ipynb #56160b84
+# %% ../nbs/07_summary.ipynb #414f89d5
 def _sliding(name:str, nd:int, args, kwargs, x) -> Geo:
     "Geometry of the output of convolution or pooling function `name` over the last `nd` dims of `x`"
     g, shape, win = geo(x), tuple(x.shape), [-nd+i for i in range(nd)]
@@ -344,7 +354,7 @@ def _perm(name:str, args, kwargs, ndim:int):
         return [next(rest) if v is None else v for v in p]
     return None
 
-# %% ../nbs/07_summary.ipynb #6ca0e56a
+# %% ../nbs/07_summary.ipynb #843c82d4
 def _cat(name:str, args, kwargs, out) -> Geo:
     "Geometry of `torch.cat`/`stack`: position by position along a channel dim; along a unit dim the units are no longer a grid"
     ts, d = list(_arg(args, kwargs, 0, 'tensors')), _arg(args, kwargs, 1, 'dim', 0)
@@ -385,7 +395,7 @@ def _split(name:str, args, kwargs, x, outs) -> list:
         off += t.shape[d]
     return res
 
-# %% ../nbs/07_summary.ipynb #a887bba9
+# %% ../nbs/07_summary.ipynb #2f024e50
 def _rule(name:str, args, kwargs, outs:list):
     "The geometry (one `Geo`, or one per output) of the outputs of the PyTorch function called `name`"
     base = name[:-1] if name.endswith('_') and not name.startswith('__') else name
@@ -443,7 +453,7 @@ def out_geo(func, args, kwargs, out):
     except Exception: g = _unknown(next(geo(t) for t in _tensors((args, kwargs)) if geo(t) is not None))   # an unusual call: don't guess
     for t,gt in zip(outs, g if isinstance(g, list) else [g]*len(outs)): set_geo(t, gt)
 
-# %% ../nbs/07_summary.ipynb #0e2f220e
+# %% ../nbs/07_summary.ipynb #ff267eb2
 class GeoMode(TorchFunctionMode):
     "While active, every tensor computed from a tensor with a `Geo` gets its own `Geo`"
     def __torch_function__(self, func, types, args=(), kwargs=None):
@@ -455,7 +465,7 @@ class GeoMode(TorchFunctionMode):
         else: out_geo(func, args, kwargs, out)
         return out
 
-# %% ../nbs/07_summary.ipynb #83d112ea
+# %% ../nbs/07_summary.ipynb #4240359d
 def _first_tensor(o): return next(_tensors(o), None)
 
 def _macs(m:nn.Module, inp, out) -> int:
@@ -479,7 +489,7 @@ def _macs(m:nn.Module, inp, out) -> int:
         return N*(Lq*E*(E+b) + Lk*E*(m.kdim+b) + Lk*E*(m.vdim+b)) + 2*N*Lq*Lk*E + N*Lq*E*(E+bo)
     return 0
 
-# %% ../nbs/07_summary.ipynb #37c4fdee
+# %% ../nbs/07_summary.ipynb #e6af9e72
 class _Calls:
     "Forward hooks that record each call of each module of `model`"
     def __init__(self, model:nn.Module):
@@ -518,7 +528,7 @@ def trace_calls(model:nn.Module, x:torch.Tensor) -> list:
         for m,t in modes: m.training = t
     return rec.calls
 
-# %% ../nbs/07_summary.ipynb #6fd6ec68
+# %% ../nbs/07_summary.ipynb #99bdb120
 def _one(v):
     "One value when all spatial dims agree, else a tuple"
     return v[0] if len(set(map(str, v))) == 1 else tuple(v)
@@ -537,7 +547,7 @@ def _columns(g:Geo|None, shape:tuple, n_in:tuple) -> dict:
             rf.append(f.rf); jump.append(math.nan); start.append(math.nan); whole = False
     return dict(rf=_one(rf), jump=_one(jump), start=_one(start), field=_one(kinds), whole=whole)
 
-# %% ../nbs/07_summary.ipynb #7e3a79eb
+# %% ../nbs/07_summary.ipynb #cba86473
 _NO_WINDOW = dict(ks=None, stride=None, padding=None, dilation=None)
 
 def _rows(model:nn.Module, calls:list, n_in:tuple) -> list:
@@ -577,7 +587,7 @@ def _rows(model:nn.Module, calls:list, n_in:tuple) -> list:
                          **_NO_WINDOW, rf=math.nan, jump=math.nan, start=math.nan, field='not run', whole=False, memory=0))
     return rows
 
-# %% ../nbs/07_summary.ipynb #4529d938
+# %% ../nbs/07_summary.ipynb #2d504705
 class LayerSummary(pd.DataFrame):
     "`layer_summary`'s table: a DataFrame of numbers that shows itself as a readable table with totals"
     @property
@@ -600,7 +610,7 @@ def layer_summary(model:nn.Module, # Any module
                    activation_bytes=int(s.memory.sum()), input_shape=input_shape)
     return s
 
-# %% ../nbs/07_summary.ipynb #cfc051a3
+# %% ../nbs/07_summary.ipynb #255a1ea9
 def _num(v) -> str:
     "A number as it reads best: whole numbers with thousands separators, others with up to two decimals; tuples as `a×b`"
     if v is None or (isinstance(v, float) and math.isnan(v)): return ''
@@ -641,7 +651,7 @@ def summary_cells(s:pd.DataFrame) -> tuple:
              _num(a.get('total_macs', int(s.macs.sum()))), '', '', '', '')
     return rows, total
 
-# %% ../nbs/07_summary.ipynb #595996f6
+# %% ../nbs/07_summary.ipynb #c8ac815d
 @patch
 def __repr__(self:LayerSummary):
     "The summary as a text table"
@@ -652,7 +662,7 @@ def __repr__(self:LayerSummary):
     line = '─'*len(fmt(_COLS))
     return '\n'.join([fmt(_COLS), line] + [fmt(r) for r in rows] + [line, fmt(total)])
 
-# %% ../nbs/07_summary.ipynb #ab159c23
+# %% ../nbs/07_summary.ipynb #9ef1b592
 @patch
 def _repr_html_(self:LayerSummary):
     "The summary as an HTML table in a box that scrolls sideways when it is too wide (long names may break after a dot or a capital)"
@@ -669,7 +679,7 @@ def _repr_html_(self:LayerSummary):
     return ('<div style="overflow-x:auto;max-width:100%">\n<table class="dataframe convbook-summary">\n<thead>' + tr(_COLS, 'th')
             + '</thead>\n<tbody>\n' + '\n'.join(tr(r) for r in rows) + '\n</tbody>\n<tfoot>' + tr(total) + '</tfoot>\n</table>\n</div>')
 
-# %% ../nbs/07_summary.ipynb #5140eaa7
+# %% ../nbs/07_summary.ipynb #8da8b2f6
 def _window_sum(x:torch.Tensor, nd:int, ks, stride, padding, dilation, ceil_mode:bool) -> torch.Tensor:
     "Max pooling's windows (any of 1, 2 or 3 dims), summed instead of maxed: every cell of a window gets a gradient"
     ks = _tup(ks, nd)
@@ -683,7 +693,7 @@ def _window_sum(x:torch.Tensor, nd:int, ks, stride, padding, dilation, ceil_mode
         res = res + xp[(Ellipsis,) + tuple(slice(a*d, a*d + (oo-1)*s + 1, s) for a,d,oo,s in zip(offs, dilation, o, stride))]
     return res
 
-# %% ../nbs/07_summary.ipynb #be3eb5b8
+# %% ../nbs/07_summary.ipynb #7efb8d36
 _ACTIVATIONS = set('''relu relu6 hardtanh leaky_relu elu selu celu gelu silu mish hardswish hardsigmoid sigmoid tanh softplus
 softsign logsigmoid threshold rrelu prelu hardshrink softshrink tanhshrink'''.split())
 
@@ -694,7 +704,7 @@ class PositiveMode(GeoMode):
         self.params = {id(p): (n, p) for n,p in itertools.chain(model.named_parameters(), model.named_buffers())}
         self.cache, self.gen = {}, torch.Generator().manual_seed(seed)
 
-# %% ../nbs/07_summary.ipynb #446eea8b
+# %% ../nbs/07_summary.ipynb #7333308e
 @patch
 def positive(self:PositiveMode, t):
     "The positive double-precision stand-in of `t` if it is a parameter or buffer of the model (or a constant made on the fly), else `t`"
@@ -713,7 +723,7 @@ def positive(self:PositiveMode, t):
         self.cache[id(t)] = v
     return self.cache[id(t)]
 
-# %% ../nbs/07_summary.ipynb #357c41f0
+# %% ../nbs/07_summary.ipynb #9eb02a94
 @patch
 def __torch_function__(self:PositiveMode, func, types, args=(), kwargs=None):
     sub = lambda a: type(a)(sub(o) for o in a) if isinstance(a, (tuple, list)) else {k: sub(v) for k,v in a.items()} if isinstance(a, dict) else self.positive(a)
@@ -734,7 +744,7 @@ def __torch_function__(self:PositiveMode, func, types, args=(), kwargs=None):
         return out
     return GeoMode.__torch_function__(self, func, types, args, kwargs)
 
-# %% ../nbs/07_summary.ipynb #9d6298de
+# %% ../nbs/07_summary.ipynb #78b24a69
 def _extent(g:torch.Tensor) -> list:
     "First and last index with a non-zero gradient along each spatial dim of `g` (`[C, *spatial]`), or None if none"
     a, res = g.abs().sum(0), []
@@ -789,7 +799,7 @@ def brute_force_rf(model:nn.Module, # Any module
     grad = torch.autograd.grad(loss, x)[0] if isinstance(loss, torch.Tensor) and loss.requires_grad else torch.zeros_like(x)
     return [_extent(grad[b]) for b in range(len(probes))]
 
-# %% ../nbs/07_summary.ipynb #0d222823
+# %% ../nbs/07_summary.ipynb #baaf7c35
 def _units(g:Geo, shape:tuple) -> list:
     "A few units of an output of `shape` and geometry `g` to probe: its first, middle and last, and a mixed corner"
     choices = []
