@@ -372,9 +372,9 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
     d = ConvDiagram(n, ks, stride, padding, dilation, transposed, output_padding, mode, values)
     if path.suffix.lower() == '.gif': save_gif(d, path, fps, progress=len(d.positions) > 40)
     else:
-        fig = draw_conv(n, ks, stride, padding, dilation, transposed, output_padding, mode, values, step)
         writable_dir(path.parent, 'the folder')
         if path.is_dir(): raise IsADirectoryError(f"{path} is a folder: give a file name ending in .png")
+        fig = draw_conv(n, ks, stride, padding, dilation, transposed, output_padding, mode, values, step)
         try: fig.savefig(path)
         finally: plt.close(fig)
     print(f"Wrote {path}")
