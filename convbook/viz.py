@@ -119,6 +119,7 @@ def torch_out(self:ConvDiagram) -> torch.Tensor:
     if self.transposed: return F.conv_transpose2d(x, w, output_padding=self.output_padding, dilation=self.dilation, **kw)[0,0]
     return F.conv2d(x, w, dilation=self.dilation, **kw)[0,0]
 
+# %% ../nbs/04_viz.ipynb #5a4699ee
 @patch
 def _compute(self:ConvDiagram, r:int, c:int) -> float:
     "The output cell whose window starts at grid cell `(r, c)`, worked out one product (or max) at a time"
@@ -127,9 +128,10 @@ def _compute(self:ConvDiagram, r:int, c:int) -> float:
     if self.mode == 'avg': return sum(v for v,_,_ in vs)/len(vs)
     return sum(v*self.weight(a,b) for v,a,b in vs)
 
+# %% ../nbs/04_viz.ipynb #6b0508a0
 @patch(as_prop=True)
 def out(self:ConvDiagram) -> torch.Tensor:
-    "The output: every window of the grid at once, each kernel cell meeting its slice of the grid (the same sums as `_compute`)"
+    "The output: every window of the grid at once, each kernel cell meeting its slice of the grid (the same sums as cell by cell)"
     if '_out' not in self.__dict__:
         g = torch.tensor([[self.grid_value(i,j) for j in range(len(self.cols))] for i in range(len(self.rows))], dtype=torch.float64)
         (oh,ow),(dh,dw) = self.shape, self.dilation
