@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 from convbook.arith import (conv_out_size, pool_out_size, conv_transpose_out_size, same_padding, conv_weight_shape,
                             conv_formula, kernel_span)
 
-prop = settings(max_examples=40, deadline=None, derandomize=True, database=None)
+prop = settings(max_examples=80, deadline=None, derandomize=True, database=None)
 CONV = {1: nn.Conv1d, 2: nn.Conv2d, 3: nn.Conv3d}
 CONVT = {1: nn.ConvTranspose1d, 2: nn.ConvTranspose2d, 3: nn.ConvTranspose3d}
 MAXP = {1: nn.MaxPool1d, 2: nn.MaxPool2d, 3: nn.MaxPool3d}

@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 from convbook.matmul import im2col, conv2d_unfold, conv_matrix
 from convbook.kernels import apply_kernel, conv_by_hand
 
-prop = settings(max_examples=25, deadline=None, derandomize=True, database=None)
+prop = settings(max_examples=60, deadline=None, derandomize=True, database=None)
 
 @st.composite
 def case(draw):

@@ -7,7 +7,7 @@ import matplotlib; matplotlib.use('Agg')
 import matplotlib.pyplot as plt
 from convbook.viz import ConvDiagram, draw_conv, save_gif
 
-prop = settings(max_examples=40, deadline=None, derandomize=True, database=None)
+prop = settings(max_examples=80, deadline=None, derandomize=True, database=None)
 
 @st.composite
 def diagram(draw):
