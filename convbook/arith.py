@@ -6,7 +6,7 @@ Docs: https://convbook.github.io/convbook/arith.html.md"""
 
 # %% ../nbs/03_arith.ipynb #ecb1b3b2
 from __future__ import annotations
-import math
+import math, operator
 from .workbook import Exercise, Mistake, mistake, draw_seed
 
 # %% auto #0
@@ -27,17 +27,22 @@ def kernel_span(ks:int, dilation:int=1) -> int:
     return dilation*(ks-1) + 1
 
 # %% ../nbs/03_arith.ipynb #4e84e9c2
-def _is_int(v): return isinstance(v, int) and not isinstance(v, bool)
+def _is_int(v) -> bool:
+    "Is `v` a whole number as PyTorch takes one: an `int`, a NumPy integer or a 0-d integer tensor, but not a bool"
+    if isinstance(v, bool) or 'bool' in str(getattr(v, 'dtype', '')) or getattr(v, 'ndim', 0) != 0: return False
+    try: operator.index(v)
+    except TypeError: return False
+    return True
 
 def _per_dim(v, nd:int, name:str, lo:int, strs=()) -> tuple:
-    "`v` as a tuple of `nd` ints `>= lo` (or one of `strs`), or a `ValueError` that says what is allowed"
+    "`v` as a tuple of `nd` Python ints `>= lo` (or one of `strs`), or a `ValueError` that says what is allowed"
     if isinstance(v, str) and v in strs: return (v,)*nd
     vs = tuple(v) if isinstance(v, (tuple,list)) else (v,)*nd
     if len(vs) != nd: raise ValueError(f"{name}={v!r} has {len(vs)} values for a {nd}-D input: give one int or {nd} of them")
     allowed = f"an integer >= {lo}" + ''.join(f" or {s!r}" for s in strs)
     for x in vs:
-        if not _is_int(x) or x < lo: raise ValueError(f"{name}={v!r} is not allowed: {name} must be {allowed}")
-    return vs
+        if not _is_int(x) or operator.index(x) < lo: raise ValueError(f"{name}={v!r} is not allowed: {name} must be {allowed}")
+    return tuple(operator.index(x) for x in vs)
 
 def _dims(n) -> tuple:
     "Spatial size `n` (int or tuple) as a tuple"
@@ -75,7 +80,7 @@ def conv_out_size(n, # Input size: int, or tuple of spatial sizes
 # %% ../nbs/03_arith.ipynb #8da5f1f2
 def same_padding(ks:int, dilation:int=1) -> tuple[int,int]:
     "Padding `(left, right)` that keeps the size of a stride-1 convolution"
-    _per_dim(ks,1,'ks',1); _per_dim(dilation,1,'dilation',1)
+    (ks,),(dilation,) = _per_dim(ks,1,'ks',1), _per_dim(dilation,1,'dilation',1)
     total = dilation*(ks-1)
     return total//2, total - total//2
 
@@ -125,6 +130,11 @@ def conv_transpose_out_size(n, # Input size: int, or tuple of spatial sizes
     return _out(n, tuple(res))
 
 # %% ../nbs/03_arith.ipynb #1ae1e9c9
+def _divisors(n:int) -> list:
+    "Divisors of `n`, in increasing order (square-root time, so huge channel counts don't hang)"
+    small = [d for d in range(1, math.isqrt(n)+1) if n % d == 0]
+    return small + [n//d for d in reversed(small) if d*d != n]
+
 def conv_weight_shape(in_channels:int, # Channels of the input
                       out_channels:int, # Channels of the output (one kernel each)
                       ks, # Kernel size: int, or a tuple with one size per spatial dimension
@@ -134,10 +144,10 @@ def conv_weight_shape(in_channels:int, # Channels of the input
                      ) -> tuple:
     "Shape of the weight of `nn.Conv*d(in_channels, out_channels, ks, groups=groups)` (or of `nn.ConvTranspose*d`)"
     ks_ = _per_dim(ks, len(ks) if isinstance(ks,(tuple,list)) else nd, 'ks', 1)
-    _per_dim(in_channels, 1, 'in_channels', 1); _per_dim(out_channels, 1, 'out_channels', 1); _per_dim(groups, 1, 'groups', 1)
+    (in_channels,),(out_channels,),(groups,) = _per_dim(in_channels, 1, 'in_channels', 1), _per_dim(out_channels, 1, 'out_channels', 1), _per_dim(groups, 1, 'groups', 1)
     for name,c in (('in_channels',in_channels), ('out_channels',out_channels)):
         if c % groups:
-            ok = [g for g in range(1, c+1) if c % g == 0 and (in_channels if name == 'out_channels' else out_channels) % g == 0]
+            ok = _divisors(math.gcd(in_channels, out_channels))
             raise ValueError(f"{name}={c} is not divisible by groups={groups}: every group must get the same number of channels, "
                              f"so groups must divide both in_channels and out_channels ({', '.join(map(str, ok))} do)")
     return (in_channels, out_channels//groups, *ks_) if transposed else (out_channels, in_channels//groups, *ks_)
@@ -146,6 +156,7 @@ def conv_weight_shape(in_channels:int, # Channels of the input
 def conv_formula(n:int, ks:int, stride:int=1, padding=0, dilation:int=1,
                  transposed:bool=False, output_padding:int=0) -> str:
     "The output-size formula with the numbers in, and its result, for a 1-D size `n`"
+    n,ks,stride,padding,dilation,output_padding = (operator.index(v) if _is_int(v) else v for v in (n,ks,stride,padding,dilation,output_padding))
     if transposed:
         o = conv_transpose_out_size(n, ks, stride, padding, output_padding, dilation)
         return f"({n} - 1)*{stride} - 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1 = {o}"

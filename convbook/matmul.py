@@ -16,11 +16,12 @@ __all__ = ['MATMUL_MISTAKES', 'im2col', 'conv2d_unfold', 'conv_matrix', 'left_ou
            'forgot_the_input_channels', 'matmul_shape_exercise']
 
 # %% ../nbs/05_matmul.ipynb #afd742f4
-def im2col(x:torch.Tensor, # Images `[N, C, H, W]`
+def im2col(x:torch.Tensor, # Images `[N, C, H, W]` (or one image `[C, H, W]`, as `F.unfold` takes it)
            ks, stride=1, padding=0, dilation=1, # As for `F.conv2d` (ints or pairs)
           ) -> torch.Tensor:
-    "Patches of `x` as columns, `[N, C*kh*kw, L]` with `L` output positions: the same as `F.unfold`"
-    if x.ndim != 4: raise ValueError(f"im2col takes a batch of images [N, C, H, W], got shape {tuple(x.shape)}")
+    "Patches of `x` as columns, `[N, C*kh*kw, L]` with `L` output positions (`[C*kh*kw, L]` for one image): the same as `F.unfold`"
+    if x.ndim == 3: return im2col(x[None], ks, stride, padding, dilation)[0]
+    if x.ndim != 4: raise ValueError(f"im2col takes a batch of images [N, C, H, W] (or one image [C, H, W]), got shape {tuple(x.shape)}")
     N,C,H,W = x.shape
     (kh,kw),(sh,sw),(ph,pw),(dh,dw) = (_per_dim(v,2,nm,lo) for v,nm,lo in ((ks,'ks',1),(stride,'stride',1),(padding,'padding',0),(dilation,'dilation',1)))
     oh,ow = conv_out_size((H,W), (kh,kw), (sh,sw), (ph,pw), (dh,dw))
@@ -30,14 +31,17 @@ def im2col(x:torch.Tensor, # Images `[N, C, H, W]`
     return win.permute(0,1,4,5,2,3).reshape(N, C*kh*kw, oh*ow)
 
 # %% ../nbs/05_matmul.ipynb #fa352637
-def conv2d_unfold(x:torch.Tensor, # Images `[N, C, H, W]`
+def conv2d_unfold(x:torch.Tensor, # Images `[N, C, H, W]` (or one image `[C, H, W]`)
                   weight:torch.Tensor, # Kernels `[O, C//groups, kh, kw]`
                   bias:torch.Tensor|None=None, # `[O]`
                   stride=1, padding=0, dilation=1, groups:int=1):
     "2-D convolution from scratch: `im2col`, then one (batched) matrix multiplication; equals `F.conv2d`"
+    if x.ndim == 3 and weight.ndim == 4: return conv2d_unfold(x[None], weight, bias, stride, padding, dilation, groups)[0]
     if x.ndim != 4 or weight.ndim != 4:
         raise ValueError(f"conv2d_unfold takes x [N, C, H, W] and weight [O, C//groups, kh, kw], got {tuple(x.shape)} and {tuple(weight.shape)}")
-    _per_dim(groups, 1, 'groups', 1)
+    (groups,) = _per_dim(groups, 1, 'groups', 1)
+    for t,nm in ((weight,'weight'), (bias,'bias')):
+        if t is not None and t.dtype != x.dtype: raise ValueError(f"x is {x.dtype} but {nm} is {t.dtype}: give them the same dtype, as F.conv2d requires")
     N,C,H,W = x.shape
     O,Cg,kh,kw = weight.shape
     if C % groups or O % groups: raise ValueError(f"groups={groups} must divide both the input channels ({C}) and the output channels ({O})")
@@ -52,7 +56,7 @@ def conv2d_unfold(x:torch.Tensor, # Images `[N, C, H, W]`
     oh,ow = conv_out_size(tuple(x.shape[2:]), (kh,kw), stride, padding, dilation)   # refuses any other bad value
     w = weight.reshape(groups, O//groups, Cg*kh*kw)
     chunk = max(1, 2**19 // (C*kh*kw*oh*ow))                               # images per block: columns of about 2 MB
-    outs = []
+    outs = [x.new_zeros(0, groups, O//groups, oh*ow)]                       # (an empty batch gives an empty output)
     for i in range(0, N, chunk):
         cols = im2col(x[i:i+chunk], (kh,kw), stride, padding, dilation)     # [n, C*kh*kw, L]
         cols = cols.view(-1, groups, Cg*kh*kw, oh*ow)
@@ -63,17 +67,27 @@ def conv2d_unfold(x:torch.Tensor, # Images `[N, C, H, W]`
 # %% ../nbs/05_matmul.ipynb #a7c0401a
 def conv_matrix(weight:torch.Tensor, # Kernels `[O, C//groups, kh, kw]`
                 in_shape:tuple, # Input `(C, H, W)`
-                stride=1, padding=0, dilation=1, groups:int=1,
+                stride=1, padding=0, dilation=1, groups:int=1, # As for `F.conv2d` (padding may be 'same' or 'valid')
                 sparse:bool=False, # Return a `torch.sparse_coo_tensor`
+                max_dense:int=10**8, # Refuse a dense matrix of more entries than this (use `sparse=True`)
                ) -> torch.Tensor:
     "Matrix `M` of shape `[O*oh*ow, C*H*W]` with `M @ x.flatten() == conv2d(x, weight, ...).flatten()` for one image `x`"
-    C,H,W = in_shape
+    if weight.ndim != 4: raise ValueError(f"weight must be [O, C//groups, kh, kw], got shape {tuple(weight.shape)}")
+    C,H,W = _per_dim(tuple(in_shape) if isinstance(in_shape, (tuple, list)) else in_shape, 3, 'in_shape', 1)
+    (groups,) = _per_dim(groups, 1, 'groups', 1)
     O,Cg,kh,kw = weight.shape
     if C % groups or O % groups or Cg != C//groups:
         raise ValueError(f"weight {tuple(weight.shape)} does not fit an input with {C} channels in {groups} group(s): it needs {C//groups if not C % groups else '?'} input channels per group, and groups must divide both channel counts")
-    idx = torch.arange(1., C*H*W + 1).view(1,C,H,W)                     # pixel numbers, from 1 (0 marks padding)
-    cols = im2col(idx, (kh,kw), stride, padding, dilation)[0].long() - 1  # [C*kh*kw, L]: input pixel or -1
+    idx = torch.arange(1, C*H*W + 1).view(1,C,H,W)                      # pixel numbers (int64: exact however many), from 1 (0 marks padding)
+    if padding == 'same':
+        conv_out_size((H,W), (kh,kw), stride, 'same', dilation)           # checks the stride is 1
+        (t,b),(l,r) = (same_padding(k, d) for k,d in zip((kh,kw), _per_dim(dilation, 2, 'dilation', 1)))
+        idx, padding = F.pad(idx, (l,r,t,b)), 0
+    elif padding == 'valid': padding = 0
+    cols = im2col(idx, (kh,kw), stride, padding, dilation)[0] - 1        # [C*kh*kw, L]: input pixel or -1
     L = cols.shape[1]
+    if not sparse and O*L*C*H*W > max_dense:
+        raise ValueError(f"The matrix would have {O*L:,} x {C*H*W:,} = {O*L*C*H*W:,} entries, more than max_dense={max_dense:,}: use sparse=True")
     cols = cols.view(groups, Cg*kh*kw, L)
     w = weight.reshape(groups, O//groups, Cg*kh*kw)
     rows, colsidx, vals = [], [], []

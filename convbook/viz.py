@@ -6,15 +6,16 @@ Docs: https://convbook.github.io/convbook/viz.html.md"""
 
 # %% ../nbs/04_viz.ipynb #dcdfc486
 from __future__ import annotations
+import math, operator
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
 from matplotlib.collections import PatchCollection
 from matplotlib.animation import FuncAnimation, PillowWriter
-from fastcore.script import call_parse
 from fastcore.basics import patch
-from .arith import _per_dim, _dims, kernel_span, conv_out_size, conv_transpose_out_size, pool_out_size, conv_formula
+from .arith import _is_int, _per_dim, _dims, kernel_span, conv_out_size, conv_transpose_out_size, pool_out_size, conv_formula
+from .data import cli, writable_dir
 from .workbook import Exercise, Mistake, draw_seed
 
 # %% auto #0
@@ -37,6 +38,7 @@ def grid_axis(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1, transp
 # %% ../nbs/04_viz.ipynb #f1b8b55f
 class ConvDiagram:
     "Geometry, numbers and drawing of a convolution, transposed convolution or pooling, one output cell per step"
+    max_cells = 100   # Largest grid (input with its padding, or a transposed convolution's spread input) drawn, per side
     def __init__(self, n=5, # Input size: int or (h, w)
                  ks=3, # Kernel (or pooling window) size
                  stride=1, padding=0, dilation=1,
@@ -55,60 +57,94 @@ class ConvDiagram:
         if x is not None: n = tuple(torch.as_tensor(x).shape)
         if w is not None: ks = tuple(torch.as_tensor(w).shape)
         if transposed and mode != 'conv': raise ValueError("transposed=True goes with mode='conv' only: there is no transposed pooling")
+        if not (isinstance(cell, (int, float)) and not isinstance(cell, bool) and 0 < cell < math.inf):
+            raise ValueError(f"cell={cell!r}: the size of a cell must be a positive number of inches")
         nd = 2
-        n = _dims(n) if isinstance(n,(tuple,list)) else (n,n)
+        n = _dims(n) if isinstance(n,(tuple,list)) else _dims(n)*2
         if len(n) != 2: raise ValueError(f"n={n!r}: give one size or (height, width)")
+        if mode == 'avg' and (_per_dim(dilation, nd, 'dilation', 1) != (1,1)):
+            d = operator.index(dilation) if _is_int(dilation) else tuple(operator.index(v) for v in dilation)
+            raise ValueError(f"dilation={d!r} is not allowed with mode='avg': average pooling (nn.AvgPool2d) has no dilation; use dilation=1")
         if mode == 'conv' and not transposed: self.out_size = conv_out_size(n, ks, stride, padding, dilation)
         elif mode == 'conv': self.out_size = conv_transpose_out_size(n, ks, stride, padding, output_padding, dilation)
         else: self.out_size = pool_out_size(n, ks, stride, padding, dilation)
         ks,ss,ps,ds,ops = (_per_dim(v,nd,nm,0) for v,nm in ((ks,'ks'),(stride,'stride'),(padding,'padding'),(dilation,'dilation'),(output_padding,'output_padding')))
-        self.n,self.ks,self.stride,self.padding,self.dilation,self.output_padding = n,ks,ss,ps,ds,ops
+        span = tuple(kernel_span(k,d) for k,d in zip(ks,ds))
+        grid = tuple(o + sp - 1 for o,sp in zip(self.out_size, span)) if transposed else tuple(i + 2*p for i,p in zip(n, ps))
+        if max(grid) > self.max_cells:
+            raise ValueError(f"The grid would be {grid[0]}x{grid[1]} cells (the input{' spread out' if transposed else ''} with its padding): "
+                             f"ConvDiagram draws at most {self.max_cells} cells per side; use a smaller input, kernel or padding")
+        self.n,self.ks,self.stride,self.padding,self.dilation,self.output_padding,self.span = n,ks,ss,ps,ds,ops,span
         self.transposed,self.mode,self.values,self.cell = transposed,mode,values,cell
-        axes = [grid_axis(i, k, s, p, dl, transposed, op) for i,k,s,p,dl,op in zip(n,ks,ss,ps,ds,ops)]
-        (self.rows,sr),(self.cols,sc) = axes
-        self.span = tuple(kernel_span(k,d) for k,d in zip(ks,ds))
-        ri,ci = (range(0, len(g)-sp+1, st) for g,sp,st in ((self.rows,self.span[0],sr),(self.cols,self.span[1],sc)))
+        (self.rows,sr),(self.cols,sc) = (grid_axis(i, k, s, p, dl, transposed, op) for i,k,s,p,dl,op in zip(n,ks,ss,ps,ds,ops))
+        ri,ci = (range(0, len(g)-sp+1, st) for g,sp,st in ((self.rows,span[0],sr),(self.cols,span[1],sc)))
         self.shape = (len(ri), len(ci))
         self.positions = [(r,c) for r in ri for c in ci]
         g = torch.Generator().manual_seed(seed)
         self.x = torch.randint(0, 4 if mode=='conv' else 10, n, generator=g).float() if x is None else torch.as_tensor(x).float()
         self.w = torch.randint(0, 3, ks, generator=g).float() if w is None else torch.as_tensor(w).float()
-        self.out = torch.tensor([self._compute(r,c) for r,c in self.positions]).view(self.shape)
-
-    def window(self, r:int, c:int) -> list:
-        "Grid cells `(row, col, kernel_row, kernel_col)` under the kernel when its top-left is at grid cell `(r, c)`"
-        (kh,kw),(dh,dw) = self.ks, self.dilation
-        return [(r+a*dh, c+b*dw, a, b) for a in range(kh) for b in range(kw)]
-
-    def grid_value(self, i:int, j:int) -> float:
-        "Value of grid cell `(i, j)`: the input value, or 0 for padding and inserted zeros (`nan` for max-pooling padding)"
-        a,b = self.rows[i], self.cols[j]
-        if a >= 0 and b >= 0: return self.x[a,b].item()
-        return float('nan') if self.mode == 'max' else 0.
-
-    def weight(self, a:int, b:int) -> float:
-        "Kernel weight that meets the grid at kernel cell `(a, b)` (flipped for a transposed convolution)"
-        kh,kw = self.ks
-        return self.w[kh-1-a, kw-1-b].item() if self.transposed else self.w[a,b].item()
-
-    def _compute(self, r, c):
-        vs = [(self.grid_value(i,j), a, b) for i,j,a,b in self.window(r,c)]
-        if self.mode == 'max': return max(v for v,_,_ in vs if v == v)
-        if self.mode == 'avg': return sum(v for v,_,_ in vs)/len(vs)
-        return sum(v*self.weight(a,b) for v,a,b in vs)
-
-    def torch_out(self) -> torch.Tensor:
-        "What PyTorch computes for the same input, kernel and parameters"
-        x,w = self.x[None,None], self.w[None,None]
-        kw = dict(stride=self.stride, padding=self.padding)
-        if self.mode == 'max': return F.max_pool2d(x, self.ks, dilation=self.dilation, **kw)[0,0]
-        if self.mode == 'avg': return F.avg_pool2d(x, self.ks, **kw)[0,0]
-        if self.transposed: return F.conv_transpose2d(x, w, output_padding=self.output_padding, dilation=self.dilation, **kw)[0,0]
-        return F.conv2d(x, w, dilation=self.dilation, **kw)[0,0]
 
     def __repr__(self):
         kind = 'transposed convolution' if self.transposed else dict(conv='convolution', max='max pooling', avg='average pooling')[self.mode]
         return f"{kind}: input {self.n[0]}x{self.n[1]}, grid {len(self.rows)}x{len(self.cols)} -> output {self.shape[0]}x{self.shape[1]}"
+
+# %% ../nbs/04_viz.ipynb #d7faddcf
+@patch
+def window(self:ConvDiagram, r:int, c:int) -> list:
+    "Grid cells `(row, col, kernel_row, kernel_col)` under the kernel when its top-left is at grid cell `(r, c)`"
+    (kh,kw),(dh,dw) = self.ks, self.dilation
+    return [(r+a*dh, c+b*dw, a, b) for a in range(kh) for b in range(kw)]
+
+# %% ../nbs/04_viz.ipynb #24e7705a
+@patch
+def grid_value(self:ConvDiagram, i:int, j:int) -> float:
+    "Value of grid cell `(i, j)`: the input value, or 0 for padding and inserted zeros (`nan` for max-pooling padding)"
+    a,b = self.rows[i], self.cols[j]
+    if a >= 0 and b >= 0: return self.x[a,b].item()
+    return float('nan') if self.mode == 'max' else 0.
+
+# %% ../nbs/04_viz.ipynb #d4493a89
+@patch
+def weight(self:ConvDiagram, a:int, b:int) -> float:
+    "Kernel weight that meets the grid at kernel cell `(a, b)` (flipped for a transposed convolution)"
+    kh,kw = self.ks
+    return self.w[kh-1-a, kw-1-b].item() if self.transposed else self.w[a,b].item()
+
+# %% ../nbs/04_viz.ipynb #67bcae95
+@patch
+def torch_out(self:ConvDiagram) -> torch.Tensor:
+    "What PyTorch computes for the same input, kernel and parameters"
+    x,w = self.x[None,None], self.w[None,None]
+    kw = dict(stride=self.stride, padding=self.padding)
+    if self.mode == 'max': return F.max_pool2d(x, self.ks, dilation=self.dilation, **kw)[0,0]
+    if self.mode == 'avg': return F.avg_pool2d(x, self.ks, **kw)[0,0]
+    if self.transposed: return F.conv_transpose2d(x, w, output_padding=self.output_padding, dilation=self.dilation, **kw)[0,0]
+    return F.conv2d(x, w, dilation=self.dilation, **kw)[0,0]
+
+# %% ../nbs/04_viz.ipynb #5a4699ee
+@patch
+def _compute(self:ConvDiagram, r:int, c:int) -> float:
+    "The output cell whose window starts at grid cell `(r, c)`, worked out one product (or max) at a time"
+    vs = [(self.grid_value(i,j), a, b) for i,j,a,b in self.window(r,c)]
+    if self.mode == 'max': return max((v for v,_,_ in vs if v == v), default=-math.inf)
+    if self.mode == 'avg': return sum(v for v,_,_ in vs)/len(vs)
+    return sum(v*self.weight(a,b) for v,a,b in vs)
+
+# %% ../nbs/04_viz.ipynb #6b0508a0
+@patch(as_prop=True)
+def out(self:ConvDiagram) -> torch.Tensor:
+    "The output: every window of the grid at once, each kernel cell meeting its slice of the grid (the same sums as cell by cell)"
+    if '_out' not in self.__dict__:
+        g = torch.tensor([[self.grid_value(i,j) for j in range(len(self.cols))] for i in range(len(self.rows))], dtype=torch.float64)
+        (oh,ow),(dh,dw) = self.shape, self.dilation
+        sr,sc = (1,1) if self.transposed else self.stride            # the window's step on the grid
+        sl = lambda a,b: g[a*dh : a*dh + (oh-1)*sr + 1 : sr, b*dw : b*dw + (ow-1)*sc + 1 : sc]
+        cells = [(sl(a,b), a, b) for a in range(self.ks[0]) for b in range(self.ks[1])]
+        if self.mode == 'max': res = torch.stack([v.nan_to_num(nan=-math.inf) for v,_,_ in cells]).amax(0)
+        elif self.mode == 'avg': res = torch.stack([v for v,_,_ in cells]).mean(0)
+        else: res = sum(v*self.weight(a,b) for v,a,b in cells)
+        self._out = res.float()
+    return self._out
 
 # %% ../nbs/04_viz.ipynb #38a799a9
 _C = dict(inp='#8ec1ea', inp_on='#2f6fad', pad='#ffffff', pad_on='#bdbdbd', out='#f2fbf8', out_done='#8fd8c4', out_on='#1b9e77')
@@ -211,6 +247,7 @@ class GifWriter(PillowWriter):
     "matplotlib's `PillowWriter`, with one palette shared by all frames"
     def finish(self):
         from PIL import Image
+        if not self._frames: return super().finish()      # nothing drawn (an error while drawing): let that error show
         frames = [f.convert('RGB') for f in self._frames]
         sample = frames[::max(1, len(frames)//6)] + [frames[-1]]
         w,h = frames[0].size
@@ -220,14 +257,35 @@ class GifWriter(PillowWriter):
         self._frames = [f.quantize(palette=pal, dither=Image.Dither.NONE) for f in frames]
         super().finish()
 
-def save_gif(d:ConvDiagram, path, fps:float=2.5) -> Path:
+def _check_fps(fps):
+    if not (isinstance(fps, (int, float)) and not isinstance(fps, bool) and 0 < fps <= 50):
+        raise ValueError(f"fps={fps!r}: frames per second must be positive, and at most 50 (a GIF frame lasts at least 1/50 s)")
+
+def save_gif(d:ConvDiagram, # The diagram to animate
+             path, # The GIF file to write (its folder is created if needed)
+             fps:float=2.5, # Frames per second
+             max_frames:int=400, # Refuse diagrams with more frames than this (about 10 s of drawing)
+             progress:bool=False, # Show a progress bar (the command line does, for long animations)
+            ) -> Path:
     "Animate `d`, one frame per output cell plus the finished output, into the GIF file `path`"
+    _check_fps(fps)
+    frames = len(d.positions) + 1
+    if frames > max_frames:
+        raise ValueError(f"A GIF of this diagram would have {frames:,} frames (one per output cell, and the result): at most {max_frames:,} are drawn; "
+                         f"use a smaller input or a larger stride, or draw one step as a .png")
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    writable_dir(path.parent, 'the folder')
+    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder: give a file name ending in .gif")
     drawing = ConvDrawing(d)
-    anim = FuncAnimation(drawing.fig, drawing.step, frames=len(d.positions)+1, blit=False)
-    anim.save(path, writer=GifWriter(fps=fps))
-    plt.close(drawing.fig)
+    anim = FuncAnimation(drawing.fig, drawing.step, frames=frames, blit=False)
+    cb = None
+    if progress:
+        from fastprogress.fastprogress import progress_bar
+        bar = progress_bar(range(frames), leave=False)
+        bar.update(0)
+        cb = lambda i, n: bar.update(i+1)
+    try: anim.save(path, writer=GifWriter(fps=fps), progress_callback=cb)
+    finally: plt.close(drawing.fig)
     return path
 
 # %% ../nbs/04_viz.ipynb #e2ec2304
@@ -455,7 +513,7 @@ def diagram(self:Explorer) -> ConvDiagram:
                        self.output_padding if self.transposed else 0, self.mode, values=self.numbers, x=x[0,c], w=kernel)
 
 # %% ../nbs/04_viz.ipynb #c0d4f912
-@call_parse
+@cli
 def convbook_anim(out:str, # File to write: .gif for the animation, .png for one step
                   n:int=5, # Input size
                   ks:int=3, # Kernel size
@@ -465,19 +523,20 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
                   mode:str='conv', # conv, max or avg
                   values:bool=False, # Write the numbers in the cells
                   step:int=0, # Which step, for a .png
-                  fps:float=2.5, # Frames per second, for a .gif
+                  fps:float=2.5, # Frames per second, for a .gif (at most 50)
                  ):
-    "Draw a convolution, transposed convolution or pooling as a GIF animation or a PNG still"
-    if Path(out).suffix.lower() not in ('.gif','.png'): raise SystemExit(f"convbook-anim: {out!r}: the file name must end in .gif or .png")
-    if fps <= 0: raise SystemExit(f"convbook-anim: fps={fps}: frames per second must be positive")
-    try:
-        if Path(out).suffix.lower() == '.gif':
-            path = save_gif(ConvDiagram(n, ks, stride, padding, dilation, transposed, output_padding, mode, values), out, fps)
-        else:
-            fig = draw_conv(n, ks, stride, padding, dilation, transposed, output_padding, mode, values, step)
-            Path(out).parent.mkdir(parents=True, exist_ok=True)
-            fig.savefig(out); plt.close(fig); path = Path(out)
-    except ValueError as e: raise SystemExit(f"convbook-anim: {e}")
+    "Draw a convolution, transposed convolution or pooling as a GIF animation (at most 400 frames) or a PNG still"
+    path = Path(out)
+    if path.suffix.lower() not in ('.gif','.png'): raise ValueError(f"{out!r}: the file name must end in .gif or .png")
+    _check_fps(fps)
+    d = ConvDiagram(n, ks, stride, padding, dilation, transposed, output_padding, mode, values)
+    if path.suffix.lower() == '.gif': save_gif(d, path, fps, progress=len(d.positions) > 40)
+    else:
+        writable_dir(path.parent, 'the folder')
+        if path.is_dir(): raise IsADirectoryError(f"{path} is a folder: give a file name ending in .png")
+        fig = draw_conv(n, ks, stride, padding, dilation, transposed, output_padding, mode, values, step)
+        try: fig.savefig(path)
+        finally: plt.close(fig)
     print(f"Wrote {path}")
 
 # %% ../nbs/04_viz.ipynb #eb24db6e
