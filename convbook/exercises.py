@@ -15,6 +15,10 @@ from .arith import (conv_size_exercise, pool_size_exercise, transposed_size_exer
                             weight_shape_exercise)
 from .viz import window_position_exercise
 from .matmul import matmul_shape_exercise
+from .cnn import fix_model_exercise
+from .summary import param_count_exercise, mac_count_exercise, receptive_field_exercise
+from .color import group_channels_exercise
+from .stability import bn_running_mean_exercise, bn_output_exercise
 
 # %% auto #0
 __all__ = ['EXERCISES', 'exercise_kinds', 'practice', 'worksheet']
@@ -32,6 +36,13 @@ EXERCISES = dict(
     weight_shape=(weight_shape_exercise, '03_arith'),
     window_position=(window_position_exercise, '04_viz'),
     matmul_shape=(matmul_shape_exercise, '05_matmul'),
+    fix_model=(fix_model_exercise, '06_cnn'),
+    param_count=(param_count_exercise, '07_summary'),
+    mac_count=(mac_count_exercise, '07_summary'),
+    receptive_field=(receptive_field_exercise, '07_summary'),
+    group_channels=(group_channels_exercise, '08_color'),
+    bn_running_mean=(bn_running_mean_exercise, '09_stability'),
+    bn_output=(bn_output_exercise, '09_stability'),
 )
 
 # %% ../nbs/10_practice.ipynb #dd9f4b67

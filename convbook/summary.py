@@ -12,12 +12,17 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 import pandas as pd
 from fastcore.basics import patch
-from .arith import kernel_span, same_padding, pool_out_size, _per_dim
+from .arith import kernel_span, same_padding, pool_out_size, _per_dim, conv_out_size, conv_formula
+from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
 __all__ = ['UNKNOWN', 'rf_step', 'layer_geometry', 'Field', 'grid_field', 'same_field', 'Geo', 'geo', 'set_geo', 'input_geo',
            'windowed', 'combine', 'mixing', 'reshaped', 'permuted', 'out_geo', 'GeoMode', 'trace_calls', 'LayerSummary',
-           'layer_summary', 'summary_cells', 'PositiveMode', 'brute_force_rf', 'check_rf']
+           'layer_summary', 'summary_cells', 'PositiveMode', 'brute_force_rf', 'check_rf', 'forgot_the_bias',
+           'one_bias_per_weight', 'one_bias_per_input_channel', 'counted_all_input_channels', 'counted_one_kernel',
+           'param_count_exercise', 'used_the_input_grid', 'forgot_the_groups_in_the_macs', 'forgot_the_bias_adds',
+           'forgot_the_output_channels', 'mac_count_exercise', 'ignored_the_strides', 'multiplied_the_jump_too_early',
+           'multiplied_the_kernel_sizes', 'left_out_the_dilation_span', 'receptive_field_exercise']
 
 # %% ../nbs/07_summary.ipynb #0f0bc9e7
 def rf_step(rf:float, # Receptive field size before the layer
@@ -849,3 +854,177 @@ def check_rf(model:nn.Module, # Any module
         counts['flat' if 'flat' in kinds else 'inside' if inside else 'cut'] += 1
     if bad: raise AssertionError(f"{len(bad)} of {len(probes)} units disagree:\n" + '\n'.join(bad[:10]))
     return counts
+
+# %% ../nbs/07_summary.ipynb #b0517abb
+def forgot_the_bias(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+    "Left out the biases: a convolution has one bias per output channel, added to each of its outputs"
+    if not bias: return None, ''
+    v = cout*(cin//groups)*ks*ks
+    return v, f"{cout}*{cin//groups}*{ks}*{ks} = {v}"
+
+def one_bias_per_weight(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+    "Counted one bias per weight: there is one per output channel"
+    if not bias: return None, ''
+    v = 2*cout*(cin//groups)*ks*ks
+    return v, f"2*{cout}*{cin//groups}*{ks}*{ks} = {v}"
+
+def one_bias_per_input_channel(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+    "Counted one bias per input channel: the bias belongs to the output channel, so there are `out_channels` of them"
+    if not bias or cin == cout: return None, ''
+    v = cout*(cin//groups)*ks*ks + cin
+    return v, f"{cout}*{cin//groups}*{ks}*{ks} + {cin} = {v}"
+
+def counted_all_input_channels(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+    "Forgot the groups: each kernel reads only the `in_channels/groups` channels of its group"
+    if groups == 1: return None, ''
+    v = cout*cin*ks*ks + (cout if bias else 0)
+    return v, f"{cout}*{cin}*{ks}*{ks}" + (f" + {cout}" if bias else '') + f" = {v}"
+
+def counted_one_kernel(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+    "Counted one kernel: every output channel has a kernel (and a bias) of its own"
+    if cout == 1: return None, ''
+    v = (cin//groups)*ks*ks + (1 if bias else 0)
+    return v, f"{cin//groups}*{ks}*{ks}" + (" + 1" if bias else '') + f" = {v}"
+
+# %% ../nbs/07_summary.ipynb #a3552c59
+def _draw_conv_layer(r):
+    while True:
+        g = r.choice([1, 1, 1, 2, 4])
+        cin, cout = g*r.choice([1, 2, 4, 8]), g*r.choice([2, 4, 8, 16])
+        ks, stride = r.choice([1, 3, 3, 5]), r.choice([1, 2])
+        padding, h, bias = r.choice([0, ks//2]), r.choice([4, 7, 8, 14, 28]), r.random() < 0.8
+        if kernel_span(ks) <= h + 2*padding: return dict(cin=cin, cout=cout, ks=ks, groups=g, bias=bias, h=h, stride=stride, padding=padding)
+
+def _layer_call(q):
+    kw = [f"kernel_size={q['ks']}"] + [f"{k}={q[k]}" for k in ('stride', 'padding', 'groups') if q[k] != (1 if k != 'padding' else 0)]
+    if not q['bias']: kw.append('bias=False')
+    return f"`nn.Conv2d({q['cin']}, {q['cout']}, {', '.join(kw)})`"
+
+def param_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                        ) -> Exercise:
+    "The number of parameters of a convolution layer"
+    seed, r = draw_seed(seed)
+    fs = (forgot_the_bias, one_bias_per_weight, one_bias_per_input_channel, counted_all_input_channels, counted_one_kernel)
+    while True:
+        q = _draw_conv_layer(r)
+        layer = nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'])
+        ans = sum(p.numel() for p in layer.parameters())
+        ms = [mistake(f, **q) for f in fs if f(**q)[0] is not None]
+        if sum(m.answer != ans for m in ms) >= 2: break
+    cg = q['cin']//q['groups']
+    return Exercise('param_count', f"How many parameters does {_layer_call(q)} have?", ans,
+                    f"{q['cout']} kernels of {cg}*{q['ks']}*{q['ks']} = {cg*q['ks']**2} weight{'s' if cg*q['ks']**2 > 1 else ''} each"
+                    + (f", plus {q['cout']} biases: {q['cout']}*{cg*q['ks']**2} + {q['cout']} = {ans}" if q['bias'] else f", no bias: {q['cout']}*{cg*q['ks']**2} = {ans}"),
+                    hint="one kernel of in_channels/groups x kh x kw weights per output channel, plus one bias per output channel.",
+                    mistakes=ms, seed=seed, form='a whole number', params=q)
+
+# %% ../nbs/07_summary.ipynb #884917fb
+def _per_output(cin, groups, ks, bias): return (cin//groups)*ks*ks + (1 if bias else 0)
+
+def used_the_input_grid(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+    "Multiplied by the input's grid: the kernel is applied once per *output* position (the slip of fastbook's printed count, a 7x7 grid for a 4x4 output)"
+    o = conv_out_size(h, ks, stride, padding)
+    if o == h: return None, ''
+    per = _per_output(cin, groups, ks, bias); v = h*h*cout*per
+    return v, f"{h}*{h}*{cout}*{per} = {v}"
+
+def forgot_the_groups_in_the_macs(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+    "Forgot the groups: each output reads only the `in_channels/groups` channels of its group"
+    if groups == 1: return None, ''
+    o = conv_out_size(h, ks, stride, padding); per = _per_output(cin, 1, ks, bias); v = o*o*cout*per
+    return v, f"{o}*{o}*{cout}*{per} = {v}"
+
+def forgot_the_bias_adds(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+    "Left out the bias: `layer_summary` and torchinfo count its addition as one more multiply-add per output value"
+    if not bias: return None, ''
+    o = conv_out_size(h, ks, stride, padding); per = _per_output(cin, groups, ks, False); v = o*o*cout*per
+    return v, f"{o}*{o}*{cout}*{per} = {v}"
+
+def forgot_the_output_channels(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+    "Counted one output channel: every output channel computes its own value at every position"
+    if cout == 1: return None, ''
+    o = conv_out_size(h, ks, stride, padding); per = _per_output(cin, groups, ks, bias); v = o*o*per
+    return v, f"{o}*{o}*{per} = {v}"
+
+# %% ../nbs/07_summary.ipynb #cb0a3cd9
+def mac_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                      ) -> Exercise:
+    "The multiply-adds of a convolution layer on one image, counted as `layer_summary` and torchinfo count them"
+    seed, r = draw_seed(seed)
+    fs = (used_the_input_grid, forgot_the_groups_in_the_macs, forgot_the_bias_adds, forgot_the_output_channels)
+    while True:
+        q = _draw_conv_layer(r)
+        layer = nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'])
+        ans = int(layer_summary(layer, (1, q['cin'], q['h'], q['h'])).macs.sum())
+        ms = [mistake(f, **q) for f in fs if f(**q)[0] is not None]
+        if sum(m.answer != ans for m in ms) >= 2: break
+    o = conv_out_size(q['h'], q['ks'], q['stride'], q['padding'])
+    cg, per = q['cin']//q['groups'], _per_output(q['cin'], q['groups'], q['ks'], q['bias'])
+    return Exercise('mac_count', f"{_layer_call(q)} gets one {q['h']}x{q['h']} image with {q['cin']} channel{'s' if q['cin'] > 1 else ''}. "
+                    f"How many multiply-adds does it do, counted as `layer_summary` and torchinfo count them (one per weight for each output "
+                    f"value, plus one for adding the bias)?", ans,
+                    f"the output is {o}x{o} ({conv_formula(q['h'], q['ks'], q['stride'], q['padding'])}); each of its {o}*{o}*{q['cout']} values takes "
+                    f"{cg}*{q['ks']}*{q['ks']} = {cg*q['ks']**2} multiply-adds" + (" plus 1 for the bias" if q['bias'] else '') +
+                    f": {o}*{o}*{q['cout']}*{per} = {ans}",
+                    hint="count the output values (height x width x channels), then the multiply-adds each one takes.",
+                    mistakes=ms, seed=seed, form='a whole number', params=q)
+
+# %% ../nbs/07_summary.ipynb #27438913
+def _rf(layers):
+    rf, j = 1, 1
+    for ks, s, d in layers: rf, j = rf + (kernel_span(ks, d) - 1)*j, j*s
+    return rf, j
+
+def ignored_the_strides(layers:list):
+    "Added the kernels' reach as if every layer had stride 1: after a stride, one step of a layer is several input pixels"
+    rf = 1 + sum(kernel_span(ks, d) - 1 for ks,s,d in layers); j = math.prod(s for _,s,_ in layers)
+    return (rf, j), f"rf = 1 + {' + '.join(f'({kernel_span(ks,d)} - 1)' for ks,s,d in layers)} = {rf}, jump = {'*'.join(str(s) for _,s,_ in layers)} = {j}"
+
+def multiplied_the_jump_too_early(layers:list):
+    "Used each layer's own stride in its growth: a layer's kernel spans steps of the layers *before* it, so its reach is multiplied by the jump before its stride"
+    rf, j, terms = 1, 1, []
+    for ks, s, d in layers:
+        j *= s; rf += (kernel_span(ks, d) - 1)*j; terms.append(f"({kernel_span(ks, d)} - 1)*{j}")
+    return (rf, j), f"rf = 1 + {' + '.join(terms)} = {rf}, jump = {j}"
+
+def multiplied_the_kernel_sizes(layers:list):
+    "Multiplied the kernel sizes: stacked kernels overlap, so two 3x3 layers see 5x5 pixels, not 9x9"
+    rf = math.prod(kernel_span(ks, d) for ks,_,d in layers); j = math.prod(s for _,s,_ in layers)
+    return (rf, j), f"rf = {'*'.join(str(kernel_span(ks,d)) for ks,_,d in layers)} = {rf}, jump = {j}"
+
+def left_out_the_dilation_span(layers:list):
+    "Used the kernel size where the dilated span belongs: with dilation `d` a kernel reaches `d*(ks-1) + 1` cells"
+    if all(d == 1 for _,_,d in layers): return None, ''
+    rf, j = _rf([(ks, s, 1) for ks,s,_ in layers])
+    return (rf, j), f"rf = {rf}, jump = {j}"
+
+# %% ../nbs/07_summary.ipynb #9e5b0fb4
+def receptive_field_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
+                            ) -> Exercise:
+    "The receptive field and the jump of a unit after a stack of convolution and pooling layers"
+    seed, r = draw_seed(seed)
+    fs = (ignored_the_strides, multiplied_the_jump_too_early, multiplied_the_kernel_sizes, left_out_the_dilation_span)
+    while True:
+        n = r.randint(2, 4)
+        layers, text = [], []
+        for i in range(n):
+            if i and r.random() < 0.3:
+                k = r.choice([2, 3]); layers.append((k, k, 1)); text.append(f"nn.MaxPool2d({k})")
+            else:
+                ks, s, d = r.choice([3, 3, 5]), r.choice([1, 1, 2]), r.choice([1, 1, 1, 2])
+                layers.append((ks, s, d))
+                text.append(f"nn.Conv2d({'1' if i == 0 else 8}, 8, {ks}" + (f", stride={s}" if s > 1 else '') + (f", dilation={d}" if d > 1 else '') + ")")
+        model = nn.Sequential(*[eval('nn.' + s.split('nn.', 1)[1]) for s in text])
+        row = layer_summary(model, (1, 1, 128, 128)).iloc[-1]            # the summary's recurrence, checked by brute force in this chapter
+        ans = (int(row.rf), int(row.jump))
+        ms = [mistake(f, layers) for f in fs if f(layers)[0] is not None]
+        if sum(m.answer != ans for m in ms) >= 2: break
+    steps, rf, j = [], 1, 1
+    for (ks, s, d), t in zip(layers, text):
+        k = kernel_span(ks, d); steps.append(f"{t}: rf = {rf} + ({k} - 1)*{j} = {rf + (k-1)*j}, jump = {j}*{s} = {j*s}"); rf, j = rf + (k-1)*j, j*s
+    return Exercise('receptive_field', "Along one axis, how many input pixels does one unit after the last of these layers see (its receptive field), "
+                    "and how many input pixels apart are two neighbouring units (its jump)?\n\n```\n" + '\n'.join(text) + "\n```",
+                    ans, "layer by layer, starting from rf = 1, jump = 1: " + '; '.join(steps),
+                    hint="each layer adds (span - 1) x (the jump before it) to the receptive field, then multiplies the jump by its stride.",
+                    mistakes=ms, seed=seed, form='a pair (receptive field, jump)', labels=('receptive field', 'jump'),
+                    params=dict(layers=layers, text=text))

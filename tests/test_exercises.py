@@ -10,6 +10,8 @@ import numpy as np, pytest, torch, torch.nn as nn, torch.nn.functional as F
 from convbook.workbook import check, same_answer, fmt_answer
 from convbook.exercises import EXERCISES, practice, worksheet
 from convbook import arith, kernels, batch, viz, matmul
+import torchinfo
+from convbook.summary import brute_force_rf
 
 SEEDS = range(300)
 KINDS = list(EXERCISES)
@@ -94,13 +96,75 @@ def oracle_matmul_shape(e):
     J = torch.autograd.functional.jacobian(lambda t: F.conv2d(t, w, stride=q['stride']).flatten(), torch.ones_like(x0[:1]))
     return int((J != 0).sum())
 
+def _conv(q): return nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'])
+
+def oracle_param_count(e): return sum(p.numel() for p in _conv(e.params).parameters())
+
+def oracle_mac_count(e):
+    q = e.params
+    return torchinfo.summary(_conv(q), (1, q['cin'], q['h'], q['h']), verbose=0).total_mult_adds
+
+def oracle_receptive_field(e):
+    "Brute force: the gradient's extent for a central unit of the last layer, and its step to the next unit"
+    model = nn.Sequential(*[eval('nn.' + t.split('nn.', 1)[1]) for t in e.params['text']])
+    out, last = model(torch.zeros(1, 1, 96, 96)).shape[2:], str(len(model) - 1)
+    u = tuple(n//2 for n in out)
+    a, b = brute_force_rf(model, (1, 1, 96, 96), [(last, 1, u), (last, 1, (u[0], u[1] + 1))])
+    return (a[1][1] - a[1][0] + 1, b[1][0] - a[1][0])
+
+def oracle_group_channels(e):
+    q = e.params
+    conv = nn.Conv2d(q['in_channels'], q['out_channels'], 1, groups=q['groups'], bias=False)
+    nn.init.constant_(conv.weight, 1.)
+    x = torch.zeros(1, q['in_channels'], 1, 1)
+    reads = []
+    for c in range(q['in_channels']):       # which input channels change output channel o when they change
+        x2 = x.clone(); x2[0, c] = 1.
+        if conv(x2)[0, q['o']].item() != conv(x)[0, q['o']].item(): reads.append(c)
+    return tuple(reads)
+
+def oracle_fix_model(e):
+    "The index of the one layer whose repair makes the model work (or where the missing layer goes)"
+    q, texts = e.params, e.params['layers']
+    def works(ts):
+        try: m = nn.Sequential(*[eval('nn.' + s) for s in ts])
+        except ValueError: return False
+        try: return tuple(m(torch.zeros(q['x_shape'])).shape) == (q['x_shape'][0], q['n_out'])
+        except (RuntimeError, ValueError): return False
+    assert not works(texts)
+    fixes = []
+    for i in range(len(texts) + 1):          # try every single-layer repair of the kinds the exercise uses
+        for cand in ([texts[i].replace("padding='same'", 'padding=1'), texts[i].replace('stride=1', 'stride=2')] if i < len(texts) else []):
+            if cand != texts[i] and works(texts[:i] + [cand] + texts[i+1:]): fixes.append(i)
+        if i < len(texts) and texts[i].startswith('Conv2d('):
+            prev = [s for s in texts[:i] if s.startswith(('Conv2d(', 'BatchNorm2d('))]
+            if prev:
+                c = int(prev[-1].split('(')[1].split(',')[0].rstrip(')')) if prev[-1].startswith('BatchNorm2d') else int(prev[-1].split(', ')[1])
+                cand = 'Conv2d(' + str(c) + texts[i][texts[i].index(','):]
+                if cand != texts[i] and works(texts[:i] + [cand] + texts[i+1:]): fixes.append(i)
+        if works(texts[:i] + ['Flatten()'] + texts[i:]): fixes.append(i)
+    assert len(set(fixes)) == 1, fixes
+    return fixes[0]
+
+def oracle_bn_running_mean(e):
+    q = e.params
+    bn = nn.BatchNorm2d(1, momentum=q['momentum'])
+    for m in q['means']:
+        x = torch.randn(8, 1, 3, 3, dtype=torch.float64); bn = bn.double(); bn(x - x.mean() + m)
+    return bn.running_mean.item()
+
+def oracle_bn_output(e):
+    q = e.params
+    x = torch.tensor(q['values'], dtype=torch.float64).view(4, 1, 1, 1)
+    return F.batch_norm(x, None, None, torch.tensor([q['gamma']], dtype=torch.float64), torch.tensor([q['beta']], dtype=torch.float64), training=True).flatten()[0].item()
+
 ORACLES = {k: globals()[f'oracle_{k}'] for k in KINDS}
 
 def test_every_kind_has_an_oracle(): assert set(ORACLES) == set(KINDS)
 
 @pytest.mark.parametrize('kind', KINDS)
 def test_answers_are_what_pytorch_does(kind):
-    seeds = range(60) if kind in ('matmul_shape', 'which_kernel', 'kernel_sum') else SEEDS
+    seeds = range(60) if kind in ('matmul_shape', 'which_kernel', 'kernel_sum', 'fix_model', 'receptive_field', 'mac_count') else SEEDS
     for e in _each(kind, seeds):
         want = ORACLES[kind](e)
         if want is None:        # window_position in the padding
@@ -108,7 +172,7 @@ def test_answers_are_what_pytorch_does(kind):
             assert e.answer == (i*q['stride'] - q['padding'], j*q['stride'] - q['padding'])
             assert not (0 <= e.answer[0] < q['n'] and 0 <= e.answer[1] < q['n'])
             continue
-        assert same_answer(e.answer, want), (kind, e.seed, e.question, e.answer, want)
+        assert same_answer(e.answer, want, e.tol), (kind, e.seed, e.question, e.answer, want)
 
 # ---- misconceptions, recomputed from their functions
 def _per_dim(f, e):
@@ -127,6 +191,12 @@ RECOMPUTE = dict(
     weight_shape=lambda f, e: f(**e.params)[0],
     window_position=lambda f, e: f(*e.params['cell'], (e.params['stride'],)*2, (e.params['padding'],)*2)[0],
     matmul_shape=lambda f, e: f(e.params)[0],
+    fix_model=lambda f, e: f(e.params['bad'], len(e.params['layers']), e.params['kind'])[0],
+    param_count=lambda f, e: f(**e.params)[0], mac_count=lambda f, e: f(**e.params)[0],
+    receptive_field=lambda f, e: f(e.params['layers'])[0],
+    group_channels=lambda f, e: f(*(e.params[k] for k in ('in_channels', 'out_channels', 'groups', 'o')))[0],
+    bn_running_mean=lambda f, e: f(e.params['means'], e.params['momentum'])[0],
+    bn_output=lambda f, e: f(e.params['values'], e.params['gamma'], e.params['beta'])[0],
 )
 import importlib
 
@@ -144,8 +214,8 @@ def test_every_misconception_gets_its_hint(kind):
         for m in e.mistakes:
             f = _function(m.name, kind)
             wrong = RECOMPUTE[kind](f, e)          # the misconception function itself, on the problem's numbers
-            assert wrong is not None and same_answer(wrong if not isinstance(wrong, str) else wrong.lower(), m.answer), (kind, e.seed, m.name, wrong, m.answer)
-            if same_answer(m.answer, e.answer): continue
+            assert wrong is not None and same_answer(wrong if not isinstance(wrong, str) else wrong.lower(), m.answer, e.tol), (kind, e.seed, m.name, wrong, m.answer)
+            if same_answer(m.answer, e.answer, e.tol): continue
             typed = list(wrong) if isinstance(wrong, tuple) else (np.int64(wrong) if isinstance(wrong, int) else wrong)   # as a learner might type it
             fb = check(e, typed)
             assert m.name in fb.names and f"**{m.label}**" in str(fb), (kind, e.seed, m.name, str(fb))
@@ -154,23 +224,29 @@ def test_every_misconception_gets_its_hint(kind):
     names = {m.name for e in _each(kind, range(40)) for m in e.mistakes}
     assert names and all(told.get(n, 0) >= 3 for n in names), (kind, told)   # every misconception can be told apart, often
 
-ARITHMETIC = ('conv_size', 'pool_size', 'transposed_size', 'numel', 'kernel_sum', 'output_padding', 'matmul_shape')
+ARITHMETIC = ('conv_size', 'pool_size', 'transposed_size', 'numel', 'kernel_sum', 'output_padding', 'matmul_shape', 'param_count', 'mac_count', 'receptive_field')
 ALLOWED = set('0123456789 +-*/%()ceil')
 
+def _value(expr:str):
+    try: return eval(expr, {'ceil': math.ceil, '__builtins__': {}})
+    except (SyntaxError, TypeError, NameError, ZeroDivisionError): return None
+
 def expressions(text:str):
-    "Every `arithmetic = number` written in `text`, as (expression, number)"
+    "Every `arithmetic = number` written in `text`, as (expression, number): the longest arithmetic that ends at the ` = `"
     for m in re.finditer(r' = (-?\d+)\b', text):
         k = m.start()
         while k > 0 and text[k-1] in ALLOWED: k -= 1
-        expr = text[k:m.start()].strip()
-        while expr and expr[0].isalpha() and not expr.startswith('ceil('): expr = expr[1:].lstrip()
-        while expr.count('(') > expr.count(')') and expr.startswith('('): expr = expr[1:]
-        if re.search(r'\d\s*[-+*/%]', expr): yield expr, int(m.group(1))
+        run = text[k:m.start()]
+        for s in range(len(run)):            # the longest tail of the run that is arithmetic on its own
+            expr = run[s:].strip()
+            if (s == 0 or not run[s-1].isalnum()) and expr[:1] in '(0123456789c-' and re.search(r'\d\s*[-+*/%]', expr) and _value(expr) is not None:
+                yield expr, int(m.group(1)); break
 
 def test_expressions_reader():
     assert list(expressions("height (11 + 2*1 - 1*(3 - 1) - 1)//2 + 1 = 6, width 4 = 4")) == [('(11 + 2*1 - 1*(3 - 1) - 1)//2 + 1', 6)]
     assert list(expressions("would start at (4 - 1)*2 = 6, in the right padding (from 5 + 1 = 6)")) == [('(4 - 1)*2', 6), ('5 + 1', 6)]
     assert list(expressions("ceil((5 + 2*0 - 1*(2 - 1) - 1)/2) + 1 = 3")) == [('ceil((5 + 2*0 - 1*(2 - 1) - 1)/2) + 1', 3)]
+    assert list(expressions("the output is 7x7 ((14 + 2*0 - 1*(1 - 1) - 1)//2 + 1 = 7); each")) == [('(14 + 2*0 - 1*(1 - 1) - 1)//2 + 1', 7)]
 
 @pytest.mark.parametrize('kind', ARITHMETIC)
 def test_workings_add_up(kind):
@@ -179,7 +255,7 @@ def test_workings_add_up(kind):
     for e in _each(kind, range(100)):
         for w in [e.working] + [m.working for m in e.mistakes]:
             for expr, val in expressions(w):
-                assert eval(expr, {'ceil': math.ceil, '__builtins__': {}}) == val, (kind, e.seed, expr, val, w)
+                assert _value(expr) == val, (kind, e.seed, expr, val, w)
                 n += 1
     assert n >= 100
 
