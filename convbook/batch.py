@@ -33,7 +33,7 @@ def mnist_dls(name:str='sample', # 'sample' (3s and 7s) or 'ten'
               num_workers:int=0, # Worker processes; 0 is fastest for these small images
               **kwargs) -> DataLoaders:
     "`DataLoaders` for an MNIST dataset, from `mnist_dblock`"
-    if bs < 1: raise ValueError(f"bs={bs}: the batch size must be a positive integer")
+    if isinstance(bs, bool) or not isinstance(bs, int) or bs < 1: raise ValueError(f"bs={bs!r}: the batch size must be a positive integer")
     path = mnist_path(name, full=full)
     train,valid = DATASETS[name]['full_splits'] if full else ('train','valid')
     set_seed(seed)

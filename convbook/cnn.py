@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
 from fastai.vision.all import Learner, accuracy, Flatten, sequential, set_seed
 from .batch import mnist_dls
-from .arith import conv_out_size
+from .arith import conv_out_size, conv_weight_shape
 from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
@@ -24,6 +24,7 @@ def conv(ni:int, # Input channels
          bn:bool=False, # Then with a `BatchNorm2d`
         ) -> nn.Sequential|nn.Conv2d:
     "Fastbook's stride-2 convolution with `ks//2` padding, then ReLU if `act`, then BatchNorm if `bn`"
+    conv_weight_shape(ni, nf, ks)          # channels and kernel size: whole numbers >= 1, or the arithmetic's message
     if ks % 2 == 0: raise ValueError(f"ks={ks}: use an odd kernel size, so that padding ks//2 centres it")
     c = nn.Conv2d(ni, nf, stride=2, kernel_size=ks, padding=ks//2)
     layers = [c] + ([nn.ReLU()] if act else []) + ([nn.BatchNorm2d(nf)] if bn else [])

@@ -6,7 +6,7 @@ Docs: https://convbook.github.io/convbook/kernels.html.md"""
 
 # %% ../nbs/01_kernels.ipynb #8a5245a4
 from __future__ import annotations
-import functools, hashlib
+import functools, hashlib, numbers
 import torch, torch.nn.functional as F
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
@@ -23,6 +23,8 @@ __all__ = ['top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'edge_kernels', 
            'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
 
 # %% ../nbs/01_kernels.ipynb #c53a78b2
+def _whole(v) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+
 @functools.lru_cache(maxsize=None)
 def _pngs(folder:Path) -> tuple:
     "The PNG files of `folder`, sorted (read once per folder)"
@@ -34,6 +36,8 @@ def load_digit(digit:int=3, # Which digit (a label folder of the dataset)
                name:str='sample', # Dataset name, see `mnist_path`
               ) -> torch.Tensor:
     "One MNIST digit as a float tensor `[28,28]` of pixel values 0..255"
+    if not _whole(idx): raise TypeError(f"idx={idx!r}: use a whole number (negative counts from the end)")
+    if split not in ('train', 'valid'): raise ValueError(f"split={split!r}: use 'train' or 'valid'")
     folder = mnist_path(name)/split
     files = _pngs(folder/str(digit))
     if not files: raise ValueError(f"No images of digit {digit} in {name!r}/{split}: the {name!r} dataset has {sorted(p.name for p in folder.iterdir())}")
@@ -79,6 +83,7 @@ def apply_kernel(row:int, col:int, # Centre of the patch
                  img:torch.Tensor, # A 2-D image
                 ) -> torch.Tensor:
     "Sum of `kernel` times the patch of `img` centred on `(row, col)`"
+    if not (_whole(row) and _whole(col)): raise TypeError(f"row={row!r}, col={col!r}: the centre of the patch must be two whole numbers")
     if img.ndim != 2 or kernel.ndim != 2:
         raise ValueError(f"apply_kernel takes a 2-D kernel and a 2-D image, got shapes {tuple(kernel.shape)} and {tuple(img.shape)}")
     (kh,kw),(h,w) = kernel.shape, img.shape
