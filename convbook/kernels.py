@@ -23,7 +23,10 @@ __all__ = ['top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'edge_kernels', 
            'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
 
 # %% ../nbs/01_kernels.ipynb #c53a78b2
-def _whole(v) -> bool: return isinstance(v, numbers.Integral) and not isinstance(v, bool)
+def _whole(v) -> bool:
+    "Is `v` a whole number: a Python or NumPy integer, or a 0-d integer tensor (as PyTorch's indexing takes); never a bool"
+    if isinstance(v, torch.Tensor): return v.ndim == 0 and not (v.dtype.is_floating_point or v.dtype.is_complex or v.dtype == torch.bool)
+    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
 @functools.lru_cache(maxsize=None)
 def _pngs(folder:Path) -> tuple:
@@ -37,6 +40,7 @@ def load_digit(digit:int=3, # Which digit (a label folder of the dataset)
               ) -> torch.Tensor:
     "One MNIST digit as a float tensor `[28,28]` of pixel values 0..255"
     if not _whole(idx): raise TypeError(f"idx={idx!r}: use a whole number (negative counts from the end)")
+    idx = int(idx)
     if split not in ('train', 'valid'): raise ValueError(f"split={split!r}: use 'train' or 'valid'")
     folder = mnist_path(name)/split
     files = _pngs(folder/str(digit))
@@ -84,6 +88,7 @@ def apply_kernel(row:int, col:int, # Centre of the patch
                 ) -> torch.Tensor:
     "Sum of `kernel` times the patch of `img` centred on `(row, col)`"
     if not (_whole(row) and _whole(col)): raise TypeError(f"row={row!r}, col={col!r}: the centre of the patch must be two whole numbers")
+    row, col = int(row), int(col)
     if img.ndim != 2 or kernel.ndim != 2:
         raise ValueError(f"apply_kernel takes a 2-D kernel and a 2-D image, got shapes {tuple(kernel.shape)} and {tuple(img.shape)}")
     (kh,kw),(h,w) = kernel.shape, img.shape

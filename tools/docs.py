@@ -180,6 +180,8 @@ def quarto2md(md:str, doc_url:str) -> str:
     if doc_url:
         base = re.escape(doc_url.rstrip('/') + '/')
         md = re.sub(base + r'([\w-]+)\.html', lambda m: m.group(1) + '.md', md)
+    # nbdev's anchors keep the dot of a method (`#exercise.figure`); the site's headings drop it, as Python-Markdown's slugify does
+    md = re.sub(r'(\]\([\w-]+\.md#)([\w.-]+)\)', lambda m: m.group(1) + m.group(2).replace('.', '') + ')', md)
     return md
 
 def site_pages(cfg) -> list:
