@@ -75,7 +75,7 @@ def forgot_the_border(x:tuple, w:tuple):
     return (bs, o, h, wd), f"[{bs}, {o}, {h}, {wd}]"
 
 def shrank_by_the_kernel_size(x:tuple, w:tuple):
-    "Took the kernel's whole size off each side: a kernel of size k fits in n - k + 1 places, not n - k"
+    "Took the kernel's whole size off: a kernel of size k fits in n - k + 1 places, not n - k"
     (bs,c,h,wd),(o,_,kh,kw) = x, w
     return (bs, o, h-kh, wd-kw), f"[{bs}, {o}, {h} - {kh}, {wd} - {kw}] = [{bs}, {o}, {h-kh}, {wd-kw}]"
 

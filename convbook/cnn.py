@@ -102,7 +102,7 @@ def _text(l) -> str:
 
 def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                       ) -> Exercise:
-    "Find the one layer that breaks a CNN built the way of this chapter (or repair the model)"
+    "Find the one layer that breaks a CNN built like `simple_cnn` (or repair the model)"
     seed, r = draw_seed(seed)
     c, size, n_out = r.choice([(1, 28, 10), (1, 28, 2), (3, 32, 10), (3, 16, 5)])
     sizes = [size]

@@ -492,7 +492,7 @@ function render({model, el}) {
     const t = Math.min(s.step, n);
     scrub.max = n; scrub.value = t;
     const cell = focus || (t < n ? [Math.floor(t / ow), t % ow] : null);
-    stepLabel.textContent = t < n ? `step ${t} of ${n}: out[0, ${s.out_channel}, ${Math.floor(t / ow)}, ${t % ow}]` : `step ${n}: all ${n} outputs done`;
+    stepLabel.textContent = t < n ? `output ${t + 1} of ${n}: out[0, ${s.out_channel}, ${Math.floor(t / ow)}, ${t % ow}]` : `all ${n} outputs done`;
     // done cells: a path of at most two rectangles
     const region = k => { const q = Math.floor(k / ow), r = k % ow; return `M0 0H${ow}V${q}H${r}V${q + 1}H0Z`; };
     refs.done.setAttribute('d', t > 0 ? region(t) : '');

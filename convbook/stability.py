@@ -15,7 +15,7 @@ from .cnn import train_simple_cnn
 from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['WIDE', 'fit_digits', 'hooked_modules', 'stat_index', 'stats_summary', 'batch_norm', 'plot_stat',
+__all__ = ['WIDE', 'fit_digits', 'hooked_modules', 'stat_index', 'plot_color_dim', 'stats_summary', 'batch_norm', 'plot_stat',
            'weighted_the_old_value', 'averaged_the_batch_means', 'took_the_last_batch', 'bn_running_mean_exercise',
            'used_the_unbiased_variance', 'used_the_running_statistics', 'forgot_gamma_and_beta',
            'divided_by_the_variance', 'bn_output_exercise']
@@ -57,6 +57,20 @@ def stat_index(learn:Learner, # A `Learner` trained with `ActivationStats`
     names = hooked_modules(learn).name.tolist()
     if name not in names: raise ValueError(f"{name!r} is not hooked: ActivationStats recorded {names}")
     return names.index(name)
+
+# %% ../nbs/09_stability.ipynb #eb32d818
+def plot_color_dim(learn:Learner, # A `Learner` trained with `ActivationStats(with_hist=True)`
+                   name:str, # The module's name in the model, e.g. '3.0'
+                   figsize=(10,5), # Size of the figure
+                  ) -> plt.Figure:
+    "fastai's `color_dim` of the module `name`, with its axes: batches across, activation values 0 to 10 up"
+    fig, ax = plt.subplots(figsize=figsize)
+    learn.activation_stats.color_dim(stat_index(learn, name), ax=ax)
+    ax.axis('on')
+    ax.set_yticks([-0.5, 9.5, 19.5, 29.5, 39.5], ['0', '2.5', '5', '7.5', '10'])
+    ax.set_xlabel('training batch'); ax.set_ylabel('activation value')
+    ax.set_title(f"{name}: how many activations fall in each bin, batch by batch", fontsize=10)
+    return fig
 
 # %% ../nbs/09_stability.ipynb #52e06b1e
 def stats_summary(learn:Learner, # A `Learner` trained with `ActivationStats`

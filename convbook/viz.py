@@ -200,7 +200,8 @@ class ConvDrawing:
         parts = [f"i={d.n[0]}" if d.n[0]==d.n[1] else f"i={d.n[0]}x{d.n[1]}",
                  f"k={d.ks[0]}" if d.ks[0]==d.ks[1] else f"k={d.ks[0]}x{d.ks[1]}"]
         for nm,v,default in (('s',d.stride,1),('p',d.padding,0),('d',d.dilation,1),('op',d.output_padding,0)):
-            if v != (default,default): parts.append(f"{nm}={v[0]}" if v[0]==v[1] else f"{nm}={v}")
+            if v != (default,default) or (nm == 's' and d.mode != 'conv'):   # a pool's stride is always given: nn's default is the window
+                parts.append(f"{nm}={v[0]}" if v[0]==v[1] else f"{nm}={v[0]}x{v[1]}")
         o = d.shape
         return f"{what}: {', '.join(parts)}  →  o={o[0]}" + ('' if o[0]==o[1] else f"x{o[1]}")
 

@@ -122,9 +122,13 @@ def _ipython_display_(self:Exercise):
     if self.picture is not None: _show(self.picture())
 
 def _show_md(text:str):
-    "Display Markdown `text`, with the same text for frontends that only show plain text (a terminal)"
+    "Display Markdown `text`, with the same text for frontends that only show plain text (a terminal), `\\*` as `*`"
     from IPython.display import display
-    display({'text/markdown': text, 'text/plain': text}, raw=True)
+    display({'text/markdown': text, 'text/plain': text.replace('\\*', '*')}, raw=True)
+
+def _esc(s:str) -> str:
+    "Plain text (workings, hints) for Markdown: a `*` outside backticks is a multiplication, not emphasis"
+    return '`'.join(part if i % 2 else part.replace('*', '\\*') for i,part in enumerate(s.split('`')))
 
 def _show(fig):
     "Display a matplotlib figure once, then close it (so the inline backend doesn't show it a second time)"
@@ -167,7 +171,7 @@ def check(ex:Exercise, # An exercise
 def fmt_answer(a) -> str:
     "An answer as the learner would write it"
     if isinstance(a, tuple): return '(' + ', '.join(map(fmt_answer, a)) + (',)' if len(a) == 1 else ')')
-    if isinstance(a, float): return f"{a:.4g}"
+    if isinstance(a, float): return f"{a:.4g}" if a and abs(a) < 1e-3 else f"{a:.4f}".rstrip('0').rstrip('.')   # up to 4 decimals, as the workings round
     if isinstance(a, int): return f"{a:,}" if abs(a) >= 10_000 else str(a)
     return f"`{a}`" if isinstance(a, str) else repr(a)
 
@@ -186,16 +190,18 @@ def _repr_markdown_(self:Feedback) -> str:
     if self.status == 'unanswered': return f"✎ **Not answered yet.** Replace the `...` with your answer, {ex.form}, and run the cell again."
     if self.status == 'unreadable': return f"✎ **I can't read that answer:** `{self.given!r}`. Answer with {ex.form}."
     if self.note: return f"{'✓ **Right:**' if self.status == 'right' else '✗ **Not quite:**'} {self.note}"
-    if self.status == 'right': return f"✓ **Right:** {fmt_answer(ex.answer)}. The working: {ex.working}."
+    if self.status == 'right': return f"✓ **Right:** {fmt_answer(ex.answer)}. The working: {_esc(ex.working)}."
     said = f"✗ **Not quite:** you answered {fmt_answer(self.given)}."
     if self.status == 'wrong':
         shape = '' if isinstance(self.given, tuple) == isinstance(ex.answer, tuple) else f" (The answer is {ex.form}.)"
-        return f"{said}{self._parts()}{shape} Remember: {ex.hint} Try again, or see the worked solution with `.solution()`."
-    whys = '\n'.join(f"- It looks like you **{m.label}**. {m.why.rstrip('.')}. That gives {m.working}." for m in self.mistakes)
-    return f"{said}{self._parts()}\n\n{whys}\n\nThe right working: {ex.working}, so the answer is {fmt_answer(ex.answer)}."
+        return f"{said}{self._parts()}{shape} Remember: {_esc(ex.hint)} Try again, or see the worked solution with `.solution()`."
+    whys = '\n'.join(f"- It looks like you **{m.label}**. {_esc(m.why.rstrip('.'))}. That gives {_esc(m.working)}." for m in self.mistakes)
+    return f"{said}{self._parts()}\n\n{whys}\n\nThe right working: {_esc(ex.working)}, so the answer is {fmt_answer(ex.answer)}."
 
 @patch
-def __str__(self:Feedback) -> str: return self._repr_markdown_()
+def __str__(self:Feedback) -> str:
+    "The feedback as plain text, as a terminal shows it (`*` for times, not `\\*`)"
+    return self._repr_markdown_().replace('\\*', '*')
 
 # %% ../nbs/00a_workbook.ipynb #b08edb3d
 @patch
@@ -213,7 +219,7 @@ class Solution:
     "The worked answer of an exercise, collapsed until the reader opens it"
     def __init__(self, ex:Exercise): self.ex = ex
     def _repr_markdown_(self) -> str:
-        return (f'<details markdown="1">\n<summary>Worked solution</summary>\n\n{self.ex.working[0].upper()}{self.ex.working[1:]}.\n\n'
+        return (f'<details markdown="1">\n<summary>Worked solution</summary>\n\n{_esc(self.ex.working[0].upper() + self.ex.working[1:])}.\n\n'
                 f'**Answer:** {fmt_answer(self.ex.answer)}\n\n</details>')
     def __str__(self) -> str: return f"{self.ex.working}. Answer: {fmt_answer(self.ex.answer)}"
     __repr__ = __str__

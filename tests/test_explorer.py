@@ -156,7 +156,7 @@ def check_valid(snap, ex, shape):
         assert sorted((gi, gj, f'{a},{b}') for gi, gj, a, b in expected) == sorted(tuple(x) for x in win['rects'])
         span = ((s['kh'] - 1)*s['dilation'] + 1, (s['kw'] - 1)*s['dilation'] + 1)
         assert win['outline'] == [expected[0][0], expected[0][1], *span]
-        assert win['label'] == f"step {win['step']} of {oh*ow}: out[0, {s['out_channel']}, {r}, {c}]"
+        assert win['label'] == f"output {win['step'] + 1} of {oh*ow}: out[0, {s['out_channel']}, {r}, {c}]"
         # the sum of products ends with the value of that output cell
         v = out[r, c].item()
         assert re.search(rf"out\[0, {s['out_channel']}, {r}, {c}\]", win['sum']), win['sum']

@@ -1,15 +1,17 @@
 "The notebooks' training cells, marked `#| notest` because they are too slow for nbdev-test's budget, run in full here"
-import os, shutil, subprocess
+import os, shutil, subprocess, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT/'tools'))
+from kernel_env import kernel_env   # the main job's environment, in which the saved outputs and the prose's numbers were made
 
 def run_notebook_with_notest_cells(name):
-    "Run `nbs/name` with nbdev-test, including the cells flagged `notest`; fail with the notebook's own error"
+    "Run `nbs/name` with nbdev-test in the main job's environment, including the cells flagged `notest`; fail with the notebook's own error"
     exe = shutil.which('nbdev-test')
     assert exe, "nbdev-test is not on PATH: install the package with its dev extras"
     r = subprocess.run([exe, '--flags', 'notest', str(ROOT/'nbs'/name)], capture_output=True, text=True, cwd=ROOT,
-                       env={**os.environ, 'MPLBACKEND': 'Agg'})
+                       env={**os.environ, **kernel_env(), 'MPLBACKEND': 'Agg'})
     assert r.returncode == 0, (r.stdout + r.stderr)[-4000:]
 
 def test_stability_training_runs():

@@ -80,6 +80,7 @@ def fix_show_doc(md:str, classes:dict) -> str:
         kw,name = m.groups()
         return f"```python\n{'class' if name in known else kw} {name}("
     md = re.sub(r'```python\n(def|async def) ([\w.]+)\(', kind, md, count=1)
+    md = re.sub(r'^(#+ .*)$', lambda m: m.group(1).replace('_', '\\_'), md, flags=re.M)   # `Feedback.__str__`, not Feedback.**str**
     return re.sub(r'(\w):NoneType=None\b', r'\1=None', md)
 
 def fix_show_docs(nb, classes:dict):
@@ -184,6 +185,10 @@ def quarto2md(md:str, doc_url:str) -> str:
     md = re.sub(r'(\]\([\w-]+\.md#)([\w.-]+)\)', lambda m: m.group(1) + m.group(2).replace('.', '') + ')', md)
     return md
 
+def link_images(md:str) -> str:
+    "Make each image (figures, animations) a link to itself, so that a phone can open it full size and zoom"
+    return re.sub(r'(?<!\[)!\[([^\]]*)\]\(([^)\s]+\.(?:png|gif|jpe?g|svg))\)', r'[![\1](\2)](\2)', md)
+
 def site_pages(cfg) -> list:
     "Notebooks in the order of the Quarto sidebar"
     sb = yaml.safe_load((cfg.nbs_path/'sidebar.yml').read_text())
@@ -206,6 +211,9 @@ EXTRA_CSS = """
    is wider than the column), with compact cells. pandas Styler tables set a font size per cell (by id), which the
    theme's size overrides, so that no table's text is smaller than the theme's. */
 .md-typeset .nb-table { max-width: 100%; overflow-x: auto; margin: 1em 0; }
+/* Once the theme's JavaScript has wrapped the table in its own scrolling box, that box scrolls: a second one around
+   it would clip the table's first column (the row labels) */
+.md-typeset .nb-table:has(.md-typeset__scrollwrap) { overflow-x: visible; }
 .md-typeset .nb-table table:not([class]) { margin: 0; }
 .md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td { padding: .45em .75em; min-width: 0; white-space: nowrap; }
 .md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td { font-size: .64rem !important; }
@@ -262,7 +270,7 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
         title = frontmatter(nb.cells[0]).get('title', nbname)
         page = nbpath2html(nbname).stem
         md, outputs = nb2md(nb, f'{page}_files')
-        write_md(quarto2md(md, cfg.doc_url), outputs, docs, f'{page}.md')
+        write_md(link_images(quarto2md(md, cfg.doc_url)), outputs, docs, f'{page}.md')
         nav.append({('Home' if page == 'index' else title): f'{page}.md'})
     if (cache/'images').exists(): shutil.copytree(cache/'images', docs/'images')
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/'static', docs/'assets'/'mathjax')
