@@ -214,6 +214,10 @@ EXTRA_CSS = """
 /* Once the theme's JavaScript has wrapped the table in its own scrolling box, that box scrolls: a second one around
    it would clip the table's first column (the row labels) */
 .md-typeset .nb-table:has(.md-typeset__scrollwrap) { overflow-x: visible; }
+/* On a phone, narrow columns for small tables of numbers (the pixels around a kernel's position in an exercise) */
+@media screen and (max-width: 44.984375em) {
+  .md-typeset table:not([class]) th, .md-typeset table:not([class]) td { min-width: 0; padding: .6em .7em; }
+}
 .md-typeset .nb-table table:not([class]) { margin: 0; }
 .md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td { padding: .45em .75em; min-width: 0; white-space: nowrap; }
 .md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td { font-size: .64rem !important; }
