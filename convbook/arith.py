@@ -416,7 +416,7 @@ def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `Non
                     f"The decoder's {_call('ConvTranspose2d', [32, 16], {**kw, 'output_padding': '?'}).replace(chr(39)+'?'+chr(39), '?')} must turn "
                     f"{o}x{o} back into {n}x{n}. What `output_padding` does it need?", op,
                     f"without it the transposed convolution gives {conv_formula(o, ks, s, pad, transposed=True)}, and "
-                    f"{n} - {n - op} = {op} cells are missing: output_padding={op} (the same as ({n} + 2*{pad} - {ks}) % {s} = {op})",
+                    f"{n} - {n - op} = {op} cell{'s are' if op != 1 else ' is'} missing: output_padding={op} (the same as ({n} + 2*{pad} - {ks}) % {s} = {op})",
                     hint="compute the size the transposed convolution gives with output_padding=0, and see how many cells are missing.",
                     mistakes=ms, seed=seed, form='a whole number',
                     diagram=_diagram(2, [dict(n=o, ks=ks, stride=s, padding=pad, output_padding=op, dilation=1)]*2,

@@ -263,6 +263,9 @@ function render({model, el}) {
 
   // --- the page structure
   const root = el_('div', {class: 'cbx'});
+  // keys pressed in the explorer are its own: JupyterLab's notebook would otherwise take the arrow keys of a focused
+  // slider as 'select the next cell', leaving the value unchanged and scrolling the explorer away
+  root.addEventListener('keydown', e => e.stopPropagation());
   const modes = el_('div', {class: 'cbx-modes', role: 'group', 'aria-label': 'layer'});
   const modeButtons = {};
   for (const [m, label] of [['conv', 'convolution'], ['max', 'max pooling'], ['avg', 'average pooling']]) {

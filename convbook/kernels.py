@@ -234,7 +234,7 @@ def used_the_corner(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
 def ignored_the_signs(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
     "Added every product as positive: a -1 weight subtracts its pixel"
     patch, k = img[row-1:row+2, col-1:col+2], kernel.abs()
-    return int((patch*k).sum()), f"with every weight positive, {_terms(patch, k)}"
+    return int((patch*k).sum()), f"{_terms(patch, k)}, every weight taken as positive"
 
 # %% ../nbs/01_kernels.ipynb #86050cec
 SUM_KERNELS = ('top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'sharpen', 'sobel_x', 'sobel_y')   # whole-number weights: exact sums

@@ -146,6 +146,8 @@ class Feedback:
     def __repr__(self): return f"Feedback({self.status!r}" + (f", {self.names}" if self.mistakes else '') + ")"
 
 # %% ../nbs/00a_workbook.ipynb #6fd95c09
+def _has_text(v) -> bool: return isinstance(v, str) or (isinstance(v, tuple) and any(map(_has_text, v)))
+
 @patch
 def check(self:Exercise, answer) -> Feedback:
     "Whether `answer` is right and, if not, which known mistakes lead to it. `None` or `...` means not answered yet"
@@ -154,7 +156,7 @@ def check(self:Exercise, answer) -> Feedback:
         ok, note = verdict
         return Feedback(self, 'right' if ok else 'wrong', answer, note=note)
     given = as_answer(answer)
-    if given is UNREADABLE: return Feedback(self, 'unreadable', answer)
+    if given is UNREADABLE or (_has_text(given) and not _has_text(as_answer(self.answer))): return Feedback(self, 'unreadable', answer)
     if isinstance(self.answer, tuple) and isinstance(given, numbers.Real) and all(same_answer(given, a, self.tol) for a in self.answer):
         given = self.answer                  # one number for a square answer: 6 for (6, 6)
     if same_answer(given, self.answer, self.tol): return Feedback(self, 'right', given)
@@ -182,13 +184,16 @@ def _parts(self:Feedback) -> str:
     if not (ex.labels and isinstance(ex.answer, tuple) and isinstance(g, tuple) and len(g) == len(ex.answer)): return ''
     ok = [l for l,a,b in zip(ex.labels, g, ex.answer) if same_answer(a, b, ex.tol)]
     bad = [l for l in ex.labels if l not in ok]
-    return f" The {' and '.join(ok)} {'is' if len(ok) == 1 else 'are'} right; the {' and '.join(bad)} {'is' if len(bad) == 1 else 'are'} not." if ok else ''
+    both = lambda ls: ls[0] if len(ls) == 1 else ', '.join(ls[:-1]) + ' and ' + ls[-1]
+    return f" The {both(ok)} {'is' if len(ok) == 1 else 'are'} right; the {both(bad)} {'is' if len(bad) == 1 else 'are'} not." if ok else ''
 
 @patch
 def _repr_markdown_(self:Feedback) -> str:
     ex = self.ex
     if self.status == 'unanswered': return f"✎ **Not answered yet.** Replace the `...` with your answer, {ex.form}, and run the cell again."
-    if self.status == 'unreadable': return f"✎ **I can't read that answer:** `{self.given!r}`. Answer with {ex.form}."
+    if self.status == 'unreadable':
+        if _has_text(as_answer(self.given)): return f"✎ **That answer is text:** `{self.given!r}`. Answer with {ex.form}, without quotes."
+        return f"✎ **I can't read that answer:** `{self.given!r}`. Answer with {ex.form}."
     if self.note: return f"{'✓ **Right:**' if self.status == 'right' else '✗ **Not quite:**'} {self.note}"
     if self.status == 'right': return f"✓ **Right:** {fmt_answer(ex.answer)}. The working: {_esc(ex.working)}."
     said = f"✗ **Not quite:** you answered {fmt_answer(self.given)}."

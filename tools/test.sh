@@ -27,7 +27,7 @@ log=$(mktemp)
 python -m pytest -q -p no:cacheprovider tests/test_training.py >"$log" 2>&1 &
 training=$!
 status=0
-python -m pytest -q tests --ignore=tests/test_training.py || status=$?
+python -m pytest -q --durations=8 tests --ignore=tests/test_training.py || status=$?
 wait "$training" || status=$?
 echo "tests/test_training.py, run alongside:"; tail -n 40 "$log"; rm -f "$log"
 exit "$status"
