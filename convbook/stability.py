@@ -166,9 +166,14 @@ def bn_running_mean_exercise(seed:int|None=None, # Same seed, same exercise; `No
 # %% ../nbs/09_stability.ipynb #2c4ab81b
 def _pm(b:float) -> str: return f"+ {b:g}" if b >= 0 else f"- {-b:g}"
 
+def _mean_var(values:list, unbiased:bool=False) -> tuple:
+    "Mean and variance of `values`, dividing the sum of squares by `n` (or by `n - 1` if `unbiased`)"
+    n = len(values); m = sum(values)/n
+    return m, sum((v-m)**2 for v in values)/(n - unbiased)
+
 def used_the_unbiased_variance(values:list, gamma:float, beta:float):
     "Divided the sum of squares by `n - 1`: batch norm normalizes with the batch's own (biased) variance, dividing by `n` (the unbiased one only goes into `running_var`)"
-    n = len(values); m = sum(values)/n; var = sum((v-m)**2 for v in values)/(n-1)
+    m, var = _mean_var(values, unbiased=True)
     v = round((values[0]-m)/math.sqrt(var + 1e-5)*gamma + beta, 4)
     return v, f"({values[0]} - {m:g})/sqrt({var:.4g} + 1e-5)*{gamma:g} {_pm(beta)} = {v:g}"
 
@@ -180,13 +185,13 @@ def used_the_running_statistics(values:list, gamma:float, beta:float):
 def forgot_gamma_and_beta(values:list, gamma:float, beta:float):
     "Stopped after normalizing: batch norm then multiplies by its weight `gamma` and adds its bias `beta`"
     if gamma == 1 and beta == 0: return None, ''
-    n = len(values); m = sum(values)/n; var = sum((v-m)**2 for v in values)/n
+    m, var = _mean_var(values)
     v = round((values[0]-m)/math.sqrt(var + 1e-5), 4)
     return v, f"({values[0]} - {m:g})/sqrt({var:g} + 1e-5) = {v:g}"
 
 def divided_by_the_variance(values:list, gamma:float, beta:float):
     "Divided by the variance: batch norm divides by its square root, the standard deviation"
-    n = len(values); m = sum(values)/n; var = sum((v-m)**2 for v in values)/n
+    m, var = _mean_var(values)
     if abs(var - 1) < 1e-9: return None, ''
     v = round((values[0]-m)/(var + 1e-5)*gamma + beta, 4)
     return v, f"({values[0]} - {m:g})/({var:g} + 1e-5)*{gamma:g} {_pm(beta)} = {v:g}"
@@ -208,7 +213,7 @@ def bn_output_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         ans = round(out[0].item(), 4)
         ms = [mistake(f, values, gamma, beta) for f in fs if f(values, gamma, beta)[0] is not None]
         if sum(abs(mm.answer - ans) > 1e-3*max(1, abs(ans)) for mm in ms) >= 2: break
-    n = len(values); mean = sum(values)/n; var = sum((v-mean)**2 for v in values)/n
+    mean, var = _mean_var(values)
     setup = (f"`bn = nn.BatchNorm2d(1)` with `bn.weight` (gamma) set to {gamma:g} and `bn.bias` (beta) to {beta:g}"
              if (gamma, beta) != (1, 0) else "A fresh `bn = nn.BatchNorm2d(1)` (gamma 1, beta 0)")
     return Exercise('bn_output', f"{setup} gets, in training mode, a batch of four 1x1 images with the values {values}. "

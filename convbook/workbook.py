@@ -124,11 +124,15 @@ def _ipython_display_(self:Exercise):
 def _show_md(text:str):
     "Display Markdown `text`, with the same text for frontends that only show plain text (a terminal), `\\*` as `*`"
     from IPython.display import display
-    display({'text/markdown': text, 'text/plain': text.replace('\\*', '*')}, raw=True)
+    display({'text/markdown': text, 'text/plain': _plain(text)}, raw=True)
 
 def _esc(s:str) -> str:
     "Plain text (workings, hints) for Markdown: a `*` outside backticks is a multiplication, not emphasis"
     return '`'.join(part if i % 2 else part.replace('*', '\\*') for i,part in enumerate(s.split('`')))
+
+def _plain(md:str) -> str:
+    "What `_esc` escaped, back as plain text (for a terminal)"
+    return md.replace('\\*', '*')
 
 def _show(fig):
     "Display a matplotlib figure once, then close it (so the inline backend doesn't show it a second time)"
@@ -206,7 +210,7 @@ def _repr_markdown_(self:Feedback) -> str:
 @patch
 def __str__(self:Feedback) -> str:
     "The feedback as plain text, as a terminal shows it (`*` for times, not `\\*`)"
-    return self._repr_markdown_().replace('\\*', '*')
+    return _plain(self._repr_markdown_())
 
 # %% ../nbs/00a_workbook.ipynb #b08edb3d
 @patch
