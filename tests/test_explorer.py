@@ -91,7 +91,7 @@ def viz(site, browser):
     page.on('pageerror', lambda e: errors.append(str(e)))
     page.on('console', lambda m: errors.append(m.text) if m.type == 'error' and "font at 'about:blank'" not in m.text else None)
     page.on('request', lambda r: requests.append(r.url))
-    page.goto(base + 'viz.html', wait_until='networkidle')
+    page.goto(base + 'api/viz.html', wait_until='networkidle')
     page.wait_for_selector('.convbook-explorer[data-mounted=yes]', timeout=20000)
     yield page, base, errors, requests
     page.close()
@@ -309,7 +309,7 @@ def test_saved_fallbacks():
     "The saved notebooks keep the explorer's static fallback (settings and a sentence), never a widget's state; README reads well"
     import json, html, nbformat
     found = 0
-    for name in ('04_viz.ipynb', 'index.ipynb'):
+    for name in ('api/04_viz.ipynb', 'index.ipynb'):
         nb = nbformat.read(ROOT/'nbs'/name, as_version=4)
         assert 'widgets' not in nb.metadata
         for c in nb.cells:

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def tracked_notebooks() -> list:
     "The notebooks git tracks in nbs/ (all of nbs/*.ipynb when this is not a git checkout)"
     r = subprocess.run(['git', 'ls-files', 'nbs/*.ipynb'], cwd=ROOT, capture_output=True, text=True)
-    names = r.stdout.split() if r.returncode == 0 and r.stdout.strip() else [p.relative_to(ROOT).as_posix() for p in (ROOT/'nbs').glob('*.ipynb')]
+    names = r.stdout.split() if r.returncode == 0 and r.stdout.strip() else [p.relative_to(ROOT).as_posix() for p in (ROOT/'nbs').rglob('*.ipynb')]
     return sorted(n for n in names if not Path(n).name.startswith('_'))
 
 def _local(*paths) -> list:
@@ -168,7 +168,7 @@ def test_pages_tell_nothing_of_the_machine(site):
     dest, _ = site
     pats = machine_patterns()
     bad = []
-    for f in sorted(dest.glob('*.html')):
+    for f in sorted(dest.rglob('*.html')):
         if (found := findings(page_text(f), pats)): bad.append(f"{f.name}: " + '; '.join(w for w,_ in found) + f": {found[0][1]!r}")
     idx = dest/'search'/'search_index.json'
     if idx.exists() and (found := findings(idx.read_text(), pats)):

@@ -8,7 +8,7 @@ MODULES = sorted(p.stem for p in (ROOT/'convbook').glob('[!_]*.py'))
 def test_every_notebook_exports_a_module():
     "Each `default_exp` of a notebook has its module, and each module comes from a notebook"
     import re
-    exps = {m for nb in (ROOT/'nbs').glob('*.ipynb') for m in re.findall(r'#\| default_exp (\w+)', nb.read_text())}
+    exps = {m for nb in (ROOT/'nbs').rglob('*.ipynb') for m in re.findall(r'#\| default_exp (\w+)', nb.read_text())}
     assert exps == set(MODULES) and {'arith', 'batch', 'data', 'kernels'} <= exps
 
 def test_import_touches_no_network(tmp_path):
@@ -116,8 +116,8 @@ def test_readme_accuracies_are_the_notebooks():
         cells = json.loads((ROOT/'nbs'/nb).read_text())['cells']
         return ''.join(''.join(o.get('text', '')) for c in cells for o in c.get('outputs', []) if o.get('output_type') == 'stream')
     row = lambda name: next(l for l in readme.splitlines() if l.startswith(f'| `{name}`'))
-    acc06 = re.search(r'valid accuracy: (0\.\d{3})', outputs('06_cnn.ipynb')).group(1)
+    acc06 = re.search(r'valid accuracy: (0\.\d{3})', outputs('course/06_cnn.ipynb')).group(1)
     assert f'{acc06} on our 200 validation' in row('06_cnn')
-    out09 = outputs('09_stability.ipynb')
+    out09 = outputs('course/09_stability.ipynb')
     quoted = re.findall(r'\((0\.\d{3})\)', row('09_stability'))
     assert len(quoted) == 5 and all(q in out09 for q in quoted), (quoted, out09)

@@ -42,8 +42,8 @@ def table_problems(page, name:str, width:int) -> tuple:
 
 def test_every_page(site, browser):
     dest, base = site
-    pages = sorted(p.relative_to(dest).as_posix() for p in dest.glob('*.html') if p.name != '404.html')
-    assert {'index.html', 'data.html', 'kernels.html', 'batch.html', 'arith.html', 'viz.html', 'matmul.html', 'cnn.html', 'summary.html'} <= set(pages)
+    pages = sorted(p.relative_to(dest).as_posix() for p in dest.rglob('*.html') if p.name != '404.html' and not p.relative_to(dest).as_posix().startswith('assets/'))
+    assert {'index.html', 'practice.html'} | {f'{d}/{n}.html' for d in ('api', 'course') for n in ('kernels', 'batch', 'arith', 'viz', 'matmul', 'cnn', 'summary', 'color', 'stability')} <= set(pages)
     shots = ROOT/'_screenshots'
     shots.mkdir(exist_ok=True)
     page = browser.new_page(viewport=dict(width=1280, height=900))
@@ -73,12 +73,12 @@ def test_every_page(site, browser):
         anchors[name] = set(page.eval_on_selector_all('[id]', 'els => els.map(e => e.id)'))
         for href in page.eval_on_selector_all('a[href]', 'els => els.map(e => e.href)'):
             if href.startswith(base): links.add((name, href))
-        page.screenshot(path=str(shots/f"{name.replace('.html','')}.png"), full_page=True)
+        page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}.png"), full_page=True)
     assert not outside, f"requests that leave the site: {outside[:10]}"
     assert not failed, f"requests that failed: {failed[:10]}"
     assert not bad_status, f"HTTP errors: {bad_status[:10]}"
     assert not console_errors, f"console errors: {console_errors[:10]}"
-    assert n_tables['kernels.html'] >= 2 and n_tables['summary.html'] >= 2, f"the pixel tables of kernels.html and the summaries of summary.html are missing: {n_tables}"
+    assert n_tables['api/kernels.html'] >= 2 and n_tables['api/summary.html'] >= 2, f"the pixel tables of kernels.html and the summaries of summary.html are missing: {n_tables}"
     assert not tables, '\n'.join(tables)
     # every internal link leads to a page that exists, and to an anchor that exists on it
     for src,href in sorted(links):
@@ -96,25 +96,25 @@ def test_phone_width(site, browser):
     shots.mkdir(exist_ok=True)
     page = browser.new_page(viewport=dict(width=390, height=844), device_scale_factor=1, is_mobile=True, has_touch=True)
     problems = []
-    for name in sorted(p.name for p in dest.glob('*.html') if p.name != '404.html'):
+    for name in pages_in_order():
         open_page(page, base + name)
         sw = page.evaluate('document.documentElement.scrollWidth')
         if sw > 390: problems.append(f"{name}: the page is {sw} px wide on a 390 px phone")
         problems += table_problems(page, name, 390)[1]
-        page.screenshot(path=str(shots/f"{name.replace('.html','')}-phone.png"), full_page=True)
+        page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}-phone.png"), full_page=True)
     page.close()
     assert not problems, '\n'.join(problems)
 
 def test_math_and_animations(site, browser):
     dest, base = site
     page = browser.new_page(viewport=dict(width=1280, height=900))
-    open_page(page, base + 'arith.html')
+    open_page(page, base + 'api/arith.html')
     assert page.locator('.MathJax, .MathJax_Display, .MathJax_CHTML').count() >= 2, "the formulas of arith.html were not typeset"
-    page.goto(base + 'viz.html', wait_until='networkidle')
+    page.goto(base + 'api/viz.html', wait_until='networkidle')
     gifs = page.eval_on_selector_all("img[src$='.gif']", 'els => els.map(e => [e.getAttribute("src"), e.naturalWidth])')
     assert len(gifs) >= 20 and all(w > 100 for _,w in gifs), gifs
     # the API reference: show_doc sections with a heading per exported function
-    page.goto(base + 'arith.html', wait_until='networkidle')
+    page.goto(base + 'api/arith.html', wait_until='networkidle')
     for f in ('conv_out_size', 'pool_out_size', 'conv_transpose_out_size', 'same_padding', 'conv_formula'):
         assert page.locator(f'h3#{f}').count() == 1, f"no API entry for {f}"
     page.close()
@@ -125,7 +125,7 @@ def pages_in_order() -> list:
     sys.path.insert(0, str(ROOT/'tools'))
     import docs
     from nbdev.config import get_config, nbpath2html
-    return [nbpath2html(nb).name for nb in docs.site_pages(get_config(ROOT))]
+    return [nbpath2html(nb).as_posix() for _,nb in docs.site_pages(get_config(ROOT))]
 
 def test_theme_features(site, browser):
     "Previous/next links in the sidebar's order, the repository in the header (with no request to GitHub's API), and a dark mode toggle"
@@ -146,14 +146,14 @@ def test_theme_features(site, browser):
     shots.mkdir(exist_ok=True)
     page = browser.new_page(viewport=dict(width=1280, height=900))
     scheme = lambda: page.evaluate('document.body.getAttribute("data-md-color-scheme")')
-    for name in ('kernels.html', 'summary.html'):
+    for name in ('api/kernels.html', 'api/summary.html'):
         open_page(page, base + name)
         assert scheme() == 'default'
         page.locator('label.md-header__button[for="__palette_1"]').click()
         page.wait_for_function('document.body.getAttribute("data-md-color-scheme") === "slate"')
         bg = page.evaluate('getComputedStyle(document.body).backgroundColor')
         assert bg not in ('rgb(255, 255, 255)', 'rgba(0, 0, 0, 0)'), f"{name}: the dark scheme's background is {bg}"
-        page.screenshot(path=str(shots/f"{name.replace('.html','')}-dark.png"), full_page=True)
+        page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}-dark.png"), full_page=True)
         page.locator('label.md-header__button[for="__palette_0"]').click()
         page.wait_for_function('document.body.getAttribute("data-md-color-scheme") === "default"')
     page.close()
@@ -162,8 +162,8 @@ def test_api_signatures_read_right(site):
     "Classes read `class Name(`, not nbdev 3.3.26's `def Name(`, and no signature shows a `NoneType` annotation nobody wrote"
     dest, _ = site
     import html as H
-    texts = {p.name: re.sub(r'<[^>]+>', '', H.unescape(p.read_text())) for p in dest.glob('*.html')}
-    assert 'class ConvDiagram(' in texts['viz.html'] and 'def ConvDiagram(' not in texts['viz.html']
+    texts = {p.relative_to(dest).as_posix(): re.sub(r'<[^>]+>', '', H.unescape(p.read_text())) for p in dest.rglob('*.html') if 'assets' not in p.parts}
+    assert 'class ConvDiagram(' in texts['api/viz.html'] and 'def ConvDiagram(' not in texts['api/viz.html']
     classes = {c for p in (ROOT/'convbook').glob('*.py') for c in re.findall(r'^class (\w+)\b', p.read_text(), re.M)}
     for name,t in texts.items():
         assert 'NoneType' not in t, f"{name}: a NoneType annotation"

@@ -16,4 +16,4 @@ def run_notebook_with_notest_cells(name):
 
 def test_stability_training_runs():
     "09_stability: the five seeded runs on the ten digits and every assertion on their accuracies and activation statistics"
-    run_notebook_with_notest_cells('09_stability.ipynb')
+    run_notebook_with_notest_cells('course/09_stability.ipynb')

@@ -3,7 +3,7 @@
     python tools/build.py                      # everything
     python tools/build.py --no-exec            # don't execute the notebooks (export, clean, README, site)
     python tools/build.py --no-exec --no-site  # export, clean and README only (what CI checks for sync)
-    python tools/build.py --only 03_arith 04_viz   # execute only these notebooks (then clean, README, site)
+    python tools/build.py --only api/03_arith course/04_viz   # execute only these notebooks (then clean, README, site)
     python tools/build.py --workers 1          # one notebook at a time
 
 Notebooks run in parallel (`--workers`, 2 by default), the longest first (the times of the last build are kept in
@@ -55,13 +55,18 @@ def drop_widget_state(path):
     nbformat.write(nb, path)
 
 def notebooks(nbs:Path, only=()) -> list:
-    "The notebooks the main job executes: the numbered ones and the index (or those named in `only`)"
-    res = sorted(nbs.glob('[0-9]*.ipynb')) + [nbs/'index.ipynb']
+    "The notebooks the main job executes: the reference (`api/`), the course (`course/`) and the pages at the top (or those named in `only`, as `api/03_arith`)"
+    res = sorted(nbs.glob('api/[0-9]*.ipynb')) + sorted(nbs.glob('course/[0-9]*.ipynb')) + sorted(nbs.glob('[!_]*.ipynb'))
     if only:
-        missing = set(only) - {p.stem for p in res}
-        if missing: sys.exit(f"no notebook {', '.join(sorted(missing))} in {nbs.name}/: use names like 03_arith")
-        res = [p for p in res if p.stem in only]
+        names = {nb_name(p, nbs) for p in res}
+        missing = set(only) - names
+        if missing: sys.exit(f"no notebook {', '.join(sorted(missing))} in {nbs.name}/: use names like api/03_arith or course/03_arith")
+        res = [p for p in res if nb_name(p, nbs) in only]
     return res
+
+def nb_name(p:Path, nbs:Path) -> str:
+    "A notebook's name for `--only` and the build times: its path under nbs/ without `.ipynb` (`api/03_arith`)"
+    return p.relative_to(nbs).with_suffix('').as_posix()
 
 # Each notebook runs in tools/run_nb.py: nbclient, as `jupyter nbconvert --execute` runs it, without the lost
 # wake-ups that made 04_viz wait 300 s and more for a finished cell (jupyter/nbclient#312, see there). Should a
@@ -117,10 +122,10 @@ def execute(nb:Path) -> tuple:
         p = subprocess.Popen(cmd, cwd=nb.parent, env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL, stderr=err)
         cpu, stuck = wait_watching(p)
         err.seek(0); stderr = err.read().decode(errors='replace')
-    if stuck: return time.perf_counter() - t0, cpu, f"{nb.name} is stuck: no CPU used for {STALL} s"
+    if stuck: return time.perf_counter() - t0, cpu, f"{nb.parent.name}/{nb.name} is stuck: no CPU used for {STALL} s"
     if p.returncode:
         i = max(stderr.rfind('An error occurred while executing'), stderr.rfind('A cell timed out'))
-        return time.perf_counter() - t0, cpu, f"{nb.name} failed: {(stderr[i:] if i >= 0 else stderr[-3000:]).strip()}"
+        return time.perf_counter() - t0, cpu, f"{nb.parent.name}/{nb.name} failed: {(stderr[i:] if i >= 0 else stderr[-3000:]).strip()}"
     drop_widget_state(nb)
     return time.perf_counter() - t0, cpu, None
 
@@ -128,7 +133,8 @@ def execute_notebooks(nbs:Path, workers:int=2, only=()) -> dict:
     "Run the notebooks, `workers` at a time and the longest first; `{name: seconds}`"
     todo = notebooks(nbs, only)
     last = json.loads(TIMES.read_text()) if TIMES.exists() else {}
-    todo.sort(key=lambda p: -last.get(p.name, p.stat().st_size/1e4))   # unknown: a big notebook is probably slow
+    key = lambda p: nb_name(p, nbs)
+    todo.sort(key=lambda p: -last.get(key(p), p.stat().st_size/1e4))   # unknown: a big notebook is probably slow
     print(f"+ executing {len(todo)} notebooks, {workers} at a time", flush=True)
     times, errors = {}, []
     with ThreadPoolExecutor(workers) as ex:
@@ -136,9 +142,9 @@ def execute_notebooks(nbs:Path, workers:int=2, only=()) -> dict:
         while futs:
             f = next(as_completed(futs))
             nb = futs.pop(f)
-            times[nb.name],cpu,err = f.result()
+            times[key(nb)],cpu,err = f.result()
             stuck = err and err.endswith(f'no CPU used for {STALL} s') and nb not in retried
-            print(f"  {nb.name:<24} {times[nb.name]:6.1f} s  (CPU {cpu:5.1f} s){'  STUCK: running it again' if stuck else '  FAILED' if err else ''}", flush=True)
+            print(f"  {key(nb):<24} {times[key(nb)]:6.1f} s  (CPU {cpu:5.1f} s){'  STUCK: running it again' if stuck else '  FAILED' if err else ''}", flush=True)
             if stuck: retried.add(nb); futs[ex.submit(execute, nb)] = nb
             elif err: errors.append(err)
     if errors: sys.exit('\n'.join(errors))
@@ -149,7 +155,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--no-exec', action='store_true', help="don't execute the notebooks")
     p.add_argument('--no-site', action='store_true', help="don't build the docs site")
-    p.add_argument('--only', nargs='+', default=(), metavar='NB', help='execute only these notebooks (e.g. 03_arith)')
+    p.add_argument('--only', nargs='+', default=(), metavar='NB', help='execute only these notebooks (e.g. api/03_arith)')
     p.add_argument('--workers', type=int, default=2, help='notebooks executed at a time')
     a = p.parse_args()
     cfg = get_config(ROOT)

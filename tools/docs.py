@@ -173,26 +173,34 @@ def readme():
     write_md(absolute_links(md, cfg.nbs_path, ROOT, raw_url(cfg)), {}, ROOT, 'README.md')
     print(f"Wrote README.md and {len(outputs)} figure(s)")
 
-def quarto2md(md:str, doc_url:str) -> str:
-    "Turn the Quarto-only syntax nbdev writes (link attributes, fenced divs) into plain Markdown/HTML, and doc links into page links"
+def quarto2md(md:str, doc_url:str, page:str='index') -> str:
+    "Turn the Quarto-only syntax nbdev writes (link attributes, fenced divs) into plain Markdown/HTML, and doc links into links relative to `page` (`api/kernels`)"
     md = re.sub(r'\[source\]\(([^)]+)\)\{[^}]*\}', r'<a class="source-link" href="\1">source</a>', md)
     md = re.sub(r'(\]\([^)]*\))\{[^}]*\}', r'\1', md)
     md = re.sub(r'^:::+ ?(\{[^}]*\})?\s*$', '', md, flags=re.M)
     if doc_url:
         base = re.escape(doc_url.rstrip('/') + '/')
-        md = re.sub(base + r'([\w-]+)\.html', lambda m: m.group(1) + '.md', md)
+        md = re.sub(base + r'([\w/-]+)\.html', lambda m: rel_page(m.group(1), page) + '.md', md)
     # nbdev's anchors keep the dot of a method (`#exercise.figure`); the site's headings drop it, as Python-Markdown's slugify does
-    md = re.sub(r'(\]\([\w-]+\.md#)([\w.-]+)\)', lambda m: m.group(1) + m.group(2).replace('.', '') + ')', md)
+    md = re.sub(r'(\]\((?:\.\./)?[\w/-]+\.md#)([\w.-]+)\)', lambda m: m.group(1) + m.group(2).replace('.', '') + ')', md)
     return md
+
+def rel_page(target:str, page:str) -> str:
+    "The link from page `page` to page `target` (both like `api/kernels`, without a suffix)"
+    return os.path.relpath(target, os.path.dirname(page) or '.')
 
 def link_images(md:str) -> str:
     "Make each image (figures, animations) a link to itself, so that a phone can open it full size and zoom"
     return re.sub(r'(?<!\[)!\[([^\]]*)\]\(([^)\s]+\.(?:png|gif|jpe?g|svg))\)', r'[![\1](\2)](\2)', md)
 
 def site_pages(cfg) -> list:
-    "Notebooks in the order of the Quarto sidebar"
+    "`(section, notebook)` in the order of the Quarto sidebar; `section` is `None` for the pages at the top (home, practice)"
     sb = yaml.safe_load((cfg.nbs_path/'sidebar.yml').read_text())
-    return [p for p in sb['website']['sidebar']['contents'] if isinstance(p, str)]
+    res = []
+    for p in sb['website']['sidebar']['contents']:
+        if isinstance(p, str): res.append((None, p))
+        else: res += [(p['section'], q) for q in p['contents']]
+    return res
 
 MATHJAX_CONFIG = """window.MathJax = {
   tex2jax: {inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: true,
@@ -268,14 +276,19 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     shutil.rmtree(SITE_SRC, ignore_errors=True)
     docs = SITE_SRC/'docs'
     docs.mkdir(parents=True)
-    nav = []
-    for nbname in site_pages(cfg):
+    nav, sections = [], {}
+    for section,nbname in site_pages(cfg):
         nb = fix_show_docs(read_processed(cache/nbname), classes)
         title = frontmatter(nb.cells[0]).get('title', nbname)
-        page = nbpath2html(nbname).stem
-        md, outputs = nb2md(nb, f'{page}_files')
-        write_md(link_images(quarto2md(md, cfg.doc_url)), outputs, docs, f'{page}.md')
-        nav.append({('Home' if page == 'index' else title): f'{page}.md'})
+        page = nbpath2html(nbname).with_suffix('').as_posix()
+        md, outputs = nb2md(nb, f'{Path(page).name}_files')
+        (docs/page).parent.mkdir(parents=True, exist_ok=True)
+        write_md(link_images(quarto2md(md, cfg.doc_url, page)), outputs, (docs/page).parent, f'{Path(page).name}.md')
+        item = {('Home' if page == 'index' else title): f'{page}.md'}
+        if section is None: nav.append(item)
+        else:
+            if section not in sections: sections[section] = []; nav.append({section: sections[section]})
+            sections[section].append(item)
     if (cache/'images').exists(): shutil.copytree(cache/'images', docs/'images')
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/'static', docs/'assets'/'mathjax')
     (docs/'assets'/'mathjax-config.js').write_text(MATHJAX_CONFIG)
@@ -287,7 +300,7 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     (SITE_SRC/'mkdocs.yml').write_text(yaml.safe_dump(conf, sort_keys=False))
     env = {**os.environ, 'NO_MKDOCS_2_WARNING': '1', 'SOURCE_DATE_EPOCH': build_date()}
     subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '-q', '-f', str(SITE_SRC/'mkdocs.yml')], check=True, env=env)
-    print(f"Built the site in {dest}: {len(nav)} pages")
+    print(f"Built the site in {dest}: {len(site_pages(cfg))} pages")
     return Path(dest)
 
 def main():
