@@ -84,9 +84,12 @@ class Exercise:
                  diagram:dict|None=None, # `ConvDiagram` arguments of the case, for a picture in the feedback
                  params:dict|None=None, # The numbers of the problem
                  accept=None, # Function judging answers that are not values (a repaired model, say): `None` to leave it to `check`, else `(right, note)`
+                 hints:tuple=(), # More specific hints than `hint`, one for each further wrong try, still without the answer
+                 square:bool=False, # The question asks for a square size, so one number stands for a tuple whose parts are equal
+                 choices:tuple|None=None, # The answers allowed, where the answer is one of a few names (a kernel's, say)
                 ):
         store_attr()
-        self.answer, self.mistakes = as_answer(answer), list(mistakes)
+        self.answer, self.mistakes, self.hints = as_answer(answer), list(mistakes), tuple(hints)
     def __repr__(self): return f"{self.kind} exercise (seed {self.seed}): {self.question}"
 
 # %% ../nbs/api/00a_workbook.ipynb #590f2350
