@@ -1,4 +1,4 @@
-"""`F.conv2d` applies many kernels to many images at once: a fastai `DataBlock` gives a batch of 64 digits, four edge kernels turn it into 64x4 feature maps.
+"""The chapter-13 `DataBlock` and `DataLoaders` for the MNIST folders (`mnist_dblock`, `mnist_dls`), a grid of feature maps for a batch (`show_features`), and the exercise generator of the chapter *Convolutions in PyTorch*.
 
 Docs: https://convbook.github.io/convbook/api/batch.html.md"""
 
