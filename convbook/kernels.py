@@ -10,6 +10,7 @@ import functools, hashlib, numbers
 import torch, torch.nn.functional as F
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
+from matplotlib.colors import TwoSlopeNorm
 from PIL import Image
 from pathlib import Path
 from .data import mnist_path
@@ -163,14 +164,14 @@ def show_filter(img:torch.Tensor, # A 2-D image, pixel values 0..255
                 name:str='the kernel', # How the titles call the kernel
                 size:float=2.2, # Inches per panel
                ):
-    "Figure of an image filter's output two ways: as a picture (clipped to the pixel range of `img`) and unclipped (red above 0, blue below, with a colour bar)"
+    "Figure of an image filter's output two ways: as a picture (clipped to the pixel range of `img`) and unclipped (white at 0, full blue at the lowest value, full red at the highest, with a colour bar)"
     out = convolve(img, kernel)
     lo,hi = img.min().item(), img.max().item()
     fig,axs = plt.subplots(1, 3, figsize=(3*size+0.8, size), layout='constrained')
     axs[0].imshow(img, cmap='Greys_r', vmin=lo, vmax=hi); axs[0].set_title('the image', fontsize=9)
     axs[1].imshow(out, cmap='Greys_r', vmin=lo, vmax=hi); axs[1].set_title(f'{name}, clipped to {lo:g}..{hi:g}', fontsize=9)
-    lim = out.abs().max().item() or 1.
-    im = axs[2].imshow(out, cmap='RdBu_r', vmin=-lim, vmax=lim); axs[2].set_title(f'{name}, unclipped', fontsize=9)
+    norm = TwoSlopeNorm(0., min(out.min().item(), -1.), max(out.max().item(), 1.))   # each sign to its own extreme
+    im = axs[2].imshow(out, cmap='RdBu_r', norm=norm); axs[2].set_title(f'{name}, unclipped', fontsize=9)
     for ax in axs: ax.set_xticks([]); ax.set_yticks([])
     fig.colorbar(im, ax=axs[2], label='output value')
     return fig
@@ -193,7 +194,7 @@ def show_kernels(img:torch.Tensor, # A 2-D image
     feats = [n for n in names if not (n in as_image or ks[n].min() >= 0)]
     klim = max(k.abs().max().item() for k in ks.values()) or 1.
     flim = max([outs[n].abs().max().item() for n in feats], default=0.) or 1.
-    fig,axs = plt.subplots(2*nrows, ncols, figsize=(size*ncols+1.2, size*1.6*nrows), height_ratios=[0.6,1]*nrows,
+    fig,axs = plt.subplots(2*nrows, ncols, figsize=(size*ncols+1.2, size*1.6*nrows), height_ratios=[0.75,1]*nrows,
                            squeeze=False, layout='constrained')
     for ax in axs.flat: ax.axis('off')
     lo,hi = img.min().item(), img.max().item()
@@ -202,7 +203,7 @@ def show_kernels(img:torch.Tensor, # A 2-D image
         ka,oa = axs[2*(i//ncols), i%ncols], axs[2*(i//ncols)+1, i%ncols]
         kim = ka.imshow(k, cmap='RdBu_r', vmin=-klim, vmax=klim)
         for (r,c),v in np.ndenumerate(k.numpy()):
-            ka.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=7, color='white' if abs(v) > 0.6*klim else 'black')
+            ka.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=8, color='white' if abs(v) > 0.6*klim else 'black')
         ka.set_title(name, fontsize=9)
         if name in feats: fim = oa.imshow(out, cmap='RdBu_r', vmin=-flim, vmax=flim)
         else: oa.imshow(out, cmap='Greys_r', vmin=lo, vmax=hi)   # an image: clipped to the pixel range of `img`
