@@ -1,4 +1,4 @@
-"""`F.conv2d` applies many kernels to many images at once: a fastai `DataBlock` gives a batch of 64 digits, four edge kernels turn it into 64x4 feature maps.
+"""The chapter-13 `DataBlock` and `DataLoaders` for the MNIST folders (`mnist_dblock`, `mnist_dls`), a grid of feature maps for a batch (`show_features`), and the exercise generator of the chapter *Convolutions in PyTorch*.
 
 Docs: https://convbook.github.io/convbook/api/batch.html.md"""
 
@@ -46,19 +46,19 @@ def show_features(xb:torch.Tensor, # Images `[n,1,h,w]`
                   n:int=4, # How many images to show
                   size:float=1.4, # Inches per panel
                  ):
-    "Grid of images (rows) by kernels (columns): each image, then its feature maps"
+    "Grid of images (rows) by kernels (columns): each image, then its feature maps, all on one red-blue scale with a colour bar"
     if xb.ndim != 4 or feats.ndim != 4 or xb.shape[0] != feats.shape[0]:
         raise ValueError(f"show_features needs xb [n,1,h,w] and feats [n,k,h',w'] with the same n, got {tuple(xb.shape)} and {tuple(feats.shape)}")
     if len(names) != feats.shape[1]: raise ValueError(f"{len(names)} names for {feats.shape[1]} feature maps: give one name per kernel")
     n = min(n, xb.shape[0])
-    fig,axs = plt.subplots(n, feats.shape[1]+1, figsize=(size*(feats.shape[1]+1), size*n), squeeze=False)
+    fig,axs = plt.subplots(n, feats.shape[1]+1, figsize=(size*(feats.shape[1]+1)+0.9, size*n), squeeze=False, layout='constrained')
     lim = feats[:n].abs().max().item() or 1.
     for i in range(n):
         axs[i,0].imshow(xb[i,0], cmap='Greys_r')
-        for j in range(feats.shape[1]): axs[i,j+1].imshow(feats[i,j], cmap='RdBu_r', vmin=-lim, vmax=lim)
+        for j in range(feats.shape[1]): im = axs[i,j+1].imshow(feats[i,j], cmap='RdBu_r', vmin=-lim, vmax=lim)
     for j,t in enumerate(('image',)+tuple(names)): axs[0,j].set_title(t, fontsize=9)
     for ax in axs.flat: ax.axis('off')
-    fig.tight_layout()
+    fig.colorbar(im, ax=axs[:,1:], shrink=min(1., 0.5+0.1*n), label='feature value')
     return fig
 
 # %% ../nbs/api/02_batch.ipynb #99009532

@@ -1,4 +1,4 @@
-"""A kernel is a little matrix. Slide it over an image, multiply and add, and you get a new image that shows one feature: an edge, a blur, a sharpened stroke.
+"""The kernels of the course as tensors; applying one by hand (`apply_kernel`, `conv_by_hand`) and in one call (`convolve`); shifting an image; figures of what kernels find (`show_kernels`, `show_filter`, `show_shift`); and the exercise generators of the chapter *The magic of convolutions*.
 
 Docs: https://convbook.github.io/convbook/api/kernels.html.md"""
 
@@ -10,6 +10,7 @@ import functools, hashlib, numbers
 import torch, torch.nn.functional as F
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
+from matplotlib.colors import TwoSlopeNorm
 from PIL import Image
 from pathlib import Path
 from .data import mnist_path
@@ -18,9 +19,9 @@ from .workbook import Exercise, mistake, draw_seed
 # %% auto #0
 __all__ = ['top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'edge_kernels', 'identity', 'box_blur', 'gaussian_blur',
            'sharpen', 'sobel_x', 'sobel_y', 'KERNELS', 'IMAGE_FILTERS', 'KERNEL_FAMILIES', 'KERNEL_LOOKS',
-           'SUM_KERNELS', 'load_digit', 'show_pixels', 'apply_kernel', 'conv_by_hand', 'show_kernels',
-           'swapped_the_axes', 'blur_for_sharpen', 'copy_for_blur', 'which_kernel_exercise', 'flipped_the_kernel',
-           'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
+           'SUM_KERNELS', 'load_digit', 'show_pixels', 'apply_kernel', 'conv_by_hand', 'convolve', 'shift_image',
+           'show_shift', 'show_filter', 'show_kernels', 'swapped_the_axes', 'blur_for_sharpen', 'copy_for_blur',
+           'which_kernel_exercise', 'flipped_the_kernel', 'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
 
 # %% ../nbs/api/01_kernels.ipynb #c53a78b2
 def _whole(v) -> bool:
@@ -110,6 +111,71 @@ def conv_by_hand(img:torch.Tensor, # A 2-D image
     return torch.stack([torch.stack([apply_kernel(i, j, kernel, img) for j in range(kw//2, w-kw+kw//2+1)])
                         for i in range(kh//2, h-kh+kh//2+1)])
 
+# %% ../nbs/api/01_kernels.ipynb #c40c3dee
+def convolve(img:torch.Tensor, # A 2-D image
+             kernel:torch.Tensor, # A 2-D kernel, no larger than `img`
+            ) -> torch.Tensor:
+    "The map of `kernel` over `img` (no padding, stride 1) in one call of `F.conv2d`: what `conv_by_hand` computes with a loop"
+    if img.ndim != 2 or kernel.ndim != 2:
+        raise ValueError(f"convolve takes a 2-D image and a 2-D kernel, got shapes {tuple(img.shape)} and {tuple(kernel.shape)}")
+    (h,w),(kh,kw) = img.shape, kernel.shape
+    if kh > h or kw > w: raise ValueError(f"A {kh}x{kw} kernel is larger than the {h}x{w} image: it must be at most {h}x{w}")
+    return F.conv2d(img.float()[None,None], kernel.float()[None,None])[0,0]
+
+# %% ../nbs/api/01_kernels.ipynb #528e7138
+def shift_image(img:torch.Tensor, # A 2-D image
+                dy:int=0, # Pixels to move it down (negative: up)
+                dx:int=0, # Pixels to move it right (negative: left)
+               ) -> torch.Tensor:
+    "`img` moved by `dy` rows and `dx` columns, in a frame of the same size: what leaves the frame is lost, what comes in is 0"
+    if img.ndim != 2: raise ValueError(f"shift_image takes a 2-D image, got shape {tuple(img.shape)}")
+    if not (_whole(dy) and _whole(dx)): raise TypeError(f"dy={dy!r}, dx={dx!r}: a shift is two whole numbers of pixels")
+    (h,w),dy,dx = img.shape, int(dy), int(dx)
+    out = torch.zeros_like(img)
+    if abs(dy) < h and abs(dx) < w:
+        out[max(dy,0):h+min(dy,0), max(dx,0):w+min(dx,0)] = img[max(-dy,0):h+min(-dy,0), max(-dx,0):w+min(-dx,0)]
+    return out
+
+# %% ../nbs/api/01_kernels.ipynb #62140987
+def show_shift(img:torch.Tensor, # A 2-D image
+               kernel:torch.Tensor, # A 2-D kernel
+               dy:int=3, dx:int=4, # The shift, in pixels (down, right)
+               name:str='the kernel', # How the titles call the kernel
+               size:float=1.9, # Inches per panel
+              ):
+    "Figure of translation equivariance: `img` and its map (top), the shifted image and its map (bottom), on a common grid and colour scale"
+    moved = shift_image(img, dy, dx)
+    maps = convolve(img, kernel), convolve(moved, kernel)
+    lim = max(m.abs().max().item() for m in maps) or 1.
+    fig,axs = plt.subplots(2, 2, figsize=(2*size+0.7, 2*size), layout='constrained')
+    for row,(x,m,t) in enumerate(zip((img, moved), maps, ('the image', f'moved {dy} down, {dx} right'))):
+        axs[row,0].imshow(x, cmap='Greys_r'); axs[row,0].set_title(t, fontsize=9)
+        im = axs[row,1].imshow(m, cmap='RdBu_r', vmin=-lim, vmax=lim); axs[row,1].set_title(f'its map by {name}', fontsize=9)
+    for ax in axs.flat:
+        n = ax.images[0].get_array().shape[0]
+        for v in range(0, n, 4): ax.axhline(v-0.5, color='0.6', lw=0.4); ax.axvline(v-0.5, color='0.6', lw=0.4)
+        ax.set_xticks([]); ax.set_yticks([])
+    fig.colorbar(im, ax=axs[:,1], shrink=0.8, label='map value')
+    return fig
+
+# %% ../nbs/api/01_kernels.ipynb #4afa7f14
+def show_filter(img:torch.Tensor, # A 2-D image, pixel values 0..255
+                kernel:torch.Tensor, # A 2-D kernel (an image filter, such as `sharpen`)
+                name:str='the kernel', # How the titles call the kernel
+                size:float=2.2, # Inches per panel
+               ):
+    "Figure of an image filter's output two ways: as a picture (clipped to the pixel range of `img`) and unclipped (white at 0, full blue at the lowest value, full red at the highest, with a colour bar)"
+    out = convolve(img, kernel)
+    lo,hi = img.min().item(), img.max().item()
+    fig,axs = plt.subplots(1, 3, figsize=(3*size+0.8, size), layout='constrained')
+    axs[0].imshow(img, cmap='Greys_r', vmin=lo, vmax=hi); axs[0].set_title('the image', fontsize=9)
+    axs[1].imshow(out, cmap='Greys_r', vmin=lo, vmax=hi); axs[1].set_title(f'{name}, clipped to {lo:g}..{hi:g}', fontsize=9)
+    norm = TwoSlopeNorm(0., min(out.min().item(), -1.), max(out.max().item(), 1.))   # each sign to its own extreme
+    im = axs[2].imshow(out, cmap='RdBu_r', norm=norm); axs[2].set_title(f'{name}, unclipped', fontsize=9)
+    for ax in axs: ax.set_xticks([]); ax.set_yticks([])
+    fig.colorbar(im, ax=axs[2], label='output value')
+    return fig
+
 # %% ../nbs/api/01_kernels.ipynb #49219be9
 IMAGE_FILTERS = ('identity', 'box_blur', 'gaussian_blur', 'sharpen')   # kernels that make a new image rather than find a feature
 
@@ -119,27 +185,32 @@ def show_kernels(img:torch.Tensor, # A 2-D image
                  size:float=1.9, # Inches per panel
                  as_image:tuple=IMAGE_FILTERS, # Names of the kernels whose output is drawn as an image
                 ):
-    "Figure of each kernel's weights (top) and its output on `img` (bottom): image filters as images, feature detectors red (positive) and blue (negative)"
+    "Figure of each kernel's weights (top) and its output on `img` (bottom): image filters as images, feature detectors red (positive) and blue (negative); all kernels share one colour scale, all feature maps another, each with a colour bar"
     kernels = KERNELS if kernels is None else kernels
     names = list(kernels)
     nrows = -(-len(names)//ncols)
-    fig,axs = plt.subplots(2*nrows, ncols, figsize=(size*ncols, size*2*nrows), height_ratios=[0.6,1]*nrows, squeeze=False)
+    ks = {n: kernels[n].float() for n in names}
+    outs = {n: F.conv2d(img.float()[None,None], k[None,None])[0,0] for n,k in ks.items()}
+    feats = [n for n in names if not (n in as_image or ks[n].min() >= 0)]
+    klim = max(k.abs().max().item() for k in ks.values()) or 1.
+    flim = max([outs[n].abs().max().item() for n in feats], default=0.) or 1.
+    fig,axs = plt.subplots(2*nrows, ncols, figsize=(size*ncols+1.2, size*1.6*nrows), height_ratios=[0.75,1]*nrows,
+                           squeeze=False, layout='constrained')
     for ax in axs.flat: ax.axis('off')
     lo,hi = img.min().item(), img.max().item()
     for i,name in enumerate(names):
-        k = kernels[name].float()
-        out = F.conv2d(img.float()[None,None], k[None,None])[0,0]
+        k, out = ks[name], outs[name]
         ka,oa = axs[2*(i//ncols), i%ncols], axs[2*(i//ncols)+1, i%ncols]
-        klim = k.abs().max().item() or 1.
-        ka.imshow(k, cmap='RdBu_r', vmin=-klim, vmax=klim)
+        kim = ka.imshow(k, cmap='RdBu_r', vmin=-klim, vmax=klim)
         for (r,c),v in np.ndenumerate(k.numpy()):
-            ka.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=7, color='white' if abs(v) > 0.6*klim else 'black')
+            ka.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=8, color='white' if abs(v) > 0.6*klim else 'black')
         ka.set_title(name, fontsize=9)
-        if name in as_image or k.min() >= 0: oa.imshow(out, cmap='Greys_r', vmin=lo, vmax=hi)   # an image: clipped to the pixel range of `img`
-        else:
-            lim = out.abs().max().item() or 1.
-            oa.imshow(out, cmap='RdBu_r', vmin=-lim, vmax=lim)
-    fig.tight_layout()
+        if name in feats: fim = oa.imshow(out, cmap='RdBu_r', vmin=-flim, vmax=flim)
+        else: oa.imshow(out, cmap='Greys_r', vmin=lo, vmax=hi)   # an image: clipped to the pixel range of `img`
+    for r in range(nrows):
+        fig.colorbar(kim, ax=axs[2*r], shrink=0.9, label='weight')
+        row_feats = [n for n in names[r*ncols:(r+1)*ncols] if n in feats]
+        if row_feats: fig.colorbar(fim, ax=axs[2*r+1], shrink=0.9, label='feature value')
     return fig
 
 # %% ../nbs/api/01_kernels.ipynb #6cce60db
