@@ -177,8 +177,10 @@ class ConvDrawing:
         self.gap = 2
         self.oy = (H - oh)/2                          # output grid centred vertically
         self.ox = W + self.gap
-        band = 1.0 if title else 0                    # room for the legend, below the grids
-        width,height = max(W + self.gap + ow + 0.2, 11.5 if title else 0), max(H, oh) + (1.6 + band if title else 0.2)
+        width = W + self.gap + ow + 0.2
+        self.legend_rows = 1 if width >= 12 else 2    # a narrow drawing gets its legend on two rows
+        band = (0.2 + 0.8*self.legend_rows) if title else 0   # room for the legend, below the grids
+        height = max(H, oh) + (1.6 + band if title else 0.2)
         s = min(d.cell, 8.5/width)                    # fit the docs' width
         self.fig = plt.figure(figsize=(width*s, height*s), dpi=100)
         self.ax = self.fig.add_axes([0,0,1,1])
@@ -215,7 +217,7 @@ class ConvDrawing:
         if title:
             self.ax.text(0, -0.75, self.caption(), fontsize=max(fs*0.9, 8), va='center')
             hs,labels = _legend_handles(d, self.kinds)
-            self.ax.legend(hs, labels, loc='lower left', bbox_to_anchor=(0, 0), ncol=len(hs), frameon=False, fontsize=max(fs*0.62, 7),
+            self.ax.legend(hs, labels, loc='lower left', bbox_to_anchor=(0, 0), ncol=-(-len(hs)//self.legend_rows), frameon=False, fontsize=max(fs*0.62, 7),
                            handlelength=1.2, handleheight=1.2, columnspacing=1.0, handletextpad=0.4, borderaxespad=0.1)
         self.fig.canvas.draw_idle()
 
