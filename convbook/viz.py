@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PatchCollection, LineCollection
 from matplotlib.animation import FuncAnimation, PillowWriter
 from fastcore.basics import patch
 from .arith import _is_int, _per_dim, _dims, kernel_span, conv_out_size, conv_transpose_out_size, pool_out_size, conv_formula
@@ -151,22 +151,22 @@ _C = dict(inp='#8ec1ea', inp_on='#2f6fad', pad='#f4f4f4', pad_on='#bdbdbd', zero
           out='#f2fbf8', out_done='#8fd8c4', out_on='#1b9e77')
 _HATCH = '////'   # padding is hatched, inserted zeros are tinted and dotted
 
+def _strokes(x, y, w=1.) -> list:
+    "Five parallel diagonal strokes across the square of side `w` at `(x, y)`: the padding's hatching"
+    return [[(x, y+a*w), (x+a*w, y)] for a in (1/3, 2/3, 1)] + [[(x+a*w, y+w), (x+w, y+a*w)] for a in (1/3, 2/3)]
+
 def _fmt(v): return '' if v != v else (f'{v:.0f}' if float(v).is_integer() else f'{v:.1f}')
 
 def _one_row(d) -> bool:
     "Is `d` a 1-D case drawn as a single row (height 1, and nothing but the identity along the height)?"
     return d.n[0] == 1 and d.ks[0] == 1 and (d.stride[0], d.padding[0], d.dilation[0], d.output_padding[0]) == (1, 0, 1, 0) and d.n[1] > 1
 
-def _legend_handles(d, kinds) -> tuple:
-    "Legend entries for the kinds of cell in the drawing: input, padding, inserted zeros, the window and the output"
-    from matplotlib.patches import Patch
-    from matplotlib.lines import Line2D
-    hs = [(Patch(facecolor=_C['inp'], edgecolor='#555555'), 'input')]
-    if (kinds == 'pad').any(): hs.append((Patch(facecolor=_C['pad'], edgecolor='#9e9e9e', hatch=_HATCH, linestyle='--'), 'padding'))
-    if (kinds == 'zero').any():
-        hs.append(((Patch(facecolor=_C['zero'], edgecolor='#9e9e9e'), Line2D([], [], marker='o', color='#7a5a10', ls='', markersize=3)), 'inserted zero'))
-    hs += [(Patch(fill=False, edgecolor='#d62728', linewidth=2), 'window'), (Patch(facecolor=_C['out_done'], edgecolor='#555555'), 'output')]
-    return tuple(zip(*hs))
+def _legend_entries(kinds) -> list:
+    "Legend entries `(label, face, hatched, dotted, outline)` for the kinds of cell in a drawing: input, padding, inserted zeros, window, output"
+    es = [('input', _C['inp'], False, False, '#555555')]
+    if (kinds == 'pad').any(): es.append(('padding', _C['pad'], True, False, '#9e9e9e'))
+    if (kinds == 'zero').any(): es.append(('inserted zero', _C['zero'], False, True, '#9e9e9e'))
+    return es + [('window', 'none', False, False, '#d62728'), ('output', _C['out_done'], False, False, '#555555')]
 
 class ConvDrawing:
     "Matplotlib artists for a `ConvDiagram`, updated in place from one step to the next"
@@ -198,7 +198,8 @@ class ConvDrawing:
                                     edgecolor='#555555', linewidth=1)
         self.ax.add_collection(self.inp); self.ax.add_collection(self.outp)
         pads = [Rectangle((j,i),1,1) for i,j in cells if self.kinds[i,j] == 'pad']
-        if pads: self.ax.add_collection(PatchCollection(pads, facecolor='none', edgecolor='#a8a8a8', linewidth=0, hatch=_HATCH))
+        if pads:   # the hatching: three diagonal strokes per cell, one LineCollection (much faster to draw than a hatched patch)
+            self.ax.add_collection(LineCollection([seg for r in pads for seg in _strokes(*r.get_xy())], colors='#b0b0b0', linewidths=0.8))
         zs = [(j+(0.2 if d.values else 0.5), i+(0.2 if d.values else 0.5)) for i,j in cells if self.kinds[i,j] == 'zero']
         if zs: self.ax.plot(*zip(*zs), 'o', color='#7a5a10', markersize=max(1.5, fs*0.25), ls='')
         self.win = Rectangle((0,0), 1, 1, fill=False, edgecolor='#d62728', linewidth=2.2)
@@ -216,10 +217,25 @@ class ConvDrawing:
                            for (r,c),v in zip(np.ndindex(*d.shape), d.out.flatten().tolist())]
         if title:
             self.ax.text(0, -0.75, self.caption(), fontsize=max(fs*0.9, 8), va='center')
-            hs,labels = _legend_handles(d, self.kinds)
-            self.ax.legend(hs, labels, loc='lower left', bbox_to_anchor=(0, 0), ncol=-(-len(hs)//self.legend_rows), frameon=False, fontsize=max(fs*0.62, 7),
-                           handlelength=1.2, handleheight=1.2, columnspacing=1.0, handletextpad=0.4, borderaxespad=0.1)
+            self.legend = self._legend(max(fs*0.62, 7), s, max(H, oh) + 0.1 + band)
         self.fig.canvas.draw_idle()
+
+    def _legend(self, size:float, s:float, bottom:float) -> list:
+        "Draw the legend under the grids, from plain artists (matplotlib's `Legend` costs more than the rest of a GIF frame); returns its labels"
+        es = _legend_entries(self.kinds)
+        per_row = -(-len(es)//self.legend_rows)
+        char = size*0.56/72/s                         # a character's width, in cells
+        for k,(label,face,hatched,dotted,edge) in enumerate(es):
+            row,col = divmod(k, per_row)
+            if col == 0: x = 0.
+            y = bottom - (self.legend_rows - row)*0.8 + 0.15
+            self.ax.add_patch(Rectangle((x, y), 0.5, 0.5, facecolor=face, edgecolor=edge, linewidth=1.6 if face == 'none' else 0.8,
+                                        linestyle='--' if hatched else '-'))
+            if hatched: self.ax.add_collection(LineCollection(_strokes(x, y, 0.5), colors='#a0a0a0', linewidths=0.6))
+            if dotted: self.ax.plot([x+0.25], [y+0.25], 'o', color='#7a5a10', markersize=2)
+            self.ax.text(x+0.65, y+0.27, label, fontsize=size, va='center')
+            x += 0.65 + len(label)*char + 0.5
+        return [e[0] for e in es]
 
     def caption(self) -> str:
         "The case in one line: `i=5, k=3, s=2  →  o=3`, in 1-D notation for a case drawn as one row"
