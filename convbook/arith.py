@@ -11,15 +11,16 @@ from .workbook import Exercise, Mistake, mistake, draw_seed
 
 # %% auto #0
 __all__ = ['CONV_MISTAKES', 'POOL_MISTAKES', 'TRANSPOSED_MISTAKES', 'WEIGHT_MISTAKES', 'kernel_span', 'conv_out_size',
-           'same_padding', 'pool_out_size', 'conv_transpose_out_size', 'conv_weight_shape', 'conv_formula',
-           'pool_formula', 'forgot_the_padding', 'padded_one_side', 'forgot_the_dilation', 'rounded_up',
-           'forgot_the_plus_one', 'divided_by_the_stride', 'conv_size_exercise', 'took_the_stride_as_one',
-           'ignored_ceil_mode', 'kept_a_window_in_the_padding', 'rounded_up_without_ceil_mode', 'left_out_the_padding',
-           'left_out_the_dilation', 'pool_size_exercise', 'used_the_convolution_formula', 'forgot_the_output_padding',
-           'added_the_padding', 'multiplied_the_input_by_the_stride', 'ignored_the_dilation',
-           'transposed_size_exercise', 'left_it_at_zero', 'used_the_largest', 'used_the_input_remainder',
-           'output_padding_exercise', 'dropped_the_input_channels', 'swapped_the_channels', 'ignored_the_groups',
-           'divided_both_by_the_groups', 'put_the_channels_last', 'weight_shape_exercise']
+           'same_padding', 'pool_out_size', 'shift_change', 'plot_shift_tolerance', 'conv_transpose_out_size',
+           'conv_weight_shape', 'conv_formula', 'pool_formula', 'forgot_the_padding', 'padded_one_side',
+           'forgot_the_dilation', 'rounded_up', 'forgot_the_plus_one', 'divided_by_the_stride', 'conv_size_exercise',
+           'took_the_stride_as_one', 'ignored_ceil_mode', 'kept_a_window_in_the_padding',
+           'rounded_up_without_ceil_mode', 'left_out_the_padding', 'left_out_the_dilation', 'pool_size_exercise',
+           'used_the_convolution_formula', 'forgot_the_output_padding', 'added_the_padding',
+           'multiplied_the_input_by_the_stride', 'ignored_the_dilation', 'transposed_size_exercise', 'left_it_at_zero',
+           'used_the_largest', 'used_the_input_remainder', 'output_padding_exercise', 'dropped_the_input_channels',
+           'swapped_the_channels', 'ignored_the_groups', 'divided_both_by_the_groups', 'put_the_channels_last',
+           'weight_shape_exercise']
 
 # %% ../nbs/api/03_arith.ipynb #0d6e80ce
 def kernel_span(ks:int, dilation:int=1) -> int:
@@ -107,6 +108,41 @@ def pool_out_size(n, # Input size: int, or tuple of spatial sizes
                                    f"use a window spanning at most {i+2*p}, more padding, or ceil_mode=True")
         res.append(o)
     return _out(n, tuple(res))
+
+# %% ../nbs/api/03_arith.ipynb #df3cba66
+def shift_change(img, # An image `[H, W]` (a tensor)
+                 kernel, # A kernel `[kh, kw]`
+                 shift:int=1, # Pixels the image moves to the right
+                 pool:int=2, # Max-pooling window (and stride)
+                ) -> dict:
+    "Feature maps of `img` and of `img` moved `shift` pixels right, unpooled and max-pooled, with their relative L1 change"
+    import torch, torch.nn.functional as F
+    if torch.as_tensor(img).ndim != 2 or torch.as_tensor(kernel).ndim != 2: raise ValueError("img and kernel must be 2-D tensors [H, W] and [kh, kw]")
+    (shift,),(pool,) = _per_dim(shift, 1, 'shift', 0), _per_dim(pool, 1, 'pool', 1)
+    img, kernel = torch.as_tensor(img).float(), torch.as_tensor(kernel).float()
+    moved = torch.roll(img, shift, dims=1)
+    feat = lambda im: F.conv2d(im[None,None], kernel[None,None])[0,0].relu()
+    f, fs = feat(img), feat(moved)
+    p, ps = F.max_pool2d(f[None], pool)[0], F.max_pool2d(fs[None], pool)[0]
+    rel = lambda a, b: ((a - b).abs().sum()/a.abs().sum().clamp_min(1e-12)).item()
+    return dict(features=(f, fs), pooled=(p, ps), change=dict(features=rel(f, fs), pooled=rel(p, ps)))
+
+# %% ../nbs/api/03_arith.ipynb #3f97bfe4
+def plot_shift_tolerance(img, # An image `[H, W]`
+                         kernel, # A kernel `[kh, kw]`
+                         shift:int=1, # Pixels the image moves to the right
+                         pool:int=2, # Max-pooling window (and stride)
+                        ):
+    "Figure: the feature maps of `img` and of `img` moved right, and their difference, before and after max pooling"
+    import matplotlib.pyplot as plt
+    r = shift_change(img, kernel, shift, pool)
+    fig, axs = plt.subplots(2, 3, figsize=(7.2, 5))
+    for row, (key, name) in enumerate((('features', 'features'), ('pooled', f'max-pooled {pool}x{pool}'))):
+        a, b = r[key]; vmax = max(a.max().item(), b.max().item(), 1e-12)
+        for ax, m, t in zip(axs[row], (a, b, (a - b).abs()), (name, f'{name}, moved {shift} px', f"difference: {r['change'][key]:.0%}")):
+            ax.imshow(m, cmap='Greys', vmin=0, vmax=vmax); ax.set_title(t, fontsize=9); ax.axis('off')
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/api/03_arith.ipynb #a868dff5
 def conv_transpose_out_size(n, # Input size: int, or tuple of spatial sizes

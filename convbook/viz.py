@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
-from matplotlib.collections import PatchCollection
+from matplotlib.collections import PatchCollection, LineCollection
 from matplotlib.animation import FuncAnimation, PillowWriter
 from fastcore.basics import patch
 from .arith import _is_int, _per_dim, _dims, kernel_span, conv_out_size, conv_transpose_out_size, pool_out_size, conv_formula
@@ -147,9 +147,26 @@ def out(self:ConvDiagram) -> torch.Tensor:
     return self._out
 
 # %% ../nbs/api/04_viz.ipynb #38a799a9
-_C = dict(inp='#8ec1ea', inp_on='#2f6fad', pad='#ffffff', pad_on='#bdbdbd', out='#f2fbf8', out_done='#8fd8c4', out_on='#1b9e77')
+_C = dict(inp='#8ec1ea', inp_on='#2f6fad', pad='#f4f4f4', pad_on='#bdbdbd', zero='#fbe3a6', zero_on='#d9a93f',
+          out='#f2fbf8', out_done='#8fd8c4', out_on='#1b9e77')
+_HATCH = '////'   # padding is hatched, inserted zeros are tinted and dotted
+
+def _strokes(x, y, w=1.) -> list:
+    "Five parallel diagonal strokes across the square of side `w` at `(x, y)`: the padding's hatching"
+    return [[(x, y+a*w), (x+a*w, y)] for a in (1/3, 2/3, 1)] + [[(x+a*w, y+w), (x+w, y+a*w)] for a in (1/3, 2/3)]
 
 def _fmt(v): return '' if v != v else (f'{v:.0f}' if float(v).is_integer() else f'{v:.1f}')
+
+def _one_row(d) -> bool:
+    "Is `d` a 1-D case drawn as a single row (height 1, and nothing but the identity along the height)?"
+    return d.n[0] == 1 and d.ks[0] == 1 and (d.stride[0], d.padding[0], d.dilation[0], d.output_padding[0]) == (1, 0, 1, 0) and d.n[1] > 1
+
+def _legend_entries(kinds) -> list:
+    "Legend entries `(label, face, hatched, dotted, outline)` for the kinds of cell in a drawing: input, padding, inserted zeros, window, output"
+    es = [('input', _C['inp'], False, False, '#555555')]
+    if (kinds == 'pad').any(): es.append(('padding', _C['pad'], True, False, '#9e9e9e'))
+    if (kinds == 'zero').any(): es.append(('inserted zero', _C['zero'], False, True, '#9e9e9e'))
+    return es + [('window', 'none', False, False, '#d62728'), ('output', _C['out_done'], False, False, '#555555')]
 
 class ConvDrawing:
     "Matplotlib artists for a `ConvDiagram`, updated in place from one step to the next"
@@ -160,31 +177,39 @@ class ConvDrawing:
         self.gap = 2
         self.oy = (H - oh)/2                          # output grid centred vertically
         self.ox = W + self.gap
-        width,height = W + self.gap + ow + 0.2, max(H, oh) + (1.6 if title else 0.2)
+        width = W + self.gap + ow + 0.2
+        self.legend_rows = 1 if width >= 12 else 2    # a narrow drawing gets its legend on two rows
+        band = (0.2 + 0.8*self.legend_rows) if title else 0   # room for the legend, below the grids
+        height = max(H, oh) + (1.6 + band if title else 0.2)
         s = min(d.cell, 8.5/width)                    # fit the docs' width
         self.fig = plt.figure(figsize=(width*s, height*s), dpi=100)
         self.ax = self.fig.add_axes([0,0,1,1])
-        self.ax.set_xlim(-0.1, width-0.1); self.ax.set_ylim(max(H,oh)+0.1, -(1.5 if title else 0.1))
+        self.ax.set_xlim(-0.1, width-0.1); self.ax.set_ylim(max(H,oh)+0.1+band, -(1.5 if title else 0.1))
         self.ax.set_aspect('equal'); self.ax.axis('off')
         fs = s*72*0.42                                # font size in points, from the cell size
-        self.kinds = np.array([[('inp' if a >= 0 and b >= 0 else 'pad') for b in d.cols] for a in d.rows])
         zero = np.array([[a == ZERO or b == ZERO for b in d.cols] for a in d.rows])
-        styles = np.where(self.kinds=='inp', 'solid', np.where(zero, 'dotted', 'dashed'))
-        self.inp = PatchCollection([Rectangle((j,i),1,1) for i in range(H) for j in range(W)],
+        self.kinds = np.array([[('inp' if a >= 0 and b >= 0 else 'pad') for b in d.cols] for a in d.rows], dtype='<U4')
+        self.kinds[zero & (self.kinds == 'pad')] = 'zero'
+        cells = [(i,j) for i in range(H) for j in range(W)]
+        self.inp = PatchCollection([Rectangle((j,i),1,1) for i,j in cells],
                                    edgecolor=['#555555' if k=='inp' else '#9e9e9e' for k in self.kinds.flat],
-                                   linestyle=list(styles.flat), linewidth=1)
+                                   linestyle=['dashed' if k=='pad' else 'solid' for k in self.kinds.flat], linewidth=1)
         self.outp = PatchCollection([Rectangle((self.ox+j,self.oy+i),1,1) for i in range(oh) for j in range(ow)],
                                     edgecolor='#555555', linewidth=1)
         self.ax.add_collection(self.inp); self.ax.add_collection(self.outp)
+        pads = [Rectangle((j,i),1,1) for i,j in cells if self.kinds[i,j] == 'pad']
+        if pads:   # the hatching: three diagonal strokes per cell, one LineCollection (much faster to draw than a hatched patch)
+            self.ax.add_collection(LineCollection([seg for r in pads for seg in _strokes(*r.get_xy())], colors='#b0b0b0', linewidths=0.8))
+        zs = [(j+(0.2 if d.values else 0.5), i+(0.2 if d.values else 0.5)) for i,j in cells if self.kinds[i,j] == 'zero']
+        if zs: self.ax.plot(*zip(*zs), 'o', color='#7a5a10', markersize=max(1.5, fs*0.25), ls='')
         self.win = Rectangle((0,0), 1, 1, fill=False, edgecolor='#d62728', linewidth=2.2)
         self.ax.add_patch(self.win)
         self.links = [self.ax.plot([], [], color='#d62728', lw=0.8, alpha=0.6)[0] for _ in range(2)]
         self.wtexts, self.otexts, self.vtexts = [], [], {}
         if d.values:
-            for i in range(H):
-                for j in range(W):
-                    if self.kinds[i,j] == 'inp' or d.mode == 'conv':
-                        self.vtexts[i,j] = self.ax.text(j+0.5, i+0.45, _fmt(d.grid_value(i,j)), ha='center', va='center', fontsize=fs)
+            for i,j in cells:
+                if self.kinds[i,j] == 'inp' or d.mode == 'conv':
+                    self.vtexts[i,j] = self.ax.text(j+0.5, i+0.45, _fmt(d.grid_value(i,j)), ha='center', va='center', fontsize=fs)
             if d.mode == 'conv':
                 self.wtexts = [self.ax.text(0, 0, '', ha='right', va='bottom', fontsize=fs*0.55, fontweight='bold')
                                for _ in range(d.ks[0]*d.ks[1])]
@@ -192,18 +217,37 @@ class ConvDrawing:
                            for (r,c),v in zip(np.ndindex(*d.shape), d.out.flatten().tolist())]
         if title:
             self.ax.text(0, -0.75, self.caption(), fontsize=max(fs*0.9, 8), va='center')
+            self.legend = self._legend(max(fs*0.62, 7), s, max(H, oh) + 0.1 + band)
         self.fig.canvas.draw_idle()
 
+    def _legend(self, size:float, s:float, bottom:float) -> list:
+        "Draw the legend under the grids, from plain artists (matplotlib's `Legend` costs more than the rest of a GIF frame); returns its labels"
+        es = _legend_entries(self.kinds)
+        per_row = -(-len(es)//self.legend_rows)
+        char = size*0.56/72/s                         # a character's width, in cells
+        for k,(label,face,hatched,dotted,edge) in enumerate(es):
+            row,col = divmod(k, per_row)
+            if col == 0: x = 0.
+            y = bottom - (self.legend_rows - row)*0.8 + 0.15
+            self.ax.add_patch(Rectangle((x, y), 0.5, 0.5, facecolor=face, edgecolor=edge, linewidth=1.6 if face == 'none' else 0.8,
+                                        linestyle='--' if hatched else '-'))
+            if hatched: self.ax.add_collection(LineCollection(_strokes(x, y, 0.5), colors='#a0a0a0', linewidths=0.6))
+            if dotted: self.ax.plot([x+0.25], [y+0.25], 'o', color='#7a5a10', markersize=2)
+            self.ax.text(x+0.65, y+0.27, label, fontsize=size, va='center')
+            x += 0.65 + len(label)*char + 0.5
+        return [e[0] for e in es]
+
     def caption(self) -> str:
+        "The case in one line: `i=5, k=3, s=2  →  o=3`, in 1-D notation for a case drawn as one row"
         d = self.d
         what = 'transposed conv' if d.transposed else dict(conv='conv', max='max pool', avg='avg pool')[d.mode]
-        parts = [f"i={d.n[0]}" if d.n[0]==d.n[1] else f"i={d.n[0]}x{d.n[1]}",
-                 f"k={d.ks[0]}" if d.ks[0]==d.ks[1] else f"k={d.ks[0]}x{d.ks[1]}"]
+        one = _one_row(d)
+        def val(v): return f"{v[1]}" if one else f"{v[0]}" if v[0]==v[1] else f"{v[0]}x{v[1]}"
+        parts = [f"i={val(d.n)}", f"k={val(d.ks)}"]
         for nm,v,default in (('s',d.stride,1),('p',d.padding,0),('d',d.dilation,1),('op',d.output_padding,0)):
-            if v != (default,default) or (nm == 's' and d.mode != 'conv'):   # a pool's stride is always given: nn's default is the window
-                parts.append(f"{nm}={v[0]}" if v[0]==v[1] else f"{nm}={v[0]}x{v[1]}")
-        o = d.shape
-        return f"{what}: {', '.join(parts)}  →  o={o[0]}" + ('' if o[0]==o[1] else f"x{o[1]}")
+            if (v[1] != default if one else v != (default,default)) or (nm == 's' and d.mode != 'conv'):   # a pool's stride is always given: nn's default is the window
+                parts.append(f"{nm}={val(v)}")
+        return f"{'1-D ' if one else ''}{what}: {', '.join(parts)}  →  o={val(d.shape)}"
 
     def step(self, t:int):
         "Draw step `t` (0-based); `t == len(positions)` shows the finished output with no window"
