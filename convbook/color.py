@@ -1,4 +1,4 @@
-"""A colour photo is three images stacked. A convolution gives each input channel its own kernel slice and adds the three answers plus a bias; `groups` and depthwise convolution keep channels apart instead, and cost far less.
+"""Loading a colour photo as `[3, h, w]`, a convolution computed channel by channel (`conv_channels`), its figures (`show_channels`, `ChannelDrawing`, `draw_channels`, `show_channel_conv`, `show_groups`), grouped convolution (`conv_groups`), parameter and multiply-add counts (`conv_params`, `conv_macs`, `conv_cost_table`), and the `group_channels` exercise.
 
 Docs: https://convbook.github.io/convbook/api/color.html.md"""
 
@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 import numpy as np, torch, torch.nn.functional as F
 import matplotlib, matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib.cbook import get_sample_data
 from matplotlib.patches import Rectangle
 from matplotlib.collections import PatchCollection
@@ -22,8 +23,8 @@ from .workbook import Exercise, Mistake, mistake, draw_seed
 
 # %% auto #0
 __all__ = ['CHANNEL_COLOURS', 'load_photo', 'show_channels', 'conv_channels', 'ChannelDrawing', 'draw_channels',
-           'show_channel_conv', 'show_groups', 'conv_groups', 'conv_params', 'conv_macs', 'used_the_input_block_size',
-           'took_the_same_channel', 'interleaved_the_groups', 'group_channels_exercise']
+           'show_channel_conv', 'show_groups', 'conv_groups', 'conv_params', 'conv_macs', 'conv_cost_table',
+           'used_the_input_block_size', 'took_the_same_channel', 'interleaved_the_groups', 'group_channels_exercise']
 
 # %% ../nbs/api/08_color.ipynb #b6474847
 def load_photo(shrink:int=1, # Divide height and width by this: each pixel is the rounded mean of a `shrink x shrink` block
@@ -321,6 +322,22 @@ def conv_macs(in_channels:int, out_channels:int, # Channels in and out
     n = n if isinstance(n, (tuple, list)) else (n,)*nd
     shape = conv_weight_shape(in_channels, out_channels, ks, groups=groups, nd=nd)
     return math.prod(shape) * math.prod(conv_out_size(tuple(n), ks, stride, padding, dilation))
+
+# %% ../nbs/api/08_color.ipynb #a5533000
+def conv_cost_table(layers:dict, # Name -> `(in_channels, out_channels, ks, groups)` of a 2-D layer with padding `ks//2`
+                    n:int=28, # Size of the square input image
+                    separable:tuple|None=None, # Names of two layers to add up in a last row, 'depthwise-separable'
+                   ) -> pd.DataFrame:
+    "Weight shape, parameters, multiply-adds (bias additions left out) and output shape of one `n x n` image through each layer"
+    rows = {name: dict(weight=conv_weight_shape(ci, co, k, groups=g), params=conv_params(ci, co, k, g),
+                       macs=conv_macs(ci, co, k, n, padding=k//2, groups=g), output=(1, co) + conv_out_size((n, n), k, 1, k//2))
+            for name,(ci,co,k,g) in layers.items()}
+    if separable is not None:
+        missing = [s for s in separable if s not in rows]
+        if len(separable) != 2 or missing: raise ValueError(f"separable={separable!r}: give the names of two of the layers {list(rows)}")
+        a,b = (rows[s] for s in separable)
+        rows['depthwise-separable'] = dict(weight='the two above', params=a['params']+b['params'], macs=a['macs']+b['macs'], output=b['output'])
+    return pd.DataFrame.from_dict(rows, orient='index')
 
 # %% ../nbs/api/08_color.ipynb #a7f36213
 def _chans(v) -> str: return '(' + ', '.join(map(str, v)) + (',)' if len(v) == 1 else ')')

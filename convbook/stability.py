@@ -1,4 +1,4 @@
-"""The wider CNN on all ten digits: at a learning rate of 0.06 it doesn't learn at all. `ActivationStats` shows why, and three fixes are compared run for run: a larger batch, the 1cycle schedule and batch normalization.
+"""Training the book's wider CNN on the ten digits with activation statistics (`fit_digits`, optionally on normalized inputs with `normalize_inputs`), reading those statistics (`hooked_modules`, `stat_index`, `stats_summary`, `plot_layer_stats`, `plot_color_dim`, `plot_stat`), batch normalization by hand (`batch_norm`), and the `bn_running_mean` and `bn_output` exercises.
 
 Docs: https://convbook.github.io/convbook/api/stability.html.md"""
 
@@ -7,6 +7,7 @@ Docs: https://convbook.github.io/convbook/api/stability.html.md"""
 # %% ../nbs/api/09_stability.ipynb #967f9466
 from __future__ import annotations
 import math, warnings
+import numpy as np
 import torch, torch.nn as nn
 import pandas as pd
 import matplotlib.pyplot as plt
@@ -15,10 +16,28 @@ from .cnn import train_simple_cnn
 from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['WIDE', 'fit_digits', 'hooked_modules', 'stat_index', 'plot_color_dim', 'stats_summary', 'batch_norm', 'plot_stat',
-           'weighted_the_old_value', 'averaged_the_batch_means', 'took_the_last_batch', 'bn_running_mean_exercise',
-           'used_the_unbiased_variance', 'used_the_running_statistics', 'forgot_gamma_and_beta',
-           'divided_by_the_variance', 'bn_output_exercise']
+__all__ = ['WIDE', 'normalize_inputs', 'fit_digits', 'hooked_modules', 'stat_index', 'plot_layer_stats', 'plot_color_dim',
+           'stats_summary', 'plot_stat', 'batch_norm', 'weighted_the_old_value', 'averaged_the_batch_means',
+           'took_the_last_batch', 'bn_running_mean_exercise', 'used_the_unbiased_variance',
+           'used_the_running_statistics', 'forgot_gamma_and_beta', 'divided_by_the_variance', 'bn_output_exercise']
+
+# %% ../nbs/api/09_stability.ipynb #8e86d20e
+def normalize_inputs(mean:float|None=None, # Subtracted from every pixel; default: the training set's mean
+                     std:float|None=None, # Then divided into it; default: the training set's standard deviation
+                    ):
+    "A fastai callback that gives the model `(x - mean)/std` instead of `x`, in training and validation"
+    from fastai.callback.core import Callback
+    class NormalizeInputs(Callback):
+        "Normalize each batch's input before the model sees it"
+        def before_fit(self):
+            self.mean, self.std = mean, std
+            if mean is None or std is None:
+                px = torch.stack([torch.as_tensor(np.array(img), dtype=torch.float32)/255 for img,_ in self.dls.train_ds])
+                if mean is None: self.mean = px.mean().item()
+                if std is None: self.std = px.std().item()
+            if not self.std > 0: raise ValueError(f"std={self.std}: the inputs can only be normalized by a positive standard deviation")
+        def before_batch(self): self.learn.xb = ((self.xb[0] - self.mean)/self.std,) + tuple(self.xb[1:])
+    return NormalizeInputs()
 
 # %% ../nbs/api/09_stability.ipynb #9bd963b8
 WIDE = dict(nfs=(8,16,32,64), ks_first=5)   # the book's ten-digit model, given to `simple_cnn`
@@ -31,9 +50,11 @@ def fit_digits(bn:bool=False, # Batch normalization in every `conv` (after its R
                seed:int=42, # Seed of the shuffling and of the initial weights
                stats:bool=True, # Record activation statistics with `ActivationStats(with_hist=True)`
                quiet:bool=False, # Hide the progress bar and the results table
+               normalize:bool=False, # Normalize the inputs to mean 0 and std 1 (`normalize_inputs`), as the book does
               ) -> Learner:
     "Train the book's wider `simple_cnn` on the ten digits; the statistics are in `learn.activation_stats`"
     cbs = [ActivationStats(with_hist=True)] if stats else []
+    if normalize: cbs.append(normalize_inputs())
     with warnings.catch_warnings():   # ActivationStats' `modules` attribute shadows `Learner.modules`: harmless
         warnings.filterwarnings('ignore', message='You are shadowing an attribute')
         return train_simple_cnn('ten', epochs=epochs, lr=lr, bs=bs, seed=seed, cbs=cbs, quiet=quiet,
@@ -57,6 +78,22 @@ def stat_index(learn:Learner, # A `Learner` trained with `ActivationStats`
     names = hooked_modules(learn).name.tolist()
     if name not in names: raise ValueError(f"{name!r} is not hooked: ActivationStats recorded {names}")
     return names.index(name)
+
+# %% ../nbs/api/09_stability.ipynb #05e0e7ac
+def plot_layer_stats(learn:Learner, # A `Learner` trained with `ActivationStats`
+                     name:str, # The module's name in the model, e.g. '3.0'
+                     figsize=(12,3), # Size of the figure
+                    ) -> plt.Figure:
+    "Mean, standard deviation and share `<= 0.05` of module `name`'s output, one point per training batch"
+    stats = learn.activation_stats.layer_stats(stat_index(learn, name))
+    fig, axs = plt.subplots(1, 3, figsize=figsize)
+    for ax,vals,title in zip(axs, stats, ('mean', 'standard deviation', 'share of outputs <= 0.05')):
+        ax.plot(range(1, len(vals)+1), list(vals))
+        ax.set_xlabel('training batch'); ax.set_title(title, fontsize=10)
+    axs[2].set_ylim(-0.02, 1.02)
+    fig.suptitle(f"output of module '{name}' ({hooked_modules(learn).type[stat_index(learn, name)]})", fontsize=10)
+    fig.tight_layout()
+    return fig
 
 # %% ../nbs/api/09_stability.ipynb #eb32d818
 def plot_color_dim(learn:Learner, # A `Learner` trained with `ActivationStats(with_hist=True)`
@@ -88,24 +125,6 @@ def stats_summary(learn:Learner, # A `Learner` trained with `ActivationStats`
         rows.append(d)
     return pd.DataFrame(rows)
 
-# %% ../nbs/api/09_stability.ipynb #3da9a8d8
-def batch_norm(x:torch.Tensor, # Activations `[N, C, H, W]`
-               gamma:torch.Tensor, # Scale per channel `[C]` (`BatchNorm2d.weight`)
-               beta:torch.Tensor, # Shift per channel `[C]` (`BatchNorm2d.bias`)
-               mean:torch.Tensor|None=None, # Mean per channel; default: the batch's, over N, H and W
-               var:torch.Tensor|None=None, # Variance per channel; default: the batch's (biased, as in training mode)
-               eps:float=1e-5, # Added to the variance before the square root
-              ) -> torch.Tensor:
-    "Batch normalization by hand: `(x - mean) / sqrt(var + eps) * gamma + beta`, channel by channel"
-    if x.ndim != 4: raise ValueError(f"batch_norm takes activations [N, C, H, W], got shape {tuple(x.shape)}")
-    for nm,t in (('gamma',gamma), ('beta',beta), ('mean',mean), ('var',var)):
-        if t is not None and t.shape != (x.shape[1],):
-            raise ValueError(f"{nm} has shape {tuple(t.shape)}: it needs one value per channel, ({x.shape[1]},)")
-    if mean is None: mean = x.mean((0,2,3))
-    if var is None: var = x.var((0,2,3), unbiased=False)
-    sh = (1,-1,1,1)
-    return (x - mean.view(sh)) / (var.view(sh) + eps).sqrt() * gamma.view(sh) + beta.view(sh)
-
 # %% ../nbs/api/09_stability.ipynb #4dd26d33
 def plot_stat(runs:dict, # Label -> `Learner` trained with `ActivationStats`
               name:str, # The module to show, by its name in the model (e.g. '3.0')
@@ -124,6 +143,24 @@ def plot_stat(runs:dict, # Label -> `Learner` trained with `ActivationStats`
     ax.set_title(f"{stat.replace('_', ' ')} of module '{name}'", fontsize=10)
     ax.legend(fontsize=8, loc='center left', bbox_to_anchor=(1.01, 0.5))
     return ax
+
+# %% ../nbs/api/09_stability.ipynb #3da9a8d8
+def batch_norm(x:torch.Tensor, # Activations `[N, C, H, W]`
+               gamma:torch.Tensor, # Scale per channel `[C]` (`BatchNorm2d.weight`)
+               beta:torch.Tensor, # Shift per channel `[C]` (`BatchNorm2d.bias`)
+               mean:torch.Tensor|None=None, # Mean per channel; default: the batch's, over N, H and W
+               var:torch.Tensor|None=None, # Variance per channel; default: the batch's (biased, as in training mode)
+               eps:float=1e-5, # Added to the variance before the square root
+              ) -> torch.Tensor:
+    "Batch normalization by hand: `(x - mean) / sqrt(var + eps) * gamma + beta`, channel by channel"
+    if x.ndim != 4: raise ValueError(f"batch_norm takes activations [N, C, H, W], got shape {tuple(x.shape)}")
+    for nm,t in (('gamma',gamma), ('beta',beta), ('mean',mean), ('var',var)):
+        if t is not None and t.shape != (x.shape[1],):
+            raise ValueError(f"{nm} has shape {tuple(t.shape)}: it needs one value per channel, ({x.shape[1]},)")
+    if mean is None: mean = x.mean((0,2,3))
+    if var is None: var = x.var((0,2,3), unbiased=False)
+    sh = (1,-1,1,1)
+    return (x - mean.view(sh)) / (var.view(sh) + eps).sqrt() * gamma.view(sh) + beta.view(sh)
 
 # %% ../nbs/api/09_stability.ipynb #da685e29
 def weighted_the_old_value(means:list, momentum:float):
