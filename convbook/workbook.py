@@ -345,7 +345,7 @@ def hint_ladder(self:Exercise) -> list:
     if not self.hints:
         if (u := self.unworked()): ladder.append(f"fill in this problem's numbers and work it out: {u}.")
         elif (ms := [m for m in self.mistakes if not same_answer(m.answer, self.answer, self.tol)]):
-            slips = "check your working against the usual slips on this problem: " + '; '.join(f"*{m.label}* ({m.why[0].lower() + m.why[1:].rstrip('.')})" for m in ms) + '.'
+            slips = "check your working against the usual slips on this problem: " + '; '.join(f"*{m.label}*" + (f" ({m.why[:1].lower() + m.why[1:].rstrip('.')})" if m.why else '') for m in ms) + '.'
             if not self._leaks(slips): ladder.append(slips)
     return [h for h in ladder if h]
 
@@ -366,7 +366,7 @@ def _diagnosis(self:Feedback) -> str:
     if len(ms) == 1:
         m = ms[0]
         return f"It looks like you **{m.label}**. {_esc(m.why.rstrip('.'))}. That gives {_esc(m.working)}."
-    ways = '\n'.join(f"- **{m.label}**: {_esc(m.why[0].lower() + m.why[1:].rstrip('.'))}. That gives {_esc(m.working)}." for m in ms)
+    ways = '\n'.join(f"- **{m.label}**: {_esc(m.why[:1].lower() + m.why[1:].rstrip('.'))}. That gives {_esc(m.working)}." for m in ms)
     n = {2: 'two', 3: 'three', 4: 'four'}.get(len(ms), str(len(ms)))
     return (f"That answer comes from either of {n} mistakes:\n\n{ways}\n\nWhich of these workings is yours? "
             f"Compare each with what you did, step by step: the step where they part is the one to fix.")
