@@ -7,8 +7,9 @@ Docs: https://convbook.github.io/convbook/api/exercises.html.md"""
 # %% ../nbs/api/10_exercises.ipynb #704062bd
 from __future__ import annotations
 import random
+from fractions import Fraction
 import pandas as pd
-from .workbook import Exercise, check, draw_seed, numel_exercise
+from .workbook import Exercise, check, draw_seed, numel_exercise, load_progress, progress_path, set_progress, clear_progress
 from .kernels import which_kernel_exercise, kernel_sum_exercise
 from .batch import batch_shape_exercise
 from .arith import (conv_size_exercise, pool_size_exercise, transposed_size_exercise, output_padding_exercise,
@@ -21,7 +22,7 @@ from .color import group_channels_exercise
 from .stability import bn_running_mean_exercise, bn_output_exercise
 
 # %% auto #0
-__all__ = ['EXERCISES', 'exercise_kinds', 'practice', 'worksheet']
+__all__ = ['EXERCISES', 'exercise_kinds', 'weakest_kinds', 'practice', 'Progress', 'progress', 'worksheet']
 
 # %% ../nbs/api/10_exercises.ipynb #68112c3e
 EXERCISES = dict(
@@ -57,17 +58,62 @@ def exercise_kinds(seeds=range(30), # Exercises drawn to collect each kind's mis
         rows.append(dict(kind=kind, chapter=chapter, asks=(gen.__doc__ or '').strip(), mistakes=', '.join(names)))
     return pd.DataFrame(rows).set_index('kind')
 
+# %% ../nbs/api/10_exercises.ipynb #f3026be9
+def _score(k:dict) -> Fraction:
+    "How well a kind is mastered: right on the first try, with one right and one wrong added (an untried kind scores 1/2)"
+    return Fraction(k.get('first_right', 0) + 1, k.get('exercises', 0) + 2)
+
+def weakest_kinds(kinds:dict|None=None, # Progress per kind, as `load_progress` gives it; `None` reads the progress file
+                 ) -> list:
+    "The kinds of exercise with the lowest score (right on the first try), in the order of `EXERCISES`: all of them when there is no progress"
+    kinds = load_progress() if kinds is None else kinds
+    scores = {k: _score(kinds.get(k, {})) for k in EXERCISES}
+    low = min(scores.values())
+    return [k for k,s in scores.items() if s == low]
+
 # %% ../nbs/api/10_exercises.ipynb #d99bf281
-def practice(kind:str|None=None, # A kind from `EXERCISES`, or `None` for any
-             seed:int|None=None, # Same seed, same exercise; `None` for a fresh one
+def practice(kind:str|None=None, # A kind from `EXERCISES`, or `None` for the one you need most
+             seed:int|None=None, # Same seed (and same progress), same exercise; `None` for a fresh one
             ) -> Exercise:
-    "An exercise of `kind` (any kind if `None`), drawn from `seed`"
+    "An exercise of `kind` (if `None`, of one of the `weakest_kinds`), drawn from `seed`"
     if kind is not None and kind not in EXERCISES:
         raise ValueError(f"kind={kind!r} is not a kind of exercise: use one of {', '.join(EXERCISES)}, or None for any")
     if kind is None:
         seed, r = draw_seed(seed)
-        kind = r.choice(list(EXERCISES))
+        kind = r.choice(weakest_kinds())
     return EXERCISES[kind][0](seed=seed)
+
+# %% ../nbs/api/10_exercises.ipynb #858c8642
+class Progress:
+    "The progress kept so far: `table` (a `DataFrame` per chapter and kind) and `next`, the kinds to practise next"
+    def __init__(self, kinds:dict, where):
+        self.where, rows = where, []
+        for kind,(gen,chapter) in EXERCISES.items():
+            if not (k := kinds.get(kind)): continue
+            ms = sorted(k.get('mistakes', {}).items(), key=lambda kv: (-kv[1], kv[0]))[:2]
+            rows.append({'chapter': chapter, 'kind': kind, 'exercises': k.get('exercises', 0), 'tries': k.get('tries', 0),
+                         'right first try': f"{k.get('first_right', 0)} of {k.get('exercises', 0)}",
+                         'mistakes named most': ', '.join(f"{n.replace('_', ' ')} ({c})" for n,c in ms) or '-'})
+        self.table = pd.DataFrame(rows, columns=['chapter', 'kind', 'exercises', 'tries', 'right first try', 'mistakes named most']).set_index(['chapter', 'kind'])
+        self.next = weakest_kinds(kinds) if rows else []
+    def advice(self) -> str:
+        "What to practise next, in a sentence"
+        if self.where is None: return "Progress is off (`CONVBOOK_PROGRESS=off`); `set_progress(path)` keeps it in a file."
+        if not len(self.table): return "Nothing practised yet: `practice()` draws an exercise of any kind."
+        tried = [k for k in self.next if k in self.table.index.get_level_values('kind')]
+        if len(tried) == len(self.next) and len(tried) <= 3: return f"Practise next: {', '.join(f'`practice({k!r})`' for k in tried)} (or `practice()`, which draws it)."
+        return f"Practise next: a kind not tried yet, such as `practice({self.next[0]!r})` (or `practice()`, which draws one)."
+    def _repr_html_(self) -> str: return self.table.to_html() + f"<p>{_code_html(self.advice())}</p>" if len(self.table) else f"<p>{_code_html(self.advice())}</p>"
+    def __repr__(self) -> str: return (self.table.to_string() + '\n' if len(self.table) else '') + self.advice().replace('`', '')
+
+def _code_html(s:str) -> str:
+    "Backticks as `<code>`, for the advice in HTML"
+    import html
+    return ''.join(f"<code>{p}</code>" if i % 2 else p for i,p in enumerate(html.escape(s).split('`')))
+
+def progress() -> Progress:
+    "Your progress so far, per chapter and kind, and what to practise next (from the file `set_progress` or `$CONVBOOK_PROGRESS` chose)"
+    return Progress(load_progress(), progress_path())
 
 # %% ../nbs/api/10_exercises.ipynb #e79b476b
 def worksheet(n:int=5, # Number of exercises

@@ -6,25 +6,27 @@ Docs: https://convbook.github.io/convbook/api/workbook.html.md"""
 
 # %% ../nbs/api/00a_workbook.ipynb #80d27f36
 from __future__ import annotations
-import math, numbers, random
+import json, math, numbers, os, random, re
+from pathlib import Path
 from fastcore.basics import patch, store_attr
 
 # %% auto #0
 __all__ = ['UNREADABLE', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
-           'forgot_the_channels', 'Exercise', 'draw_seed', 'numel_exercise', 'Feedback', 'check', 'fmt_answer',
-           'Solution', 'verify_generator']
+           'forgot_the_channels', 'Exercise', 'draw_seed', 'numel_exercise', 'progress_path', 'set_progress',
+           'load_progress', 'record_try', 'clear_progress', 'Feedback', 'check', 'fmt_answer', 'Solution',
+           'verify_generator']
 
 # %% ../nbs/api/00a_workbook.ipynb #43c275fb
 UNREADABLE = object()   # what `as_answer` returns for an answer it cannot read
 
 def as_answer(x):
-    "`x` as a plain Python value: numbers as `int`/`float`, sequences (tuples, lists, `torch.Size`, tensors) as tuples, text stripped and lower-case"
+    "`x` as a plain Python value: numbers as `int`/`float`, sequences (tuples, lists, `range`s, `torch.Size`, tensors) as tuples, text stripped and lower-case"
     if isinstance(x, bool) or x is None or x is Ellipsis: return UNREADABLE
     if isinstance(x, numbers.Integral): return int(x)
     if isinstance(x, numbers.Real): return int(x) if float(x).is_integer() else float(x)
     if isinstance(x, str): return x.strip().lower()
     if hasattr(x, 'tolist') and not isinstance(x, (tuple, list)): return as_answer(x.tolist())   # tensors, NumPy arrays and scalars
-    if isinstance(x, (tuple, list)):
+    if isinstance(x, (tuple, list, range)):
         items = tuple(as_answer(v) for v in x)
         return UNREADABLE if any(v is UNREADABLE for v in items) else items
     return UNREADABLE
@@ -70,6 +72,7 @@ def forgot_the_channels(bs:int, c:int, h:int, w:int):
 # %% ../nbs/api/00a_workbook.ipynb #2988c3ff
 class Exercise:
     "One problem: its `question`, the right `answer` and its `working`, and the `mistakes` that lead to other answers"
+    reveal_after = 3   # Wrong tries after which the feedback shows the worked solution
     def __init__(self, kind:str, # Which generator made it, e.g. 'conv_size'
                  question:str, # Markdown: the problem, with its numbers
                  answer, # The right answer, computed
@@ -90,6 +93,8 @@ class Exercise:
                 ):
         store_attr()
         self.answer, self.mistakes, self.hints = as_answer(answer), list(mistakes), tuple(hints)
+        self.choices = None if choices is None else tuple(as_answer(c) for c in choices)
+        self.tries = []   # the `Feedback` of every answer checked that counts as a try
     def __repr__(self): return f"{self.kind} exercise (seed {self.seed}): {self.question}"
 
 # %% ../nbs/api/00a_workbook.ipynb #590f2350
@@ -143,37 +148,153 @@ def _show(fig):
     import matplotlib.pyplot as plt
     display(fig); plt.close(fig)
 
+# %% ../nbs/api/00a_workbook.ipynb #6ce2c5ca
+_progress_setting = None   # what `set_progress` chose: None for the environment's choice
+
+def progress_path() -> Path|None:
+    "Where progress is kept: `set_progress`'s choice, else `$CONVBOOK_PROGRESS`, else `~/.convbook/progress.json`; `None` when it is off"
+    where = _progress_setting if _progress_setting is not None else os.environ.get('CONVBOOK_PROGRESS', '')
+    if str(where).strip().lower() == 'off': return None
+    if str(where).strip(): return Path(where).expanduser()
+    return Path.home()/'.convbook'/'progress.json'
+
+def set_progress(where:str|Path|None, # A file to keep progress in, 'off' to keep none, or `None` for the default
+                ) -> Path|None:
+    "Keep progress in the file `where`, or nowhere ('off'); `None` goes back to `$CONVBOOK_PROGRESS` or `~/.convbook/progress.json`"
+    global _progress_setting
+    if where is not None and not isinstance(where, (str, os.PathLike)):
+        raise TypeError(f"where={where!r}: give a file path, 'off', or None for the default")
+    _progress_setting = None if where is None else str(where)
+    return progress_path()
+
+# %% ../nbs/api/00a_workbook.ipynb #3817dc40
+def load_progress() -> dict:
+    "The progress kept so far, `{kind: {'exercises', 'tries', 'first_right', 'right', 'mistakes': {name: count}}}`; empty if there is none or it can't be read"
+    path = progress_path()
+    try: data = json.loads(path.read_text()) if path is not None and path.is_file() else {}
+    except (OSError, ValueError): return {}
+    kinds = data.get('kinds') if isinstance(data, dict) else None
+    return kinds if isinstance(kinds, dict) else {}
+
+def _save_progress(kinds:dict):
+    "Write `kinds` to the progress file, atomically; quietly nothing if it is off or can't be written"
+    path = progress_path()
+    if path is None: return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + f'.{os.getpid()}.tmp')
+        tmp.write_text(json.dumps(dict(version=1, kinds=kinds), indent=1, sort_keys=True))
+        os.replace(tmp, path)
+    except OSError: pass
+
+def record_try(fb:Feedback):
+    "Add a checked try to the progress file: an exercise begun, a try, right on the first try or not, the mistakes named"
+    if progress_path() is None or not fb.counts: return
+    kinds = load_progress()
+    k = kinds.setdefault(fb.ex.kind, {})
+    for f in ('exercises', 'tries', 'first_right', 'right'): k.setdefault(f, 0)
+    k['exercises'] += fb.n == 1
+    k['tries'] += 1
+    k['first_right'] += bool(fb) and fb.n == 1
+    k['right'] += bool(fb) and not any(fb.earlier)    # solved: counted once, on the first right answer
+    ms = k.setdefault('mistakes', {})
+    for m in fb.mistakes: ms[m.name] = ms.get(m.name, 0) + 1
+    _save_progress(kinds)
+
+def clear_progress():
+    "Forget all progress: start over"
+    path = progress_path()
+    if path is None: return
+    try: path.unlink(missing_ok=True)
+    except OSError: pass
+
 # %% ../nbs/api/00a_workbook.ipynb #4d3d77f0
 class Feedback:
-    "What `check` says about an answer: `status` is 'right', 'mistake', 'wrong', 'unanswered' or 'unreadable'"
-    def __init__(self, ex:Exercise, status:str, given=None, mistakes:list=(), note:str=''): store_attr()
+    "What `check` says about an answer: `status` is 'right', 'mistake', 'wrong', 'form' (an answer of the wrong form), 'unanswered' or 'unreadable'"
+    def __init__(self, ex:Exercise, # The exercise answered
+                 status:str, # 'right', 'mistake', 'wrong', 'form', 'unanswered' or 'unreadable'
+                 given=None, # The answer, as `as_answer` reads it
+                 mistakes:list=(), # The `Mistake`s that lead to `given`
+                 note:str='', # What an `accept` function, or a reply about the answer's form, says
+                 typed:str='', # The answer as typed, where it was read as something else: '20.000000000000004' read as 20
+                ):
+        store_attr()
+        self.mistakes, self.n, self.earlier = list(mistakes), None, []   # `check` sets the try's number and the tries before it
     def __bool__(self): return self.status == 'right'
     @property
     def names(self) -> list: return [m.name for m in self.mistakes]
+    @property
+    def counts(self) -> bool:
+        "Whether this answer counts as a try: a blank, an unreadable answer or one of the wrong form doesn't"
+        return self.status in ('right', 'mistake', 'wrong')
     def __repr__(self): return f"Feedback({self.status!r}" + (f", {self.names}" if self.mistakes else '') + ")"
 
 # %% ../nbs/api/00a_workbook.ipynb #6fd95c09
 def _has_text(v) -> bool: return isinstance(v, str) or (isinstance(v, tuple) and any(map(_has_text, v)))
 
+def _whole(v) -> bool: return isinstance(v, int) or (isinstance(v, tuple) and all(map(_whole, v)))
+
+def _typed(v) -> str:
+    "A plain answer with every digit of its floats, as typed"
+    return '(' + ', '.join(map(_typed, v)) + ')' if isinstance(v, tuple) else repr(v)
+
+def _denoise(v):
+    "`v` with floats that are a whole number up to rounding noise (`20.000000000000004`) made whole"
+    if isinstance(v, tuple): return tuple(map(_denoise, v))
+    return round(v) if isinstance(v, float) and abs(v - round(v)) <= 1e-9*max(1., abs(v)) else v
+
 @patch
-def check(self:Exercise, answer) -> Feedback:
-    "Whether `answer` is right and, if not, which known mistakes lead to it. `None` or `...` means not answered yet"
+def _form(self:Exercise, given) -> str:
+    "What is wrong with the form of `given` (a tuple of the wrong length, a name not offered...), or ''"
+    a, parts = self.answer, lambda: f" ({', '.join(self.labels)})" if self.labels else ''
+    if isinstance(a, str):
+        if self.choices and given not in self.choices:
+            names, g = [f"`{c}`" for c in self.choices], fmt_answer(given) if isinstance(given, str) else repr(given)
+            return f"{g} is not one of the choices: answer with one of {', '.join(names[:-1])} or {names[-1]}."
+        return '' if isinstance(given, str) else f"the answer is a name: answer with {self.form}."
+    if isinstance(a, tuple) and not isinstance(given, tuple):
+        return f"one number isn't enough here: the answer has {len(a)} parts{parts()}. Answer with {self.form}."
+    if isinstance(a, tuple) and len(given) != len(a):
+        return f"your answer has {len(given)} part{'s' if len(given) > 1 else ''}, the answer has {len(a)}{parts()}. Answer with {self.form}."
+    if not isinstance(a, tuple) and isinstance(given, tuple):
+        return f"the answer is one number, not {len(given)}. Answer with {self.form}."
+    if _whole(a) and not self.tol and not _whole(given):
+        return f"{', '.join(repr(v) for v in (given if isinstance(given, tuple) else (given,)) if not isinstance(v, int))} is not a whole number, and the answer is. Answer with {self.form}."
+    return ''
+
+@patch
+def judge(self:Exercise, answer) -> Feedback:
+    "The `Feedback` on `answer` as a first try: `check` without counting it. `None` or `...` means not answered yet"
     if answer is None or answer is Ellipsis: return Feedback(self, 'unanswered')
     if self.accept is not None and (verdict := self.accept(answer)) is not None:
         ok, note = verdict
         return Feedback(self, 'right' if ok else 'wrong', answer, note=note)
     given = as_answer(answer)
-    if given is UNREADABLE or (_has_text(given) and not _has_text(as_answer(self.answer))): return Feedback(self, 'unreadable', answer)
-    if isinstance(self.answer, tuple) and isinstance(given, numbers.Real) and all(same_answer(given, a, self.tol) for a in self.answer):
-        given = self.answer                  # one number for a square answer: 6 for (6, 6)
-    if same_answer(given, self.answer, self.tol): return Feedback(self, 'right', given)
+    if given is UNREADABLE or (_has_text(given) and not _has_text(self.answer)): return Feedback(self, 'unreadable', answer)
+    typed = ''
+    if _whole(self.answer) and not self.tol and (clean := _denoise(given)) != given: typed, given = _typed(given), clean
+    if isinstance(self.answer, tuple) and isinstance(given, numbers.Real) and (self.square or len(self.answer) == 1):
+        given = (given,)*len(self.answer)    # one number for a square size: 6 for (6, 6)
+    if same_answer(given, self.answer, self.tol): return Feedback(self, 'right', given, typed=typed)
     found = [m for m in self.mistakes if not same_answer(m.answer, self.answer, self.tol) and same_answer(given, m.answer, self.tol)]
-    return Feedback(self, 'mistake' if found else 'wrong', given, found)
+    if found: return Feedback(self, 'mistake', given, found, typed=typed)
+    if (form := self._form(given)): return Feedback(self, 'form', given, note=form, typed=typed)
+    return Feedback(self, 'wrong', given, typed=typed)
+
+@patch
+def check(self:Exercise, answer) -> Feedback:
+    "Whether `answer` is right and, if not, which known mistake leads to it; each answer that counts is a try, and the feedback gets more specific with each"
+    fb = self.judge(answer)
+    if fb.counts:
+        fb.earlier, fb.n = list(self.tries), len(self.tries) + 1
+        self.tries.append(fb)
+        record_try(fb)
+    return fb
 
 def check(ex:Exercise, # An exercise
           answer, # Your answer; `...` or `None` while you think about it
          ) -> Feedback:
-    "Check `answer` to the exercise `ex`: right, or which mistake leads to it"
+    "Check `answer` to the exercise `ex`: right, or which mistake leads to it, with a hint; a try on `ex`"
     return ex.check(answer)
 
 # %% ../nbs/api/00a_workbook.ipynb #ec9ad93f
@@ -184,6 +305,8 @@ def fmt_answer(a) -> str:
     if isinstance(a, int): return f"{a:,}" if abs(a) >= 10_000 else str(a)
     return f"`{a}`" if isinstance(a, str) else repr(a)
 
+def _both(ls) -> str: return ls[0] if len(ls) == 1 else ', '.join(ls[:-1]) + ' and ' + ls[-1]
+
 @patch
 def _parts(self:Feedback) -> str:
     "Which parts of a tuple answer are right, when the exercise names them"
@@ -191,8 +314,69 @@ def _parts(self:Feedback) -> str:
     if not (ex.labels and isinstance(ex.answer, tuple) and isinstance(g, tuple) and len(g) == len(ex.answer)): return ''
     ok = [l for l,a,b in zip(ex.labels, g, ex.answer) if same_answer(a, b, ex.tol)]
     bad = [l for l in ex.labels if l not in ok]
-    both = lambda ls: ls[0] if len(ls) == 1 else ', '.join(ls[:-1]) + ' and ' + ls[-1]
-    return f" The {both(ok)} {'is' if len(ok) == 1 else 'are'} right; the {both(bad)} {'is' if len(bad) == 1 else 'are'} not." if ok else ''
+    return f" The {_both(ok)} {'is' if len(ok) == 1 else 'are'} right; the {_both(bad)} {'is' if len(bad) == 1 else 'are'} not." if ok else ''
+
+# %% ../nbs/api/00a_workbook.ipynb #24edfe4c
+def _tokens(s:str) -> set: return set(re.findall(r'(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\w])', s))
+
+@patch
+def _leaks(self:Exercise, text:str) -> bool:
+    "Whether `text` shows the right answer (a number the question doesn't show already counts, a name always does)"
+    a = self.answer
+    if isinstance(a, str): return re.search(rf'\b{re.escape(a)}\b', text.lower()) is not None
+    if isinstance(a, tuple): return fmt_answer(a) in text or str(list(a)) in text
+    return fmt_answer(a) in _tokens(text) - _tokens(self.question)
+
+@patch
+def unworked(self:Exercise) -> str:
+    "The right working with the problem's numbers but its results left out (`(11 + 2*1 - 3)//2 + 1 = 6` gives `(11 + 2*1 - 3)//2 + 1`), or '' where that would show the answer"
+    if isinstance(self.answer, str): return ''
+    text, n = re.subn(r'(?<=[\d)]) = (?:-?\d[\d.]*(?:e-?\d+)?|\([^()]*\))(?=[\s,;:.)]|$)', '', self.working)
+    if not n: return ''                                      # no arithmetic to leave undone
+    segs = text.split(': ')
+    while len(segs) > 1 and (self._leaks(segs[-1]) or segs[-1][:1] in '`(['): segs.pop()   # a last step that states the answer
+    text = ': '.join(segs)
+    return '' if self._leaks(text) else text
+
+@patch
+def hint_ladder(self:Exercise) -> list:
+    "The hints of successive wrong tries, each more specific: the rule, the generator's further `hints` (or the rule with the numbers filled in, or the usual slips), none with the answer"
+    ladder = [self.hint] + list(self.hints)
+    if not self.hints:
+        if (u := self.unworked()): ladder.append(f"fill in this problem's numbers and work it out: {u}.")
+        elif (ms := [m for m in self.mistakes if not same_answer(m.answer, self.answer, self.tol)]):
+            slips = "check your working against the usual slips on this problem: " + '; '.join(f"*{m.label}*" + (f" ({m.why[:1].lower() + m.why[1:].rstrip('.')})" if m.why else '') for m in ms) + '.'
+            if not self._leaks(slips): ladder.append(slips)
+    return [h for h in ladder if h]
+
+# %% ../nbs/api/00a_workbook.ipynb #f6f246bc
+def _nth(k:int) -> str: return {1: 'first', 2: 'second', 3: 'third', 4: 'fourth', 5: 'fifth'}.get(k, f'{k}th')
+
+@patch
+def _said(self:Feedback) -> str:
+    "The learner's answer as read, and as typed where they differ"
+    said = fmt_answer(self.given)
+    return f"{self.typed}, read as {said} (a float's rounding error)" if self.typed else said
+
+@patch
+def _diagnosis(self:Feedback) -> str:
+    "The mistake that leads to the answer, in words, with its own working; 'either ... or ...' where several do"
+    ms = self.mistakes
+    if not ms: return ''
+    if len(ms) == 1:
+        m = ms[0]
+        return f"It looks like you **{m.label}**. {_esc(m.why.rstrip('.'))}. That gives {_esc(m.working)}."
+    ways = '\n'.join(f"- **{m.label}**: {_esc(m.why[:1].lower() + m.why[1:].rstrip('.'))}. That gives {_esc(m.working)}." for m in ms)
+    n = {2: 'two', 3: 'three', 4: 'four'}.get(len(ms), str(len(ms)))
+    return (f"That answer comes from either of {n} mistakes:\n\n{ways}\n\nWhich of these workings is yours? "
+            f"Compare each with what you did, step by step: the step where they part is the one to fix.")
+
+@patch
+def _fixed(self:Feedback) -> str:
+    "What the earlier wrong tries got wrong, now fixed"
+    named = [(f.n, ' or '.join(f"**{m.label}**" for m in f.mistakes)) for f in self.earlier if not f and f.mistakes]
+    if not named: return ''
+    return "You fixed " + _both([f"{s} (try {n})" for n,s in named]) + '.'
 
 @patch
 def _repr_markdown_(self:Feedback) -> str:
@@ -201,14 +385,29 @@ def _repr_markdown_(self:Feedback) -> str:
     if self.status == 'unreadable':
         if _has_text(as_answer(self.given)): return f"✎ **That answer is text:** `{self.given!r}`. Answer with {ex.form}, without quotes."
         return f"✎ **I can't read that answer:** `{self.given!r}`. Answer with {ex.form}."
-    if self.note: return f"{'✓ **Right:**' if self.status == 'right' else '✗ **Not quite:**'} {self.note}"
-    if self.status == 'right': return f"✓ **Right:** {fmt_answer(ex.answer)}. The working: {_esc(ex.working)}."
-    said = f"✗ **Not quite:** you answered {fmt_answer(self.given)}."
-    if self.status == 'wrong':
-        shape = '' if isinstance(self.given, tuple) == isinstance(ex.answer, tuple) else f" (The answer is {ex.form}.)"
-        return f"{said}{self._parts()}{shape} Remember: {_esc(ex.hint)} Try again, or see the worked solution with `.solution()`."
-    whys = '\n'.join(f"- It looks like you **{m.label}**. {_esc(m.why.rstrip('.'))}. That gives {_esc(m.working)}." for m in self.mistakes)
-    return f"{said}{self._parts()}\n\n{whys}\n\nThe right working: {_esc(ex.working)}, so the answer is {fmt_answer(ex.answer)}."
+    if self.status == 'form': return f"✎ **Not counted as a try:** {self.note[0].upper() + self.note[1:]}"
+    worked = f"{_esc(ex.working)}, so the answer is {fmt_answer(ex.answer)}"
+    if self.status == 'right':
+        head = "✓ **Right:**" if not self.n or self.n == 1 else f"✓ **Right** on try {self.n}:"
+        body = self.note if self.note else f"{self._said() if self.typed else fmt_answer(ex.answer)}."
+        return ' '.join(s for s in (head, body, self._fixed(), '' if self.note else f"The working: {_esc(ex.working)}.") if s)
+    wrong = sum(not f for f in self.earlier) + 1                      # this is the learner's wrong try number `wrong`
+    head = ("✗ **Not quite** (try {self.n}): " if self.n else "✗ **Not quite:** ").format(self=self) + (self.note if self.note else f"you answered {self._said()}.") + self._parts()
+    out = [head] + ([d] if (d := self._diagnosis()) else [])
+    if wrong < ex.reveal_after:
+        ladder = ex.hint_ladder()
+        h = ladder[min(wrong, len(ladder)) - 1] if ladder else ''
+        if h: out.append(f"**{'Hint' if wrong == 1 else 'A closer hint'}:** {_esc(h[0].upper() + h[1:])}")
+        left = ex.reveal_after - wrong
+        out.append(f"Try again: the worked solution comes after {left} more wrong {'try' if left == 1 else 'tries'}, or now with `.solution()`.")
+    elif wrong == ex.reveal_after: out.append(f"That was your {_nth(wrong)} wrong try, so here is the worked solution: {worked}.")
+    else: out.append(f"The worked solution (shown after your {_nth(ex.reveal_after)} wrong try): {worked}.")
+    return '\n\n'.join(out)
+
+@patch
+def reveals(self:Feedback) -> bool:
+    "Whether this feedback shows the worked solution (from the third wrong try on)"
+    return self.status in ('mistake', 'wrong') and sum(not f for f in self.earlier) + 1 >= self.ex.reveal_after
 
 @patch
 def __str__(self:Feedback) -> str:
@@ -224,7 +423,7 @@ def figure(self:Exercise):
 @patch
 def _ipython_display_(self:Feedback):
     _show_md(self._repr_markdown_())
-    if self.status == 'mistake' and (fig := self.ex.figure()) is not None: _show(fig)
+    if self.reveals() and (fig := self.ex.figure()) is not None: _show(fig)
 
 # %% ../nbs/api/00a_workbook.ipynb #ddde8e6b
 class Solution:
@@ -250,12 +449,12 @@ def verify_generator(gen, # An exercise generator: `gen(seed=...)` returns an `E
     for s in seeds:
         ex, again = gen(seed=s), gen(seed=s)
         assert (ex.question, ex.answer, ex.working) == (again.question, again.answer, again.working), f"seed {s}: not deterministic"
-        assert ex.check(ex.answer), f"seed {s}: the right answer {ex.answer!r} is refused"
-        assert ex.check(...).status == 'unanswered'
+        assert ex.judge(ex.answer), f"seed {s}: the right answer {ex.answer!r} is refused"
+        assert ex.judge(...).status == 'unanswered'
         for m in ex.mistakes:
             told.setdefault(m.name, 0)
             if same_answer(m.answer, ex.answer, ex.tol): continue
-            fb = ex.check(list(m.answer) if isinstance(m.answer, tuple) else m.answer)   # as a learner might write it
+            fb = ex.judge(list(m.answer) if isinstance(m.answer, tuple) else m.answer)   # as a learner might write it
             assert m.name in fb.names and f"**{m.label}**" in str(fb), f"seed {s}: {m.name}'s answer {m.answer!r} got {fb!r}"
             told[m.name] += 1
     return told

@@ -4,21 +4,35 @@
 - for every misconception, the answer computed by calling the misconception *function itself* on the problem's numbers
   gets that misconception's feedback, wherever it differs from the right answer;
 - each misconception's written working evaluates to the answer it claims (for the arithmetic kinds);
-- an unanswered exercise (`...` or `None`) says so and never raises."""
-import math, re
+- an unanswered exercise (`...` or `None`) says so and never raises;
+- over every kind and every seed: no right answer (in any form) rejected, no modelled wrong answer accepted, no crash,
+  and neither the right value nor the right working shown on a first or second wrong try, only from the third on."""
+import copy, functools, math, re
 import numpy as np, pytest, torch, torch.nn as nn, torch.nn.functional as F
-from convbook.workbook import check, same_answer, fmt_answer
+from convbook.workbook import check, same_answer, fmt_answer, as_answer
 from convbook.exercises import EXERCISES, practice, worksheet
 from convbook import arith, kernels, batch, viz, matmul
 import torchinfo
 from convbook.summary import brute_force_rf
 
+@pytest.fixture(autouse=True)
+def _no_progress(monkeypatch):
+    "The tries these tests check stay out of the progress file of whoever runs them"
+    monkeypatch.setenv('CONVBOOK_PROGRESS', 'off')
+
 SEEDS = range(300)
 KINDS = list(EXERCISES)
 
+@functools.cache
+def _drawn(kind, seed):
+    return EXERCISES[kind][0](seed=seed)
+
 def _each(kind, seeds=SEEDS):
-    gen = EXERCISES[kind][0]
-    return [gen(seed=s) for s in seeds]
+    "Fresh copies (no tries yet) of the exercises of `kind` drawn from `seeds`: each is drawn once per test session"
+    out = []
+    for s in seeds:
+        c = copy.copy(_drawn(kind, s)); c.tries = []; out.append(c)
+    return out
 
 # ---- oracles: what PyTorch says the answer is
 def _zeros_out(layer, dims):
@@ -217,9 +231,8 @@ def test_every_misconception_gets_its_hint(kind):
             assert wrong is not None and same_answer(wrong if not isinstance(wrong, str) else wrong.lower(), m.answer, e.tol), (kind, e.seed, m.name, wrong, m.answer)
             if same_answer(m.answer, e.answer, e.tol): continue
             typed = list(wrong) if isinstance(wrong, tuple) else (np.int64(wrong) if isinstance(wrong, int) else wrong)   # as a learner might type it
-            fb = check(e, typed)
+            fb = e.judge(typed)                                    # as a first try
             assert m.name in fb.names and f"**{m.label}**" in str(fb), (kind, e.seed, m.name, str(fb))
-            assert fmt_answer(e.answer) in str(fb)                 # the feedback gives the right answer too
             told[m.name] = told.get(m.name, 0) + 1
     names = {m.name for e in _each(kind, range(40)) for m in e.mistakes}
     assert names and all(told.get(n, 0) >= 3 for n in names), (kind, told)   # every misconception can be told apart, often
@@ -275,3 +288,93 @@ def test_practice_and_worksheet():
     sheet = worksheet(len(KINDS), seed=3)
     assert [e.kind for e in sheet] == KINDS
     with pytest.raises(ValueError, match='not a kind of exercise'): practice('nope')
+
+# ---- the feedback's promises, over every kind and every seed
+def _numbers(text:str) -> set:
+    "The numbers written in `text`, as written (thousands separators dropped)"
+    return {t.replace(',', '') for t in re.findall(r'(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\w])', text)}
+
+def _shows_answer(e, text:str, given, fb=None) -> bool:
+    """Whether `text` shows `e`'s right answer: the whole tuple, as written or as a list; a name; `= answer`; or a number
+    that none of what may be shown holds: the question and its form, the learner's own answer, the rule (`hint`), and the
+    named mistakes' own explanation and working (a small number there is a coincidence, not a leak)"""
+    a, ms = e.answer, (fb.mistakes if fb is not None else [])
+    allowed = ' '.join([e.question, e.form, e.hint, fmt_answer(given) if not isinstance(given, str) else ''] + [m.why + ' ' + m.working for m in ms])
+    text = re.sub(r'\(try \d+\)|after \d+ more wrong tr', '', text.replace(e.form, ''))   # the feedback's own counts
+    for m in ms: text = text.replace(m.working, '')
+    if isinstance(a, str):
+        for m in ms: text = text.replace(m.label, '').replace(m.why, '')   # a mistake's name and why may name a kernel ('blur for sharpen')
+    if isinstance(a, tuple): return fmt_answer(a) in text or str(list(a)) in text
+    if isinstance(a, str): return re.search(rf'(?<![\w]){re.escape(a)}(?![\w])', text.lower()) is not None
+    f = fmt_answer(a)
+    return f"= {f}" in text or f.replace(',', '') in _numbers(text) - _numbers(allowed)
+
+def _right_forms(e):
+    "The right answer in the forms a learner might type it"
+    a = e.answer
+    forms = [a]
+    if isinstance(a, tuple):
+        forms += [list(a), np.array(a) if not any(isinstance(v, str) for v in a) else list(a)]
+        if len(a) == 1 or (e.square and len(set(a)) == 1): forms.append(a[0])
+        if all(isinstance(v, int) for v in a): forms += [torch.tensor(a), tuple(v + 4e-15*max(1, abs(v)) for v in a)]
+    elif isinstance(a, int): forms += [np.int64(a), float(a), a + 4e-15*max(1, abs(a))]
+    elif isinstance(a, float): forms += [np.float32(a), round(a, 4)]
+    elif isinstance(a, str): forms += [a.upper(), f' {a} ']
+    return forms
+
+def _wrong_answers(e):
+    "Wrong answers for a ladder of tries: the modelled mistakes that differ from the answer, then answers nobody models"
+    ws = [m.answer for m in e.mistakes if not same_answer(m.answer, e.answer, e.tol)]
+    a = e.answer
+    if isinstance(a, tuple): ws += [tuple(v + 1000 + i if isinstance(v, (int, float)) else v for v in a) for i in range(3)]
+    elif isinstance(a, (int, float)): ws += [a + 1000 + i for i in range(3)]
+    else: ws += [c for c in (e.choices or (e.params or {}).get('candidates', ())) if c != a]
+    return ws
+
+@pytest.mark.parametrize('kind', KINDS)
+def test_feedback_over_every_seed(kind):
+    n_named = 0
+    for e in _each(kind):
+        for form in _right_forms(e):                                   # no right answer rejected
+            if kind == 'bn_output' and isinstance(form, np.float32): continue
+            assert e.judge(form), (kind, e.seed, form, str(e.judge(form)))
+        for m in e.mistakes:                                           # no modelled wrong answer accepted, none shows the answer
+            if same_answer(m.answer, e.answer, e.tol): continue
+            fb = e.judge(list(m.answer) if isinstance(m.answer, tuple) else m.answer)
+            text = str(fb)
+            assert not fb and m.name in fb.names and f"**{m.label}**" in text, (kind, e.seed, m.name, text)
+            assert 'Not quite' in text and 'Hint:' in text and 'worked solution comes after 2 more' in text, (kind, e.seed, text)
+            assert not _shows_answer(e, text, m.answer, fb) and e.working not in text, (kind, e.seed, m.name, e.answer, text)
+            n_named += 1
+        ws = _wrong_answers(e)                                         # the ladder, on the exercise itself
+        fbs = [check(e, w) for w in (ws * 4)[:4]]
+        texts = [str(f) for f in fbs]
+        assert all(not f and f.counts for f in fbs) and [f.n for f in fbs] == [1, 2, 3, 4], (kind, e.seed, [repr(f) for f in fbs])
+        for t, w, f in zip(texts[:2], ws * 2, fbs):
+            assert not _shows_answer(e, t, w, f) and e.working not in t and '\\*' not in t, (kind, e.seed, t)
+        hints = [t.split('Hint:** ')[-1].split('\n')[0] for t in texts[:2]]
+        assert 'Hint:**' in texts[0] and 'A closer hint:**' in texts[1] and hints[0] != hints[1], (kind, e.seed, texts[:2])
+        assert 'That was your third wrong try, so here is the worked solution' in texts[2] and fmt_answer(e.answer) in texts[2], (kind, e.seed)
+        assert 'The worked solution (shown after your third wrong try)' in texts[3]
+        right = check(e, e.answer)
+        assert right and right.n == 5 and str(right).startswith('✓ **Right** on try 5'), (kind, e.seed, str(right))
+        named = [m for f in fbs for m in f.mistakes]
+        assert ('You fixed' in str(right)) == bool(named), (kind, e.seed, str(right))
+    assert n_named >= 100 or kind == 'fix_model', (kind, n_named)
+
+@pytest.mark.parametrize('kind', KINDS)
+def test_answers_of_the_wrong_form(kind):
+    "A tuple of the wrong length, a bare number for a tuple that isn't a square size, a name not offered: a reply of its own, not a try"
+    for e in _each(kind, range(100)):
+        a, bad = e.answer, []
+        if isinstance(a, tuple):
+            bad += [a + (1,), a[:-1] or (1, 2)]
+            if len(a) > 1 and not e.square: bad.append(a[0])
+        elif isinstance(a, str): bad += ['emboss', 3] if e.choices else [3]
+        elif isinstance(a, int) and not e.tol: bad += [a + 0.5]
+        for b in bad:
+            if any(same_answer(as_answer(b), m.answer, e.tol) for m in e.mistakes): continue   # a modelled mistake of that form
+            fb = check(e, b)
+            assert fb.status == 'form' and not fb.counts and str(fb).startswith('✎ **Not counted as a try:**'), (kind, e.seed, b, str(fb))
+            assert not _shows_answer(e, str(fb), b), (kind, e.seed, b, str(fb))
+        assert e.tries == []

@@ -13,6 +13,8 @@ the settings that make their numbers the same on every machine and in every run.
   different order with each. Each of the first three, alone, changes the numbers of 06_cnn's training (measured);
   AVX2 is what x86-64 CPUs of the last ten years have, so a machine with AVX-512 computes what one without does.
 - `PYTHONHASHSEED`: sets of strings, and whatever is printed from them, come out in the same order every run.
+- `CONVBOOK_PROGRESS=off`: the exercises the notebooks check are not kept in the user's own progress file
+  (`~/.convbook/progress.json`), and what a notebook shows doesn't depend on what was practised before.
 """
 import os, platform, shlex
 from pathlib import Path
@@ -27,7 +29,7 @@ def has_avx2() -> bool:
 
 def kernel_env() -> dict:
     "The variables, as `{name: value}`"
-    env = {'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '1', 'PYTHONHASHSEED': '0'}
+    env = {'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1', 'OPENBLAS_NUM_THREADS': '1', 'PYTHONHASHSEED': '0', 'CONVBOOK_PROGRESS': 'off'}
     if has_avx2():
         env.update(ATEN_CPU_CAPABILITY='avx2', ONEDNN_MAX_CPU_ISA='AVX2', MKL_CBWR='AVX2,STRICT', OPENBLAS_CORETYPE='Haswell')
     return env
