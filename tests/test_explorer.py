@@ -240,9 +240,9 @@ def test_controls(viz):
     # mode buttons and check boxes
     ex.locator('button[data-mode=max]').click()
     assert state()['state']['mode'] == 'max' and state()['call'] == 'nn.MaxPool2d(3, stride=1)'
-    ex.locator('input[data-key=transposed]').check()
-    assert state()['error'] == "transposed=True goes with mode='conv' only: there is no transposed pooling"
-    ex.locator('input[data-key=transposed]').uncheck()
+    # what does not apply to pooling is disabled: no transposed pooling, no groups, out channels = in channels
+    for k in ('transposed', 'out_channels', 'groups', 'output_padding'): assert ex.locator(f'[data-key={k}]').is_disabled(), k
+    assert not ex.locator('input[data-key=transposed]').is_checked() and not ex.locator('[data-key=dilation]').is_disabled()
     slider('stride').fill('2'); slider('h').fill('6')
     ex.locator('input[data-key=ceil_mode]').check()
     s = state()
