@@ -247,7 +247,7 @@ EXTRA_CSS = """
 @media screen and (max-width: 44.984375em) {
   .md-typeset table:not([class]) th, .md-typeset table:not([class]) td { min-width: 0; padding: .6em .7em; }
 }
-.md-typeset .nb-table table:not([class]) { margin: 0; }
+.md-typeset .nb-table table:not([class]) { margin: 0; overflow: visible; }   /* not a scroll container: the first column sticks to the box that scrolls */
 .md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td {
   padding: .4em .5em; min-width: 0; white-space: normal; font-size: max(12px, .6rem) !important; line-height: 1.35; }
 .md-typeset .nb-table table:not([class]) td, .md-typeset .nb-table table:not([class]) th { overflow-wrap: normal; word-break: normal; }
