@@ -292,7 +292,7 @@ def test_search_finds_api_names(site, browser):
     for q in API_NAMES:
         box = page.locator('input.md-search__input')
         box.click()
-        box.fill(q)
+        page.keyboard.type(q, delay=20)   # the theme searches on key presses, not on a filled value
         page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=10000)
         items = page.locator('.md-search-result__item').all_inner_texts()
         assert any(q.lower() in t.lower() for t in items[:5]), f"search {q!r}: {items[:5]}"
