@@ -240,9 +240,9 @@ def test_controls(viz):
     # mode buttons and check boxes
     ex.locator('button[data-mode=max]').click()
     assert state()['state']['mode'] == 'max' and state()['call'] == 'nn.MaxPool2d(3, stride=1)'
-    ex.locator('input[data-key=transposed]').check()
-    assert state()['error'] == "transposed=True goes with mode='conv' only: there is no transposed pooling"
-    ex.locator('input[data-key=transposed]').uncheck()
+    # what does not apply to pooling is disabled: no transposed pooling, no groups, out channels = in channels
+    for k in ('transposed', 'out_channels', 'groups', 'output_padding'): assert ex.locator(f'[data-key={k}]').is_disabled(), k
+    assert not ex.locator('input[data-key=transposed]').is_checked() and not ex.locator('[data-key=dilation]').is_disabled()
     slider('stride').fill('2'); slider('h').fill('6')
     ex.locator('input[data-key=ceil_mode]').check()
     s = state()
@@ -275,6 +275,7 @@ def test_controls(viz):
     box = hit.bounding_box()
     page.mouse.move(box['x'] + box['width']*0.75, box['y'] + box['height']*0.75)   # output cell (1, 1) of 2x2
     assert 'out[0, 0, 1, 1]' in ex.locator('.cbx-sum').inner_text() and state()['state']['step'] == 0
+    assert ex.locator('.cbx-steplabel').inner_text() == 'under the pointer: output 4 of 4: out[0, 0, 1, 1]'   # the label names the cell the sum is of
     page.mouse.move(box['x'] + box['width']*0.25, box['y'] - 200)
     assert 'out[0, 0, 0, 0]' in ex.locator('.cbx-sum').inner_text()
     hit.click(position=dict(x=box['width']*0.75, y=box['height']*0.25))
@@ -290,11 +291,48 @@ def test_controls(viz):
     assert state()['state']['step'] == step        # paused
     assert not errors, errors
 
+def test_mode_switches_never_error(viz):
+    """From valid settings, a click on a mode button or on `transposed` never shows an error: what no longer applies
+    goes back to its neutral value (and its control is disabled), and sizes the new mode refuses come back within reach"""
+    page, base, errors, _ = viz
+    ex = page.locator('.convbook-explorer').first
+    state = lambda: page.evaluate("() => document.querySelector('.convbook-explorer .cbx').cbxSnapshot()")
+    rng, tried = random.Random(17), 0
+    while tried < 40:
+        settings = random_setting(rng)
+        if python_says(settings)[2] is not None: continue
+        drive(page, settings)
+        for click in rng.sample(['conv', 'max', 'avg', 'transposed'], 3):
+            box = ex.locator('input[data-key=transposed]')
+            if click == 'transposed':
+                if box.is_disabled(): continue
+                box.click()
+            else: ex.locator(f'button[data-mode={click}]').click()
+            snap = state()
+            s = snap['state']
+            assert snap['error'] is None, (settings, click, snap['error'])
+            assert snap['shape'] == list(Explorer(**s).check())
+            pool = s['mode'] != 'conv'
+            if pool: assert not s['transposed'] and s['out_channels'] == s['in_channels'] and s['groups'] == 1, s
+            if s['mode'] == 'avg': assert s['dilation'] == 1 and ex.locator('[data-key=dilation]').is_disabled()
+            if pool or not s['transposed']: assert s['output_padding'] == 0 and ex.locator('[data-key=output_padding]').is_disabled()
+            if not pool: assert not s['ceil_mode'] and ex.locator('[data-key=ceil_mode]').is_disabled()
+            assert box.is_disabled() == pool and ex.locator('[data-key=groups]').is_disabled() == pool
+        tried += 1
+    assert not errors, errors
+
 def test_index_page_has_a_live_explorer(site, browser):
     dest, base = site
     page = browser.new_page(viewport=dict(width=390, height=800))
     page.goto(base + 'index.html', wait_until='networkidle')
     page.wait_for_selector('.convbook-explorer[data-mounted=yes]', timeout=20000)
+    # the home page's animation and its explorer tell one story: the same setting, and a sentence on why the numbers differ
+    from convbook.viz import ANIMATIONS
+    anim = ANIMATIONS['numerical_padding_strides']
+    s = page.evaluate("() => document.querySelector('.convbook-explorer .cbx').cbxSnapshot().state")
+    assert (s['h'], s['w'], s['kh'], s['kw'], s['stride'], s['padding']) == (anim['n'], anim['n'], anim['ks'], anim['ks'], anim['stride'], anim['padding'])
+    assert page.locator('img[src$="numerical_padding_strides.gif"]').count() == 1
+    assert 'same setting as the animation' in page.inner_text('article') and 'numbers differ' in page.inner_text('article')
     snap = drive(page, dict(padding=2, numbers=True), [0])
     assert snap['shape'] == [1, 1, 4, 4] and snap['call'] == 'nn.Conv2d(1, 1, 3, stride=2, padding=2, bias=False)'
     # on a phone the drawing fits the width, and its cells stay big enough to tap

@@ -168,3 +168,167 @@ def test_api_signatures_read_right(site):
     for name,t in texts.items():
         assert 'NoneType' not in t, f"{name}: a NoneType annotation"
         assert not [c for c in classes if f'def {c}(' in t], f"{name}: a class shown as a function"
+
+# The tables whose point is in given columns, found by their header text wherever they are (api/ or course/ pages):
+# Dumoulin and Visin's relationships with our size and PyTorch's, a digit's pixels (the stroke is in columns 19-23),
+# and ResNet-18's summary, whose last column is where each layer's receptive field starts.
+POINT_TABLES = {
+    'relationships': (lambda heads, cells: {'ours', 'pytorch', 'relationship'} <= heads, ['ours', 'pytorch']),
+    'pixels': (lambda heads, cells: {str(i) for i in range(24)} <= heads, [str(i) for i in range(19, 24)]),
+    'resnet18 summary': (lambda heads, cells: {'layer', 'start'} <= heads and 'layer1.0.conv1' in cells, ['start']),
+}
+
+COLUMNS_JS = """(wanted) => [...document.querySelectorAll('article table')].map(t => {
+  const heads = [...t.querySelectorAll('thead th')].map(h => h.textContent.trim());
+  const cells = [...t.querySelectorAll('tbody td, tbody th')].map(c => c.textContent.trim());
+  let box = t.parentElement;   // the box that scrolls (or the column)
+  while (box && box.tagName !== 'ARTICLE' && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+  const view = box.getBoundingClientRect(), art = t.closest('article').getBoundingClientRect();
+  const right = Math.min(view.right, art.right, document.documentElement.clientWidth);
+  const hidden = [...t.querySelectorAll('thead th')].filter(h => wanted.includes(h.textContent.trim()) && h.getBoundingClientRect().right > right + 1)
+                 .map(h => h.textContent.trim());
+  // a dotted name breaks only after a dot: every line of the first column's cells ends with a dot or a space
+  const badBreaks = [];
+  for (const c of t.querySelectorAll('tbody tr > :first-child')) {
+    const text = c.textContent, node = document.createRange();
+    let top = null, prev = '';
+    for (const tn of [...c.childNodes].flatMap(n => n.nodeType === 3 ? [n] : [...n.childNodes].filter(m => m.nodeType === 3))) {
+      for (let i = 0; i < tn.length; i++) {
+        node.setStart(tn, i); node.setEnd(tn, i + 1);
+        const r = node.getClientRects()[0];
+        if (r && top !== null && r.top > top + 2 && !/[.\\s]/.test(prev)) badBreaks.push(text);
+        if (r) top = r.top;
+        prev = tn.data[i];
+      }
+    }
+  }
+  // on a scrolled box the first column stays in view
+  let sticky = true;
+  if (box.tagName !== 'ARTICLE' && box.scrollWidth > box.clientWidth + 1) {
+    const keep = box.scrollLeft; box.scrollLeft = box.scrollWidth;
+    const first = t.querySelector('tbody tr > :first-child').getBoundingClientRect();
+    sticky = first.left >= box.getBoundingClientRect().left - 1;
+    box.scrollLeft = keep;
+  }
+  return {heads, cells: cells.slice(0, 400), hidden, badBreaks: [...new Set(badBreaks)], sticky};
+})"""
+
+def point_tables(page, name:str) -> list:
+    "`(kind, table)` for each table of the open page that POINT_TABLES names"
+    res = []
+    for kind, (match, cols) in POINT_TABLES.items():
+        for t in page.evaluate(COLUMNS_JS, cols):
+            if match(set(t['heads']), set(t['cells'])): res.append((kind, t))
+    return res
+
+def test_point_columns_in_view(site, browser):
+    """At 1280 px the columns that carry a table's point are in view without scrolling; at 390 px the table scrolls
+    in its own box with its first column (row labels, layer names) still in view; dotted names break only at a dot"""
+    dest, base = site
+    found, problems = {}, []
+    for width in (1280, 390):
+        page = browser.new_page(viewport=dict(width=width, height=900), is_mobile=width < 500, has_touch=width < 500)
+        for name in pages_in_order():
+            open_page(page, base + name)
+            for kind, t in point_tables(page, name):
+                found.setdefault(kind, set()).add(name)
+                if width == 1280 and t['hidden']: problems.append(f"{name}: the {kind} table hides {t['hidden']} at 1280 px")
+                if t['badBreaks']: problems.append(f"{name} at {width} px: the {kind} table breaks names mid-name: {t['badBreaks'][:3]}")
+                if not t['sticky']: problems.append(f"{name} at {width} px: the {kind} table's first column scrolls out of view")
+        page.close()
+    assert set(found) == set(POINT_TABLES), f"tables not found: {set(POINT_TABLES) - set(found)}"
+    assert not problems, '\n'.join(problems)
+
+# Display equations and figures at a phone's width: each fits, or sits in a box that scrolls sideways and shows it
+# (a gradient shadow at the side where more is hidden); a figure wider than the screen uses the screen's whole width.
+OVERFLOW_JS = """() => {
+  const W = document.documentElement.clientWidth, res = [];
+  const cue = el => {
+    for (let b = el; b && b.tagName !== 'ARTICLE'; b = b.parentElement) {
+      const cs = getComputedStyle(b);
+      if (['auto', 'scroll'].includes(cs.overflowX) && b.getBoundingClientRect().right <= W + 1)
+        return cs.backgroundImage.includes('gradient') ? 'cue' : 'scrolls without a cue';
+    }
+    return 'no box';
+  };
+  for (const m of document.querySelectorAll('article .arithmatex, article .MathJax_Display')) {
+    const r = m.getBoundingClientRect(), wide = m.scrollWidth > m.clientWidth + 1 || r.right > W + 1;
+    const inner = m.querySelector('.MathJax') || m, ir = inner.getBoundingClientRect();
+    if (wide || ir.right > W + 1) { const c = cue(m); if (c !== 'cue') res.push(`equation "${m.textContent.slice(0, 40)}": ${c}`); }
+  }
+  for (const img of document.querySelectorAll('article img')) {
+    const r = img.getBoundingClientRect();
+    if (r.right > W + 1 || r.left < -1) { const c = cue(img); if (c !== 'cue') res.push(`figure ${img.getAttribute('src')}: ${c}`); }
+    else if (img.naturalWidth > 2*W && r.width < W - 2) res.push(`figure ${img.getAttribute('src')}: ${Math.round(r.width)} px wide of a ${W} px screen`);
+  }
+  return res;
+}"""
+
+def test_phone_equations_and_figures(site, browser):
+    "At 390 px no display equation or figure runs off the screen unless it scrolls in a box that shows a scroll cue"
+    dest, base = site
+    page = browser.new_page(viewport=dict(width=390, height=844), device_scale_factor=1, is_mobile=True, has_touch=True)
+    problems, n_math = [], 0
+    for name in pages_in_order():
+        open_page(page, base + name)
+        n_math += page.locator('article .arithmatex').count()
+        problems += [f"{name}: {p}" for p in page.evaluate(OVERFLOW_JS)]
+    page.close()
+    assert n_math >= 5, n_math
+    assert not problems, '\n'.join(problems)
+
+API_NAMES = ('ConvTranspose2d', 'conv_transpose2d', 'conv_out_size')
+
+def test_search_finds_api_names(site, browser):
+    "The search box finds API names, and its snippets show no test code and no 'source' link text"
+    dest, base = site
+    import json
+    index = json.loads((dest/'search'/'search_index.json').read_text())
+    for d in index['docs']:
+        assert not re.search(r'\btest_(?:eq|close|fail|ne)\(', d['text']), f"{d['location']}: test code in the search index"
+        assert not re.search(r'^source\b|>source<', d['text']), f"{d['location']}: a source link's text in the search index"
+    page = browser.new_page(viewport=dict(width=1280, height=900))
+    open_page(page, base + 'index.html')
+    for q in API_NAMES:
+        box = page.locator('input.md-search__input')
+        box.click()
+        page.keyboard.type(q, delay=20)   # the theme searches on key presses, not on a filled value
+        page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=10000)
+        items = page.locator('.md-search-result__item').all_inner_texts()
+        assert any(q.lower() in t.lower() for t in items[:5]), f"search {q!r}: {items[:5]}"
+        for t in items:
+            assert 'test_eq(' not in t and not re.match(r'\s*source\b', t), f"search {q!r}: snippet {t[:120]!r}"
+        box.fill('')
+        page.keyboard.press('Escape')
+    page.close()
+
+def test_404_at_any_base(site, browser, tmp_path):
+    "The 404 page is styled and links home wherever the site is served: at its published path and at another one"
+    import functools, http.server, socketserver, threading
+    dest, _ = site
+    for prefix in ('convbook', 'preview/docs'):
+        root = tmp_path/prefix.replace('/', '_')
+        (root/prefix).parent.mkdir(parents=True, exist_ok=True)
+        (root/prefix).symlink_to(dest, target_is_directory=True)
+        class NotFound(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *a): pass
+            def send_error(self, code, message=None, explain=None):
+                if code != 404: return super().send_error(code, message, explain)
+                body = (dest/'404.html').read_bytes()
+                self.send_response(404); self.send_header('Content-Type', 'text/html'); self.send_header('Content-Length', str(len(body)))
+                self.end_headers(); self.wfile.write(body)
+        class Server(socketserver.ThreadingTCPServer): daemon_threads = True
+        srv = Server(('127.0.0.1', 0), functools.partial(NotFound, directory=str(root)))
+        threading.Thread(target=srv.serve_forever, daemon=True).start()
+        try:
+            page = browser.new_page(viewport=dict(width=1280, height=900))
+            url = f'http://127.0.0.1:{srv.server_address[1]}/{prefix}/no/such/page.html'
+            page.goto(url, wait_until='networkidle')
+            header = page.evaluate("() => { const h = document.querySelector('.md-header'); return h ? getComputedStyle(h).position : null; }")
+            assert header == 'sticky', f"404 at /{prefix}/: unstyled (header position {header})"
+            assert page.evaluate("() => getComputedStyle(document.querySelector('.md-typeset h1')).fontWeight") == '300'
+            home = page.evaluate("() => document.querySelector('a.md-header__button.md-logo, a.md-logo').href")
+            assert home == f'http://127.0.0.1:{srv.server_address[1]}/{prefix}/index.html', home
+            page.close()
+        finally:
+            srv.shutdown(); srv.server_close()

@@ -63,7 +63,12 @@ def tidy_tables(html:str) -> str:
     if '<table' not in html: return html
     html = re.sub(r'<style scoped>.*?</style>\s*', '', html, flags=re.S)
     html = re.sub(r'<table\b[^>]*>', lambda m: re.sub(r'\s(?:class|border)="[^"]*"', '', m.group(0)), html)
-    return f'<div class="nb-table" markdown="0">\n{html.strip()}\n</div>'
+    return f'<div class="nb-table" markdown="0">\n{wrap_names(html.strip())}\n</div>'
+
+def wrap_names(html:str) -> str:
+    "Let a dotted name in a table cell (`layer1.0.conv1`, `F.conv2d`) break after its dots, and nowhere else (`EXTRA_CSS` turns off breaking mid-word)"
+    name = r'[A-Za-z_]\w*(?:\.\w+)+'
+    return re.sub(rf'(<t[dh]\b[^>]*>\s*)({name})(?=[\s#\w]*</t[dh]>)', lambda m: m.group(1) + m.group(2).replace('.', '.<wbr>'), html)
 
 def lib_classes(lib:Path) -> dict:
     "The classes each module of the package defines: `{'viz.py': {'ConvDiagram', ...}, ...}`"
@@ -175,7 +180,7 @@ def readme():
 
 def quarto2md(md:str, doc_url:str, page:str='index') -> str:
     "Turn the Quarto-only syntax nbdev writes (link attributes, fenced divs) into plain Markdown/HTML, and doc links into links relative to `page` (`api/kernels`)"
-    md = re.sub(r'\[source\]\(([^)]+)\)\{[^}]*\}', r'<a class="source-link" href="\1">source</a>', md)
+    md = re.sub(r'\[source\]\(([^)]+)\)\{[^}]*\}', r'<a class="source-link" href="\1" data-search-exclude>source</a>', md)
     md = re.sub(r'(\]\([^)]*\))\{[^}]*\}', r'\1', md)
     md = re.sub(r'^:::+ ?(\{[^}]*\})?\s*$', '', md, flags=re.M)
     if doc_url:
@@ -188,6 +193,19 @@ def quarto2md(md:str, doc_url:str, page:str='index') -> str:
 def rel_page(target:str, page:str) -> str:
     "The link from page `page` to page `target` (both like `api/kernels`, without a suffix)"
     return os.path.relpath(target, os.path.dirname(page) or '.')
+
+def search_exclude_tests(md:str) -> str:
+    "Leave the code cells that test (`test_eq`, `assert`, ...) out of the search index, so that no search result's snippet is a test"
+    def wrap(m):
+        body = m.group(0)
+        if not re.search(r'\btest_\w+\(|^\s*assert\b', body, re.M): return body
+        return f'<div data-search-exclude markdown="1">\n\n{body}\n\n</div>'
+    return re.sub(r'^```python\n.*?^```$', wrap, md, flags=re.M|re.S)
+
+# The search index splits words at spaces, dashes and the punctuation of code (`nn.ConvTranspose2d(1,` is `nn`,
+# `ConvTranspose2d` and `1`), so that API names are found; `_` stays part of a name (`conv_transpose2d`). A dot
+# followed by a digit stays too (`0.995`).
+SEARCH_SEPARATOR = r'[\s\-,;:!=+*/<>\[\](){}"\'`|]+|\.(?!\d)'
 
 def link_images(md:str) -> str:
     "Make each image (figures, animations) a link to itself, so that a phone can open it full size and zoom"
@@ -215,9 +233,12 @@ EXTRA_CSS = """
 .md-typeset pre > code { white-space: pre; }
 .md-typeset img { max-width: 100%; height: auto; }
 .md-typeset td code { white-space: nowrap; }
-/* Output tables (pandas): the theme's table (its colours, borders, .64rem text, a box that scrolls when the table
-   is wider than the column), with compact cells. pandas Styler tables set a font size per cell (by id), which the
-   theme's size overrides, so that no table's text is smaller than the theme's. */
+/* Output tables (pandas): the theme's table (its colours, borders, a box that scrolls when the table is wider than
+   the column), made compact so that the columns that carry a table's point fit a desktop column: small padding, no
+   minimum width, 12 px text (never less; pandas Styler tables set a font size per cell, by id, which this overrides),
+   and long text (a sentence, a formula) wraps while numbers and shapes stay whole. Layer names (`layer1.0.conv1`)
+   break only at their dots (`wrap_names`). The first column (row labels, layer names) stays in view while the rest
+   scrolls. */
 .md-typeset .nb-table { max-width: 100%; overflow-x: auto; margin: 1em 0; }
 /* Once the theme's JavaScript has wrapped the table in its own scrolling box, that box scrolls: a second one around
    it would clip the table's first column (the row labels) */
@@ -226,10 +247,31 @@ EXTRA_CSS = """
 @media screen and (max-width: 44.984375em) {
   .md-typeset table:not([class]) th, .md-typeset table:not([class]) td { min-width: 0; padding: .6em .7em; }
 }
-.md-typeset .nb-table table:not([class]) { margin: 0; }
-.md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td { padding: .45em .75em; min-width: 0; white-space: nowrap; }
-.md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td { font-size: .64rem !important; }
-.md-typeset .nb-table table[id^="T_"] th, .md-typeset .nb-table table[id^="T_"] td { padding: .2em .4em; min-width: 2.2em; text-align: right; vertical-align: middle; }
+.md-typeset .nb-table table:not([class]) { margin: 0; overflow: visible; }   /* not a scroll container: the first column sticks to the box that scrolls */
+.md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td {
+  padding: .4em .5em; min-width: 0; white-space: normal; font-size: max(12px, .6rem) !important; line-height: 1.35; }
+.md-typeset .nb-table table:not([class]) td, .md-typeset .nb-table table:not([class]) th { overflow-wrap: normal; word-break: normal; }
+.md-typeset .nb-table table[id^="T_"] th, .md-typeset .nb-table table[id^="T_"] td { padding: .15em .22em; min-width: 0; text-align: right; vertical-align: middle; white-space: nowrap; }
+.md-typeset .nb-table table:not([class]) tr > :first-child { position: sticky; left: 0; z-index: 1; background-color: var(--md-default-bg-color); }
+.md-typeset .nb-table table[id^="T_"] tr > th:first-child { box-shadow: inset -1px 0 var(--md-typeset-table-color); }
+/* A box that scrolls sideways shows it: a shadow on the side where more is hidden (it goes once that side is
+   reached), for display equations, code and tables alike */
+.md-typeset div.arithmatex, .md-typeset .md-typeset__scrollwrap, .md-typeset .nb-table {
+  background:
+    linear-gradient(to right, var(--md-default-bg-color) 30%, transparent) left center / 2.4em 100% no-repeat local,
+    linear-gradient(to left, var(--md-default-bg-color) 30%, transparent) right center / 2.4em 100% no-repeat local,
+    radial-gradient(farthest-side at 0 50%, var(--md-default-fg-color--lighter), transparent) left center / .9em 100% no-repeat scroll,
+    radial-gradient(farthest-side at 100% 50%, var(--md-default-fg-color--lighter), transparent) right center / .9em 100% no-repeat scroll;
+}
+.md-typeset div.arithmatex { overflow-x: auto; overflow-y: hidden; }
+.md-typeset .md-typeset__table table:not([class]) { background: transparent; }
+/* On a phone a figure takes the screen's whole width (the text column keeps a margin) */
+@media screen and (max-width: 44.984375em) {
+  .md-typeset p:has(> a > img:only-child), .md-typeset p:has(> img:only-child) { margin-left: -.8rem; margin-right: -.8rem; }
+}
+/* The caption of a figure that nbdev's processing left as the image's alternative text is not shown; a figure's
+   text is the notebook's. Math in a paragraph wraps rather than widening the page */
+.md-typeset p .MathJax { max-width: 100%; }
 """
 
 # The theme's link to the repository, without `data-md-component="source"`: with it, the theme's JavaScript asks
@@ -242,6 +284,34 @@ SOURCE_PARTIAL = """<a href="{{ config.repo_url }}" title="{{ lang.t('source') }
   <div class="md-source__repository">{{ config.repo_name }}</div>
 </a>
 """
+
+# The 404 page is served for a missing page at any depth, so its links can't be relative, and with `site_url` mkdocs
+# makes them absolute (`/convbook/assets/...`), which only works where the site is published. Instead they are
+# relative to a `<base>` that this script writes first: the site's folder, found in the address (its published path),
+# or else the shortest folder of the address that holds the site (asked synchronously, since the stylesheets that
+# follow need the base before they load).
+BASE_SCRIPT = """<script>(function () {
+  var p = location.pathname, known = %s, i = p.indexOf(known), base = '/';
+  if (i >= 0) base = p.slice(0, i + known.length);
+  else {
+    var parts = p.split('/').slice(0, -1);
+    for (var k = 1; k <= parts.length; k++) {
+      var dir = parts.slice(0, k).join('/') + '/', r = new XMLHttpRequest();
+      try { r.open('HEAD', dir + 'assets/mathjax-config.js', false); r.send(); if (r.status === 200) { base = dir; break; } } catch (e) {}
+    }
+  }
+  window.__convbookBase = base;
+  document.write('<base href="' + base + '">');
+})();</script>"""
+
+def fix_404(html:str, site_path:str) -> str:
+    "The 404 page with links relative to the site's folder wherever it is served (`BASE_SCRIPT`), not to `site_path` (`/convbook/`) only"
+    q = re.escape(site_path)
+    html = re.sub(rf'(\b(?:href|src)=")' + q, r'\1', html)
+    html = html.replace(f'__md_scope=new URL("{site_path}",location)', '__md_scope=new URL(window.__convbookBase,location)')
+    html = re.sub(r'("(?:base|search)": ")' + q, lambda m: m.group(1) + ('./' if m.group(1).startswith('"base') else ''), html)
+    html = re.sub(r'(<meta charset="utf-8">)', lambda m: m.group(1) + BASE_SCRIPT % json.dumps(site_path), html, count=1)
+    return html
 
 def build_date() -> str:
     "Seconds since the epoch of the last commit (the sitemap's dates), so that two builds of one commit are byte-identical"
@@ -263,7 +333,7 @@ def mkdocs_config(cfg, dest:Path, nav:list, strict:bool=True) -> dict:
         markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', 'toc', 'pymdownx.superfences',
                              {'pymdownx.arithmatex': dict(generic=True)}, {'pymdownx.highlight': dict(use_pygments=True)}],
         extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full'],
-        extra_css=['assets/extra.css'], plugins=['search'],
+        extra_css=['assets/extra.css'], plugins=[{'search': dict(separator=SEARCH_SEPARATOR)}],
         validation=dict(omitted_files='warn', absolute_links='warn', unrecognized_links='warn', anchors='warn'),
     )
 
@@ -283,7 +353,7 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
         page = nbpath2html(nbname).with_suffix('').as_posix()
         md, outputs = nb2md(nb, f'{Path(page).name}_files')
         (docs/page).parent.mkdir(parents=True, exist_ok=True)
-        write_md(link_images(quarto2md(md, cfg.doc_url, page)), outputs, (docs/page).parent, f'{Path(page).name}.md')
+        write_md(search_exclude_tests(link_images(quarto2md(md, cfg.doc_url, page))), outputs, (docs/page).parent, f'{Path(page).name}.md')
         item = {('Home' if page == 'index' else title): f'{page}.md'}
         if section is None: nav.append(item)
         else:
@@ -300,6 +370,9 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     (SITE_SRC/'mkdocs.yml').write_text(yaml.safe_dump(conf, sort_keys=False))
     env = {**os.environ, 'NO_MKDOCS_2_WARNING': '1', 'SOURCE_DATE_EPOCH': build_date()}
     subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '-q', '-f', str(SITE_SRC/'mkdocs.yml')], check=True, env=env)
+    from urllib.parse import urlparse
+    site_path = urlparse(cfg.doc_url).path.rstrip('/') + '/'
+    if site_path != '/': (Path(dest)/'404.html').write_text(fix_404((Path(dest)/'404.html').read_text(), site_path))
     print(f"Built the site in {dest}: {len(site_pages(cfg))} pages")
     return Path(dest)
 
