@@ -19,6 +19,11 @@ def no_network(monkeypatch):
         return real(self, addr, *a)
     monkeypatch.setattr(socket.socket, 'connect', connect)
 
+@pytest.fixture(autouse=True)
+def no_progress_in_home(monkeypatch):
+    "Exercises checked by a test keep no progress in the home of whoever runs the tests (tests of progress set their own file)"
+    monkeypatch.setenv('CONVBOOK_PROGRESS', 'off')
+
 @pytest.fixture(scope='session')
 def site(tmp_path_factory):
     "Build the site fresh and serve it on localhost"

@@ -6,7 +6,7 @@ screen, and at both widths every table's text is at least 12 px and a table wide
 own box. The theme's dark mode, previous/next links and repository link work. Full-page screenshots of each page
 go to _screenshots/ (`name.png` at 1280 px, `name-phone.png` at 390 px, `name-dark.png` for two pages in dark mode).
 The `site` and `browser` fixtures are in conftest.py."""
-import re
+import posixpath, re
 from pathlib import Path
 from urllib.parse import urlparse, urldefrag
 import pytest
@@ -137,8 +137,9 @@ def test_theme_features(site, browser):
         html = (dest/name).read_text()
         prev = re.findall(r'<a href="([^"]+)" class="md-footer__link md-footer__link--prev"', html)
         nxt = re.findall(r'<a href="([^"]+)" class="md-footer__link md-footer__link--next"', html)
-        assert prev == order[i-1:i], f"{name}: previous page {prev}, expected {order[i-1:i]}"
-        assert nxt == order[i+1:i+2], f"{name}: next page {nxt}, expected {order[i+1:i+2]}"
+        here = lambda hrefs: [posixpath.normpath(posixpath.join(posixpath.dirname(name), h)) for h in hrefs]   # links are relative to the page
+        assert here(prev) == order[i-1:i], f"{name}: previous page {prev}, expected {order[i-1:i]}"
+        assert here(nxt) == order[i+1:i+2], f"{name}: next page {nxt}, expected {order[i+1:i+2]}"
         header = html[html.index('<header'):html.index('</header>')]
         assert f'href="{git_url}"' in header and 'class="md-source"' in header, f"{name}: no link to the repository in the header"
         assert 'data-md-component="source"' not in html, f"{name}: the theme's source component would ask GitHub's API for the repository's facts"
