@@ -1,4 +1,4 @@
-"""Why a stack of ordinary convolutions can't classify a digit, how stride-2 convolutions and `Flatten` fix it, why the channels double and why the wider model starts with a 5x5 kernel; then fastbook's `simple_cnn`, trained on the 3s and 7s.
+"""`conv` and `simple_cnn`, fastbook's stride-2 CNN; `conv_costs` to count its activations and multiply-adds; `simple_net`, the linear model it replaces; `train_simple_cnn` to train it with fastai; figures of a trained model's first-layer kernels and of its mistakes; and the fix-the-model exercise.
 
 Docs: https://convbook.github.io/convbook/api/cnn.html.md"""
 
@@ -7,13 +7,17 @@ Docs: https://convbook.github.io/convbook/api/cnn.html.md"""
 # %% ../nbs/api/06_cnn.ipynb #cb6d9de6
 from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
+import numpy as np, pandas as pd
+import matplotlib.pyplot as plt
 from fastai.vision.all import Learner, accuracy, Flatten, sequential, set_seed
 from .batch import mnist_dls
 from .arith import conv_out_size, conv_weight_shape
+from .kernels import edge_kernels
 from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['conv', 'simple_cnn', 'train_simple_cnn', 'counted_from_one', 'blamed_the_layer_before', 'blamed_flatten',
+__all__ = ['conv', 'simple_cnn', 'conv_costs', 'simple_net', 'n_params', 'train_simple_cnn', 'kernel_similarity',
+           'plot_learned_kernels', 'show_mistakes', 'counted_from_one', 'blamed_the_layer_before', 'blamed_flatten',
            'fix_model_exercise']
 
 # %% ../nbs/api/06_cnn.ipynb #d3246ad0
@@ -41,6 +45,35 @@ def simple_cnn(nfs=(4,8,16,32), # Channels of the hidden layers
     layers = [conv(ni, nf, ks=ks_first if i == 0 else 3, bn=bn) for i,(ni,nf) in enumerate(zip(chans, chans[1:]))]
     return sequential(*layers, conv(chans[-1], n_out, act=False, bn=bn), Flatten())
 
+# %% ../nbs/api/06_cnn.ipynb #901b00a0
+def conv_costs(model:nn.Module, # An `nn.Sequential` of `conv` blocks (or plain `nn.Conv2d`s) and shape-only layers, such as `simple_cnn`
+               size:int=28, # Height and width of the one-channel input
+              ) -> pd.DataFrame:
+    "Activations and multiply-adds (the bias's additions not counted) of each convolution of `model`, on one `size`x`size` image"
+    rows, x = [], torch.zeros(1, 1, size, size)
+    with torch.no_grad():
+        for layer in model:
+            x = layer(x)
+            c = layer if isinstance(layer, nn.Conv2d) else layer[0] if isinstance(layer, nn.Sequential) and isinstance(layer[0], nn.Conv2d) else None
+            if c is None: continue
+            acts = x[0].numel()
+            rows.append(dict(channels=f"{c.in_channels} -> {c.out_channels}", kernel=f"{c.kernel_size[0]}x{c.kernel_size[1]}",
+                             grid=f"{x.shape[2]}x{x.shape[3]}", activations=acts,
+                             macs=acts * c.in_channels//c.groups * c.kernel_size[0] * c.kernel_size[1]))
+    return pd.DataFrame(rows)
+
+# %% ../nbs/api/06_cnn.ipynb #8e6d2429
+def simple_net(size:int=28, # Height and width of the images
+               nh:int=30, # Hidden units
+               n_out:int=1, # Outputs (fastbook's has one: a score for "is a 3")
+              ) -> nn.Sequential:
+    "Fastbook's `simple_net`, on images: `Flatten`, a linear layer on the `size*size` pixels, a ReLU, a linear layer to `n_out`"
+    return nn.Sequential(nn.Flatten(), nn.Linear(size*size, nh), nn.ReLU(), nn.Linear(nh, n_out))
+
+def n_params(model:nn.Module) -> int:
+    "Number of parameters of `model`"
+    return sum(p.numel() for p in model.parameters())
+
 # %% ../nbs/api/06_cnn.ipynb #8cac67ba
 def train_simple_cnn(name:str='sample', # Dataset, see `mnist_path`
                      epochs:int=10, # Passes over the training set
@@ -63,6 +96,65 @@ def train_simple_cnn(name:str='sample', # Dataset, see `mnist_path`
         with learn.no_bar(), learn.no_logging(): fit(epochs, lr)
     else: fit(epochs, lr)
     return learn
+
+# %% ../nbs/api/06_cnn.ipynb #fc2f1b51
+def kernel_similarity(a:torch.Tensor, # Kernels `[n, kh, kw]`, or one `[kh, kw]`
+                      b:torch.Tensor, # Kernels `[m, kh, kw]` of the same size, or one
+                     ) -> torch.Tensor:
+    "Cosine similarity `[n, m]` of each kernel of `a` with each kernel of `b`, as vectors of weights: 1 the same up to a positive factor, -1 a negative one"
+    a, b = (k.detach().float() for k in (a, b))
+    a, b = (k[None] if k.ndim == 2 else k for k in (a, b))
+    if a.ndim != 3 or b.ndim != 3 or a.shape[1:] != b.shape[1:]:
+        raise ValueError(f"kernel_similarity compares 2-D kernels of one size, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+    a, b = (k.flatten(1) for k in (a, b))
+    a, b = (k / k.norm(dim=1, keepdim=True).clamp_min(1e-12) for k in (a, b))
+    return a @ b.T
+
+# %% ../nbs/api/06_cnn.ipynb #94dd8cda
+def plot_learned_kernels(model:nn.Module, # A model whose first convolution reads one channel, e.g. a trained `simple_cnn`
+                         img:torch.Tensor, # A 2-D image, as the model sees it (`mnist_dls` scales pixels to 0..1)
+                         hand:torch.Tensor|None=None, # Hand-made kernels `[k, kh, kw]` for the top row; default `edge_kernels`
+                         names=('left_edge','top_edge','diag1_edge','diag2_edge'), # Titles of the hand-made kernels
+                         size:float=1.6, # Inches per panel
+                        ):
+    "Hand-made kernels and their feature maps on `img` (top), then the model's first-layer kernels and theirs (bottom), all with the model's stride and padding; red positive, blue negative, one colour scale per row of kernels and per row of maps"
+    c = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
+    if c is None or c.in_channels != 1: raise ValueError("plot_learned_kernels needs a model whose first nn.Conv2d reads one channel")
+    if img.ndim != 2: raise ValueError(f"img must be a 2-D image, got shape {tuple(img.shape)}")
+    hand = edge_kernels if hand is None else hand
+    x = img.float()[None,None]
+    with torch.no_grad():
+        rows = [(hand.float(), F.conv2d(x, hand.float()[:,None], stride=c.stride, padding=c.padding)[0], list(names)),
+                (c.weight.detach()[:,0].float(), c(x.to(c.weight.dtype))[0].detach().float(), [f'learned {i}' for i in range(c.out_channels)])]
+    n = max(len(r[0]) for r in rows)
+    fig, axs = plt.subplots(4, n, figsize=(size*n, size*3.4), height_ratios=[0.7,1,0.7,1], squeeze=False)
+    for ax in axs.flat: ax.axis('off')
+    for r,(ks,maps,titles) in enumerate(rows):
+        klim, mlim = ks.abs().max().item() or 1., maps.abs().max().item() or 1.
+        for i,(k,m) in enumerate(zip(ks, maps)):
+            ka, ma = axs[2*r, i], axs[2*r+1, i]
+            ka.imshow(k, cmap='RdBu_r', vmin=-klim, vmax=klim)
+            for (y,xx),v in np.ndenumerate(k.numpy()):
+                ka.text(xx, y, f'{v:.1f}', ha='center', va='center', fontsize=7, color='white' if abs(v) > 0.6*klim else 'black')
+            ka.set_title(titles[i] if i < len(titles) else str(i), fontsize=8)
+            ma.imshow(m, cmap='RdBu_r', vmin=-mlim, vmax=mlim)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/api/06_cnn.ipynb #697658e8
+def show_mistakes(learn:Learner, # A trained `Learner` on images
+                  size:float=1.8, # Inches per panel
+                 ) -> tuple:
+    "Figure of the validation images `learn` gets wrong, each titled with its label and the prediction; returns `(fig, their indices)`"
+    with learn.no_bar(): preds, targs = learn.get_preds()
+    wrong = (preds.argmax(1) != targs).nonzero().flatten().tolist()
+    n = max(len(wrong), 1)
+    fig, axs = plt.subplots(1, n, figsize=(size*n, size + 0.2), squeeze=False)
+    for ax,i in zip(axs.flat, wrong):
+        img, y = learn.dls.valid_ds[i]
+        ax.imshow(img, cmap='Greys_r'); ax.set_title(f"is {learn.dls.vocab[y]}, said {learn.dls.vocab[preds[i].argmax()]}", fontsize=9)
+    for ax in axs.flat: ax.axis('off')
+    return fig, wrong
 
 # %% ../nbs/api/06_cnn.ipynb #9ca091c3
 def _layers_text(layers:list) -> str:

@@ -1,4 +1,4 @@
-"""A per-layer summary of any network for a given input: output shapes, parameters, multiply-adds and how much of the input each unit sees (its receptive field), followed through branches, sums and reshapes, and checked by brute force.
+"""`layer_summary`: a per-layer table of any network for a given input (output shapes, parameters, multiply-adds, memory and how much of the input each unit sees, its receptive field), followed through branches, sums and reshapes by `GeoMode`; `brute_force_rf` and `check_rf`, which check the receptive fields with gradients; figures and published numbers; and the exercises on parameters, multiply-adds and receptive fields.
 
 Docs: https://convbook.github.io/convbook/api/summary.html.md"""
 
@@ -12,17 +12,20 @@ import torch, torch.nn as nn, torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 import pandas as pd
 from fastcore.basics import patch
+import matplotlib.pyplot as plt
+from matplotlib.patches import Rectangle
 from .arith import kernel_span, same_padding, pool_out_size, _per_dim, conv_out_size, conv_formula
 from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
 __all__ = ['UNKNOWN', 'rf_step', 'layer_geometry', 'Field', 'grid_field', 'same_field', 'Geo', 'geo', 'set_geo', 'input_geo',
            'windowed', 'combine', 'mixing', 'reshaped', 'permuted', 'out_geo', 'GeoMode', 'trace_calls', 'LayerSummary',
-           'layer_summary', 'summary_cells', 'PositiveMode', 'brute_force_rf', 'check_rf', 'forgot_the_bias',
-           'one_bias_per_weight', 'one_bias_per_input_channel', 'counted_all_input_channels', 'counted_one_kernel',
-           'param_count_exercise', 'used_the_input_grid', 'forgot_the_groups_in_the_macs', 'forgot_the_bias_adds',
-           'forgot_the_output_channels', 'mac_count_exercise', 'ignored_the_strides', 'multiplied_the_jump_too_early',
-           'multiplied_the_kernel_sizes', 'left_out_the_dilation_span', 'receptive_field_exercise']
+           'layer_summary', 'summary_cells', 'plot_receptive_fields', 'PositiveMode', 'brute_force_rf', 'check_rf',
+           'effective_rf', 'forgot_the_bias', 'one_bias_per_weight', 'one_bias_per_input_channel',
+           'counted_all_input_channels', 'counted_one_kernel', 'param_count_exercise', 'used_the_input_grid',
+           'forgot_the_groups_in_the_macs', 'forgot_the_bias_adds', 'forgot_the_output_channels', 'mac_count_exercise',
+           'ignored_the_strides', 'multiplied_the_jump_too_early', 'multiplied_the_kernel_sizes',
+           'left_out_the_dilation_span', 'receptive_field_exercise']
 
 # %% ../nbs/api/07_summary.ipynb #0f0bc9e7
 def rf_step(rf:float, # Receptive field size before the layer
@@ -684,6 +687,41 @@ def _repr_html_(self:LayerSummary):
     return ('<div style="overflow-x:auto;max-width:100%">\n<table class="dataframe convbook-summary">\n<thead>' + tr(_COLS, 'th')
             + '</thead>\n<tbody>\n' + '\n'.join(tr(r) for r in rows) + '\n</tbody>\n<tfoot>' + tr(total) + '</tfoot>\n</table>\n</div>')
 
+# %% ../nbs/api/07_summary.ipynb #ab305a09
+def plot_receptive_fields(s:pd.DataFrame, # A `layer_summary` of a model on one 2-D input
+                          img:torch.Tensor, # The 2-D image to draw on
+                          layers:list|None=None, # Layer names in `s`; default: its first four convolutions
+                          unit:tuple|None=None, # `(layer, (i, j))`: one more unit, whose field is drawn dashed
+                          colors=('#e41a1c','#ff7f00','#4daf4a','#377eb8'), # One colour per layer, in turn
+                          figsize=(5.2, 3.6), # Figure size, inches
+                         ):
+    "The box each of `layers`' unit (0, 0) sees, drawn on `img` (and that of `unit`, dashed), from the summary's rf, jump and start"
+    if img.ndim != 2: raise ValueError(f"img must be a 2-D image, got shape {tuple(img.shape)}")
+    if layers is None: layers = s[s.type.str.startswith('Conv') & (s.call == 1)].layer.tolist()[:4]
+    def row(l):
+        r = s[(s.layer == l) & (s.call == 1)]
+        if not len(r): raise ValueError(f"no layer {l!r} in the summary: its layers are {s.layer.tolist()}")
+        r = r.iloc[0]
+        if r.field != 'grid' or isinstance(r.rf, tuple): raise ValueError(f"layer {l!r}: its units are not on one square grid (field {r.field!r}), so there is no box to draw")
+        return r
+    fig, ax = plt.subplots(figsize=figsize)
+    ax.imshow(img, cmap='Greys_r')
+    los = []
+    def box(r, i, j, **kw):
+        h, cy, cx = (r.rf-1)/2, r.start + i*r.jump, r.start + j*r.jump
+        ax.add_patch(Rectangle((cx-h-0.5, cy-h-0.5), r.rf, r.rf, fill=False, lw=2, **kw)); los.extend([cx-h, cy-h])
+    for k,l in enumerate(layers):
+        r = row(l); box(r, 0, 0, color=colors[k % len(colors)], label=f"{l}: rf {r.rf:g}")
+    if unit is not None:
+        l, (i, j) = unit; r = row(l)
+        box(r, i, j, color=colors[list(layers).index(l) % len(colors)] if l in layers else 'black', ls='--', label=f"{l}, unit ({i}, {j}): rf {r.rf:g}")
+    lo = min(los + [0]) - 1.5
+    ax.set_xlim(lo, img.shape[1] - 0.5); ax.set_ylim(img.shape[0] - 0.5, lo)
+    ax.set_xlabel('input column (pixels)', fontsize=8); ax.set_ylabel('input row (pixels)', fontsize=8)
+    ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.02, 1)); ax.set_title('receptive fields', fontsize=9)
+    fig.tight_layout()
+    return fig
+
 # %% ../nbs/api/07_summary.ipynb #8da8b2f6
 def _window_sum(x:torch.Tensor, nd:int, ks, stride, padding, dilation, ceil_mode:bool) -> torch.Tensor:
     "Max pooling's windows (any of 1, 2 or 3 dims), summed instead of maxed: every cell of a window gets a gradient"
@@ -854,6 +892,22 @@ def check_rf(model:nn.Module, # Any module
         counts['flat' if 'flat' in kinds else 'inside' if inside else 'cut'] += 1
     if bad: raise AssertionError(f"{len(bad)} of {len(probes)} units disagree:\n" + '\n'.join(bad[:10]))
     return counts
+
+# %% ../nbs/api/07_summary.ipynb #dd9fa98c
+def effective_rf(model_fn, # A function that builds the model (called under `torch.device('meta')`: no weights are allocated)
+                 layer:str, # A layer name, as in the summary
+                 call:int=1, # Which call of it
+                 size:int=224, # Height and width of the input
+                 channels:int=3, # Input channels
+                ) -> tuple:
+    "`(rf, effective stride, effective padding)` of one layer's output on a `size`x`size` input, as Araujo et al. publish them"
+    with torch.device('meta'): m = model_fn()
+    s = layer_summary(m, (1, channels, size, size))
+    r = s[(s.layer == layer) & (s.call == call)]
+    if not len(r): raise ValueError(f"no call {call} of a layer {layer!r} in the model")
+    r = r.iloc[0]
+    if r.field != 'grid' or isinstance(r.rf, tuple): raise ValueError(f"layer {layer!r}: its units are not on one square grid (field {r.field!r})")
+    return int(r.rf), int(r.jump), int((r.rf-1)/2 - r.start)
 
 # %% ../nbs/api/07_summary.ipynb #b0517abb
 def forgot_the_bias(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
