@@ -10,7 +10,6 @@ import math, warnings
 import torch, torch.nn as nn
 import pandas as pd
 import matplotlib.pyplot as plt
-from fastai.vision.all import Learner, ActivationStats
 from .cnn import train_simple_cnn
 from .workbook import Exercise, mistake, draw_seed
 
@@ -33,6 +32,7 @@ def fit_digits(bn:bool=False, # Batch normalization in every `conv` (after its R
                quiet:bool=False, # Hide the progress bar and the results table
               ) -> Learner:
     "Train the book's wider `simple_cnn` on the ten digits; the statistics are in `learn.activation_stats`"
+    from fastai.callback.hook import ActivationStats   # fastai only when it is used
     cbs = [ActivationStats(with_hist=True)] if stats else []
     with warnings.catch_warnings():   # ActivationStats' `modules` attribute shadows `Learner.modules`: harmless
         warnings.filterwarnings('ignore', message='You are shadowing an attribute')
