@@ -8,8 +8,6 @@ Docs: https://convbook.github.io/convbook/api/batch.html.md"""
 from __future__ import annotations
 import torch
 import matplotlib.pyplot as plt
-from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW, get_image_files,
-                               GrandparentSplitter, parent_label, set_seed, DataLoaders)
 from .data import DATASETS, mnist_path
 from .workbook import Exercise, mistake, draw_seed
 
@@ -21,6 +19,8 @@ __all__ = ['mnist_dblock', 'mnist_dls', 'show_features', 'kept_the_input_channel
 def mnist_dblock(train:str='train', valid:str='valid', # Names of the split folders
                 ) -> DataBlock:
     "The chapter-13 `DataBlock` for MNIST folders: greyscale images, labels from the parent folder"
+    from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW, get_image_files,
+                                   GrandparentSplitter, parent_label)   # fastai only when it is used
     return DataBlock((ImageBlock(cls=PILImageBW), CategoryBlock),
                      get_items=get_image_files,
                      splitter=GrandparentSplitter(train_name=train, valid_name=valid),
@@ -33,6 +33,7 @@ def mnist_dls(name:str='sample', # 'sample' (3s and 7s) or 'ten'
               num_workers:int=0, # Worker processes; 0 is fastest for these small images
               **kwargs) -> DataLoaders:
     "`DataLoaders` for an MNIST dataset, from `mnist_dblock`"
+    from fastai.torch_core import set_seed
     if isinstance(bs, bool) or not isinstance(bs, int) or bs < 1: raise ValueError(f"bs={bs!r}: the batch size must be a positive integer")
     path = mnist_path(name, full=full)
     train,valid = DATASETS[name]['full_splits'] if full else ('train','valid')

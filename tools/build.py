@@ -13,7 +13,8 @@ tools/kernel_env.py (one thread for PyTorch, the same vector instructions on eve
 that the saved outputs are the same on every machine and in every run; `tools/test.sh` gives `nbdev-test` the same
 environment. The time and CPU time each notebook took are printed.
 
-README.md and the site (_site/) come from tools/docs.py; see there.
+README.md and the site (_site/) come from tools/docs.py; see there. Before the notebooks run, tools/colab.py gives each
+course chapter its "Open in Colab" link and install cell.
 """
 import time; T0 = time.perf_counter()
 import argparse, json, os, resource, subprocess, sys, tempfile
@@ -22,7 +23,7 @@ from pathlib import Path
 import nbformat
 from nbdev.config import get_config
 sys.path.insert(0, str(Path(__file__).parent))
-import docs
+import colab, docs
 from kernel_env import kernel_env
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -160,6 +161,7 @@ def main():
     a = p.parse_args()
     cfg = get_config(ROOT)
     nbdev('nbdev-export')
+    colab.main()                  # each course chapter's Colab link and install cell, before the chapters run
     if not a.no_exec:
         t0 = time.perf_counter()
         times = execute_notebooks(cfg.nbs_path, a.workers, a.only)
