@@ -13,13 +13,14 @@ from .workbook import Exercise, Mistake, mistake, draw_seed
 __all__ = ['CONV_MISTAKES', 'POOL_MISTAKES', 'TRANSPOSED_MISTAKES', 'WEIGHT_MISTAKES', 'kernel_span', 'conv_out_size',
            'same_padding', 'pool_out_size', 'conv_transpose_out_size', 'conv_weight_shape', 'conv_formula',
            'pool_formula', 'forgot_the_padding', 'padded_one_side', 'forgot_the_dilation', 'rounded_up',
-           'forgot_the_plus_one', 'divided_by_the_stride', 'conv_size_exercise', 'took_the_stride_as_one',
-           'ignored_ceil_mode', 'kept_a_window_in_the_padding', 'rounded_up_without_ceil_mode', 'left_out_the_padding',
-           'left_out_the_dilation', 'pool_size_exercise', 'used_the_convolution_formula', 'forgot_the_output_padding',
-           'added_the_padding', 'multiplied_the_input_by_the_stride', 'ignored_the_dilation',
-           'transposed_size_exercise', 'left_it_at_zero', 'used_the_largest', 'used_the_input_remainder',
-           'output_padding_exercise', 'dropped_the_input_channels', 'swapped_the_channels', 'ignored_the_groups',
-           'divided_both_by_the_groups', 'put_the_channels_last', 'weight_shape_exercise']
+           'forgot_the_plus_one', 'divided_by_the_stride', 'kept_the_input_size', 'conv_size_exercise',
+           'took_the_stride_as_one', 'ignored_ceil_mode', 'kept_a_window_in_the_padding',
+           'rounded_up_without_ceil_mode', 'left_out_the_padding', 'left_out_the_dilation', 'pool_size_exercise',
+           'used_the_convolution_formula', 'forgot_the_output_padding', 'added_the_padding',
+           'multiplied_the_input_by_the_stride', 'ignored_the_dilation', 'transposed_size_exercise', 'left_it_at_zero',
+           'used_the_largest', 'used_the_input_remainder', 'output_padding_exercise', 'dropped_the_input_channels',
+           'swapped_the_channels', 'ignored_the_groups', 'divided_both_by_the_groups', 'put_the_channels_last',
+           'weight_shape_exercise']
 
 # %% ../nbs/api/03_arith.ipynb #0d6e80ce
 def kernel_span(ks:int, dilation:int=1) -> int:
@@ -215,7 +216,7 @@ def divided_by_the_stride(n:int, ks:int, stride:int=1, padding:int=0, dilation:i
 
 def kept_the_input_size(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
     "Gave the input's size back, as if a convolution kept it: only stride 1 with `padding=(ks - 1)//2` on each side ('same') does"
-    return n, f"the input's size, {n}"
+    return n, f"{n}"
 
 divided_by_the_stride.elsewhere = kept_the_input_size   # on an axis with stride 1, dividing by it keeps the size
 

@@ -20,7 +20,7 @@ __all__ = ['top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'edge_kernels', 
            'sharpen', 'sobel_x', 'sobel_y', 'KERNELS', 'IMAGE_FILTERS', 'KERNEL_FAMILIES', 'KERNEL_LOOKS',
            'SUM_KERNELS', 'load_digit', 'show_pixels', 'apply_kernel', 'conv_by_hand', 'show_kernels',
            'swapped_the_axes', 'blur_for_sharpen', 'copy_for_blur', 'which_kernel_exercise', 'flipped_the_kernel',
-           'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
+           'reversed_the_signs', 'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
 
 # %% ../nbs/api/01_kernels.ipynb #c53a78b2
 def _whole(v) -> bool:
@@ -292,6 +292,6 @@ def kernel_sum_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
                     hint="centre the kernel on the position, multiply each weight with the pixel under it, and add the nine products.",
                     hints=(f"the kernel's middle weight goes on ({row}, {col}), so it covers rows {row-1} to {row+1} and columns {col-1} to {col+1} "
                            "of the table; each weight multiplies the pixel at the same place, with its sign, the kernel not turned around.",
-                           f"the products that are not 0 times a pixel: {_terms(img[row-1:row+2, col-1:col+2], k).rsplit(' = ', 1)[0]}; work it out."),
+                           f"the weights that are not 0 times the pixels under them: {_terms(img[row-1:row+2, col-1:col+2], k).rsplit(' = ', 1)[0]}; work it out."),
                     mistakes=ms, seed=seed, form='a whole number',
                     params=dict(digit=digit, idx=idx, kernel=name, row=row, col=col))

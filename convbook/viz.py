@@ -21,7 +21,8 @@ from .workbook import Exercise, Mistake, draw_seed
 # %% auto #0
 __all__ = ['PAD', 'ZERO', 'ANIMATIONS', 'EXPLORER_LIMITS', 'grid_axis', 'ConvDiagram', 'ConvDrawing', 'draw_conv', 'GifWriter',
            'save_gif', 'transposed_of', 'render_all', 'explorer_ints', 'Explorer', 'explorer', 'convbook_anim',
-           'forgot_the_stride', 'counted_on_the_padded_grid', 'swapped_row_and_column', 'window_position_exercise']
+           'forgot_the_stride', 'counted_on_the_padded_grid', 'numbered_the_cells_from_one', 'gave_the_centre',
+           'swapped_row_and_column', 'window_position_exercise']
 
 # %% ../nbs/api/04_viz.ipynb #b7f1c253
 PAD, ZERO = -1, -2
