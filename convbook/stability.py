@@ -153,9 +153,9 @@ def bn_running_mean_exercise(seed:int|None=None, # Same seed, same exercise; `No
     for t in itertools.count():
         momentum = r.choice([0.1, 0.1, 0.2, 0.5])
         means = [r.choice([-2, -1, 1, 2, 3, 4, 5, 6, 8, 10]) for _ in range(r.randint(2, 3))]
-        bn = nn.BatchNorm2d(1, momentum=momentum).train()
+        bn = nn.BatchNorm2d(1, momentum=momentum, dtype=torch.float64).train()   # float64: exact enough, and quick on a loaded CPU
         with torch.no_grad():
-            for m in means: bn(torch.full((2, 1, 2, 2), float(m)))
+            for m in means: bn(torch.full((2, 1, 2, 2), float(m), dtype=torch.float64))
         ans = round(bn.running_mean.item(), 6)
         ms = [mistake(f, means, momentum) for f in fs]
         if sum(abs(m.answer - ans) > 1e-3*max(1, abs(ans)) for m in ms) >= 2 and (t >= 200 or _apart(ms, ans, 1e-3)): break   # each mistake its own answer
@@ -213,10 +213,10 @@ def bn_output_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         m, k = r.randint(-3, 6), r.choice([1, 2, 3])
         values = [m + k*d for d in r.sample([-3, -1, 1, 3], 4)]
         gamma, beta = r.choice([1., 1., 2., 0.5]), r.choice([0., 0., 1., -1.])
-        bn = nn.BatchNorm2d(1).train()
+        bn = nn.BatchNorm2d(1, dtype=torch.float64).train()                     # float64: exact enough, and quick on a loaded CPU
         with torch.no_grad():
             bn.weight.fill_(gamma); bn.bias.fill_(beta)
-            out = bn(torch.tensor(values, dtype=torch.float32).view(4, 1, 1, 1))
+            out = bn(torch.tensor(values, dtype=torch.float64).view(4, 1, 1, 1))
         ans = round(out[0].item(), 4)
         ms = [mistake(f, values, gamma, beta) for f in fs if f(values, gamma, beta)[0] is not None]
         if sum(abs(mm.answer - ans) > 1e-3*max(1, abs(ans)) for mm in ms) >= 2 and (t >= 200 or _apart(ms, ans, 1e-3)): break   # each mistake its own answer

@@ -175,7 +175,7 @@ class _Pair(nn.Sequential):
 
 def test_fix_model_takes_only_a_repair_of_the_model_shown():
     kinds = set()
-    for s in (0, 1, 7, 13, 2, 3, 4, 5):                       # all four kinds of fault
+    for s in (0, 1, 7, 13):                                   # the four kinds of fault
         e = cnn.fix_model_exercise(seed=s); q = e.params; kinds.add(q['kind'])
         good = _repaired(e)
         assert check(e, good), (s, check(e, good).note)
