@@ -13,8 +13,8 @@ from .workbook import Exercise, Mistake, mistake, draw_seed
 __all__ = ['CONV_MISTAKES', 'POOL_MISTAKES', 'TRANSPOSED_MISTAKES', 'WEIGHT_MISTAKES', 'kernel_span', 'conv_out_size',
            'same_padding', 'pool_out_size', 'shift_change', 'plot_shift_tolerance', 'conv_transpose_out_size',
            'conv_weight_shape', 'conv_formula', 'pool_formula', 'forgot_the_padding', 'padded_one_side',
-           'forgot_the_dilation', 'rounded_up', 'forgot_the_plus_one', 'divided_by_the_stride', 'conv_size_exercise',
-           'took_the_stride_as_one', 'ignored_ceil_mode', 'kept_a_window_in_the_padding',
+           'forgot_the_dilation', 'rounded_up', 'forgot_the_plus_one', 'divided_by_the_stride', 'kept_the_input_size',
+           'conv_size_exercise', 'took_the_stride_as_one', 'ignored_ceil_mode', 'kept_a_window_in_the_padding',
            'rounded_up_without_ceil_mode', 'left_out_the_padding', 'left_out_the_dilation', 'pool_size_exercise',
            'used_the_convolution_formula', 'forgot_the_output_padding', 'added_the_padding',
            'multiplied_the_input_by_the_stride', 'ignored_the_dilation', 'transposed_size_exercise', 'left_it_at_zero',
@@ -246,42 +246,69 @@ def forgot_the_plus_one(n:int, ks:int, stride:int=1, padding:int=0, dilation:int
 
 def divided_by_the_stride(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
     "Divided the input size by the stride, as if the kernel and the padding played no part"
+    if stride == 1: return None, ''     # then it is `kept_the_input_size`
     return n//stride, f"{n}//{stride} = {n//stride}"
 
-CONV_MISTAKES = (forgot_the_padding, padded_one_side, forgot_the_dilation, rounded_up, forgot_the_plus_one, divided_by_the_stride)
+def kept_the_input_size(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
+    "Gave the input's size back, as if a convolution kept it: only stride 1 with `padding=(ks - 1)//2` on each side ('same') does"
+    return n, f"{n}"
+
+divided_by_the_stride.elsewhere = kept_the_input_size   # on an axis with stride 1, dividing by it keeps the size
+
+CONV_MISTAKES = (forgot_the_padding, padded_one_side, forgot_the_dilation, rounded_up, forgot_the_plus_one, divided_by_the_stride, kept_the_input_size)
 
 # %% ../nbs/api/03_arith.ipynb #acb38f3a
+import itertools
+from .kernels import _apart, _untied
+
 def _call(cls:str, args:list, kw:dict) -> str:
     "The PyTorch call `cls(*args, **kw)` as text"
     return f"`nn.{cls}(" + ', '.join([str(a) for a in args] + [f"{k}={v!r}" for k,v in kw.items()]) + ")`"
 
 def _one(v): return v[0] if len(set(v)) == 1 else tuple(v)
 
-def _apply(f, dims:list):
-    "Apply the misconception `f` to each dimension's numbers: a `Mistake` with the size(s) it gives, or `None` where it gives no valid size"
+def _apply(f, dims:list, right=None, working=None):
+    "Apply the misconception `f` to each dimension's numbers: a `Mistake` with the size(s) it gives, or `None` where it gives no valid size. On an axis where `f` does not apply (it returns `None`: no padding there, say) the size is `right`'s, worked out with `working`; where it applies on no axis, `None`"
     try: out = [f(**q) for q in dims]
     except (ValueError, ZeroDivisionError): return None
-    if any(v is None or v < 1 for v,_ in out): return None
+    if all(v is None for v,_ in out): return None
+    if any(v is None for v,_ in out):
+        if right is None: return None
+        other = getattr(f, 'elsewhere', None)    # what someone holding the misconception says where it has nothing to act on
+        out = [((other(**q) if other else (right(**q), working(**q) + ' (right on this axis)')) if v is None else (v, w)) for (v,w),q in zip(out, dims)]
+    if any(v < 1 for v,_ in out): return None
     vs = tuple(v for v,_ in out)
     return Mistake(f.__name__, vs[0] if len(dims) == 1 else vs,
                    out[0][1] if len(dims) == 1 else f"height {out[0][1]}, width {out[1][1]}", (f.__doc__ or '').strip())
 
-def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str, diagram) -> Exercise:
-    "An output-size exercise: `draw(rng, layer)` gives one dimension's numbers, drawn again until two misconceptions in `fs` can be told apart"
+def _axes(nd:int, dims:list, text) -> str:
+    "`text(numbers)` for the one axis, or for the height and the width"
+    return text(**dims[0]) if nd == 1 else f"height {text(**dims[0])}; width {text(**dims[1])}"
+
+def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str, diagram, hints=None, tries:int=30) -> Exercise:
+    "An output-size exercise: `draw(rng, layer)` gives one dimension's numbers, drawn again until two misconceptions in `fs` can be told apart from the right answer; then other input sizes are tried (at most `tries`) until each misconception gives its own answer. Those that still share one (the layer makes them equal) go unnamed"
     seed, r = draw_seed(seed)
     while True:
         nd, layer = r.choice([1, 2]), dict(kind=r.choice(['max', 'avg']), stride_given=r.random() < 0.5, ceil_mode=r.random() < 0.5)
         dims = [draw(r, layer) for _ in range(nd)]
         if nd == 2 and r.random() < 0.6: dims[1] = {**dims[0], 'n': dims[1]['n']}   # often the same layer parameters on both axes
-        try: ans = tuple(right(**q) for q in dims)
-        except ValueError: continue
-        ms = [m for f in fs if (m := _apply(f, dims)) is not None]
-        ans = ans[0] if nd == 1 else ans
-        if sum(m.answer != ans for m in ms) >= 2: break
-    work = working(**dims[0]) if nd == 1 else f"height {working(**dims[0])}, width {working(**dims[1])}"
-    return Exercise(kind, question(r, nd, dims, layer), ans, work, hint=hint, mistakes=ms, seed=seed,
+        found = None
+        for t in range(tries):
+            if t: dims = [{**q, 'n': draw(r, layer)['n']} for q in dims]          # the same layer, another input
+            try: ans = tuple(right(**q) for q in dims)
+            except ValueError: continue
+            ms = [m for f in fs if (m := _apply(f, dims, right, working)) is not None]
+            ans = ans[0] if nd == 1 else ans
+            if sum(m.answer != ans for m in ms) < 2: continue
+            if found is None or _apart(ms, ans): found = dims, ans, ms
+            if _apart(ms, ans): break
+        if found is not None: break
+    dims, ans, ms = found
+    work = _axes(nd, dims, working).replace('; width', ', width')
+    return Exercise(kind, question(r, nd, dims, layer), ans, work, hint=hint, mistakes=_untied(ms, ans), seed=seed,
                     form='a whole number' if nd == 1 else 'a pair (height, width)', labels=('height', 'width') if nd == 2 else None,
-                    diagram=diagram(nd, dims, layer), params=dict(nd=nd, dims=dims, layer=layer))
+                    diagram=diagram(nd, dims, layer), params=dict(nd=nd, dims=dims, layer=layer),
+                    hints=hints(nd, dims, layer) if hints else (), square=nd == 2 and dims[0] == dims[1])
 
 # %% ../nbs/api/03_arith.ipynb #6f117ef4
 def _layer_kw(dims:list, defaults:dict) -> dict:
@@ -311,9 +338,13 @@ def conv_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         kw = dict(kernel_size=_one([q['ks'] for q in dims]), **_layer_kw(dims, dict(stride=1, padding=0, dilation=1)))
         call = _call(f"Conv{nd}d", [r.choice([1, 3, 8, 16]), r.choice([4, 8, 16, 32])], kw)
         return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1 else "What are its output's height and width?")
+    def hints(nd, dims, layer):
+        return (_axes(nd, dims, lambda n, ks, stride, padding, dilation: f"the padded input is {n} + 2*{padding} cells, the kernel spans "
+                      f"{dilation}*({ks} - 1) + 1 of them, and the windows start {stride} apart, as long as a whole window fits") + '.',
+                _axes(nd, dims, lambda n, ks, stride, padding, dilation: f"({n} + 2*{padding} - {dilation}*({ks} - 1) - 1)//{stride} + 1") + ': work it out.')
     return _size_exercise('conv_size', seed, draw, conv_out_size, lambda **q: conv_formula(**q), CONV_MISTAKES, question,
                           "o = (n + 2*padding - dilation*(ks - 1) - 1)//stride + 1, on each axis.",
-                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation')))
+                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation')), hints)
 
 # %% ../nbs/api/03_arith.ipynb #967f99e5
 def took_the_stride_as_one(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
@@ -370,9 +401,19 @@ def pool_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         if layer['ceil_mode']: return None     # `ConvDiagram` draws the windows that fit whole
         d = [{**q, 'stride': q['stride'] or q['ks']} for q in dims]
         return _diagram(nd, d, ('n', 'ks', 'stride', 'padding', 'dilation'), mode=layer['kind'])
+    def hints(nd, dims, layer):
+        def first(n, ks, stride, padding, dilation, ceil_mode):
+            s = f"the stride is {stride}" if stride is not None else f"no stride is given, so it is the window size, {ks}"
+            return f"{s}; the padded input is {n} + 2*{padding} cells and a window spans {dilation}*({ks} - 1) + 1 of them"
+        def second(n, ks, stride, padding, dilation, ceil_mode):
+            s, top = ks if stride is None else stride, f"{n} + 2*{padding} - {dilation}*({ks} - 1) - 1"
+            if not ceil_mode: return f"({top})//{s} + 1"
+            return f"ceil(({top})/{s}) + 1, one less if that last window would start at or after {n} + {padding} (in the right padding)"
+        return (_axes(nd, dims, first) + ('; `ceil_mode=True` rounds the division up.' if layer['ceil_mode'] else '; the division rounds down.'),
+                _axes(nd, dims, second) + ': work it out.')
     return _size_exercise('pool_size', seed, draw, pool_out_size, lambda **q: pool_formula(**q), POOL_MISTAKES, question,
                           "o = (n + 2*padding - dilation*(ks - 1) - 1)/stride + 1, rounded down (up with `ceil_mode=True`, "
-                          "dropping a last window that would start in the right padding); the stride defaults to the window size.", diagram)
+                          "dropping a last window that would start in the right padding); the stride defaults to the window size.", diagram, hints)
 
 # %% ../nbs/api/03_arith.ipynb #b318f507
 def used_the_convolution_formula(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
@@ -419,7 +460,13 @@ def transposed_size_exercise(seed:int|None=None, # Same seed, same exercise; `No
                           lambda **q: conv_formula(q['n'], q['ks'], q['stride'], q['padding'], q['dilation'], True, q['output_padding']),
                           TRANSPOSED_MISTAKES, question,
                           "o = (n - 1)*stride - 2*padding + dilation*(ks - 1) + output_padding + 1, on each axis.",
-                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation', 'output_padding'), transposed=True))
+                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation', 'output_padding'), transposed=True),
+                          lambda nd, dims, layer: (
+                              _axes(nd, dims, lambda n, ks, stride, padding, output_padding, dilation: f"the {n} inputs are placed {stride} apart, "
+                                    f"spanning ({n} - 1)*{stride} + 1 cells; the kernel's span, {dilation}*({ks} - 1) + 1, adds {dilation}*({ks} - 1) more; "
+                                    f"the padding takes {padding} off each side and output_padding adds {output_padding} on one") + '.',
+                              _axes(nd, dims, lambda n, ks, stride, padding, output_padding, dilation:
+                                    f"({n} - 1)*{stride} - 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1") + ': work it out.'))
 
 # %% ../nbs/api/03_arith.ipynb #78a5920b
 def left_it_at_zero(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
@@ -439,13 +486,14 @@ def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `Non
     "The `output_padding` a transposed convolution needs to give back an encoder layer's input size"
     seed, r = draw_seed(seed)
     fs = (left_it_at_zero, used_the_largest, used_the_input_remainder)
-    while True:
+    for t in itertools.count():
         q = dict(n=r.randint(5, 28), ks=r.choice([2, 3, 3, 4, 5]), stride=r.choice([2, 2, 3, 4]), padding=r.choice([0, 1, 1, 2]), dilation=1)
         if q['padding'] > q['ks']//2 or kernel_span(q['ks']) > q['n'] + 2*q['padding']: continue
         o = conv_out_size(**q)
         op = q['n'] - conv_transpose_out_size(o, q['ks'], q['stride'], q['padding'], 0, q['dilation'])
         ms = [mistake(f, **q) for f in fs]
-        if sum(m.answer != op for m in ms) >= 2: break
+        if sum(m.answer != op for m in ms) >= (1 if q['stride'] == 2 else 2) and (t >= 200 or _apart(ms, op)): break   # stride 2 leaves one wrong number
+    ms = _untied(ms, op)
     n, ks, s, pad = q['n'], q['ks'], q['stride'], q['padding']
     kw = dict(kernel_size=ks, stride=s, **({'padding': pad} if pad else {}))
     return Exercise('output_padding', f"An encoder layer {_call('Conv2d', [16, 32], kw)} turns {_a(n)} {n}x{n} image into {o}x{o}. "
@@ -454,6 +502,9 @@ def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `Non
                     f"without it the transposed convolution gives {conv_formula(o, ks, s, pad, transposed=True)}, and "
                     f"{n} - {n - op} = {op} cell{'s are' if op != 1 else ' is'} missing: output_padding={op} (the same as ({n} + 2*{pad} - {ks}) % {s} = {op})",
                     hint="compute the size the transposed convolution gives with output_padding=0, and see how many cells are missing.",
+                    hints=(f"with output_padding=0 the decoder gives ({o} - 1)*{s} - 2*{pad} + ({ks} - 1) + 1 cells: the encoder's formula "
+                           f"run backwards, which can't know which of the sizes that the encoder turns into {o} you started from.",
+                           f"{n} - (({o} - 1)*{s} - 2*{pad} + ({ks} - 1) + 1): work it out."),
                     mistakes=ms, seed=seed, form='a whole number',
                     diagram=_diagram(2, [dict(n=o, ks=ks, stride=s, padding=pad, output_padding=op, dilation=1)]*2,
                                      ('n', 'ks', 'stride', 'padding', 'output_padding'), transposed=True),
@@ -494,17 +545,22 @@ def weight_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
                          ) -> Exercise:
     "The shape of the weight of an `nn.Conv2d`"
     seed, r = draw_seed(seed)
-    while True:
+    for t in itertools.count():
         g = r.choice([1, 1, 2, 3, 4, 8]) if groups else 1
         cin, cout = g*r.choice([1, 2, 3, 4, 8]), g*r.choice([1, 2, 4, 8])
         kh = r.choice([1, 3, 3, 5, 7]); kw = kh if r.random() < 0.75 else r.choice([1, 3, 5])
         ans = conv_weight_shape(cin, cout, (kh, kw), groups=g)
         ms = [mistake(f, cin, cout, (kh, kw), g) for f in WEIGHT_MISTAKES if f(cin, cout, (kh, kw), g)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 3: break
+        if sum(m.answer != ans for m in ms) >= 3 and (t >= 200 or _apart(ms, ans)): break
+    ms = _untied(ms, ans)
     kw_ = dict(kernel_size=kh if kh == kw else (kh, kw), **({'groups': g} if g > 1 else {}))
     return Exercise('weight_shape', f"What is the shape of {_call('Conv2d', [cin, cout], kw_)[:-1]}.weight`?", ans,
                     f"one kernel per output channel, {cout}; each reads {cin}//{g} = {cin//g} input channel{'s' if cin//g > 1 else ''}; "
                     f"each slice is {kh}x{kw}: {ans}", hint="the weight is [out_channels, in_channels/groups, kh, kw].",
+                    hints=("the first axis counts the kernels, one per output channel; the second, the input channels one kernel reads"
+                           + (f": with groups={g}, only those of its own group" if g > 1 else '') + "; the last two, a kernel's height and width.",
+                           f"[{cout}, {cin}/{g}, {kh}, {kw}]: work out the second." if g > 1 else
+                           "PyTorch's order is [out_channels, in_channels, kh, kw] (TensorFlow's is [kh, kw, in_channels, out_channels]): put the layer's numbers in."),
                     mistakes=ms, seed=seed, form='a shape, e.g. (8, 3, 5, 5)',
                     labels=('number of kernels', 'channels per kernel', 'kernel height', 'kernel width'),
                     params=dict(in_channels=cin, out_channels=cout, ks=(kh, kw), groups=g))

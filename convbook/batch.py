@@ -105,5 +105,8 @@ def batch_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
                     f"where the kernel fits, {_side(h, kh)} and {_side(wd, kw)}: `{list(ans)}`. "
                     f"Run `F.conv2d(torch.zeros({', '.join(map(str, x))}), torch.zeros({', '.join(map(str, w))})).shape` to see it",
                     hint="the output is [batch, kernels, height, width], and a kernel of size k fits in n - k + 1 places along a side of n.",
+                    hints=(f"`weight` holds {o} kernels of {c} channel{'s' if c > 1 else ''}, each {kh}x{kw}; `xb` holds {bs} images. "
+                           "Which of these numbers stay, and which axis gets the number of kernels?",
+                           f"[{bs}, {o}, {h} - {kh} + 1, {wd} - {kw} + 1]: work out the last two."),
                     mistakes=[mistake(f, x, w) for f in fs], seed=seed, form='a shape, e.g. (64, 4, 26, 26)',
                     labels=('batch', 'channels', 'height', 'width'), params=dict(x=x, w=w))

@@ -158,17 +158,47 @@ def show_mistakes(learn:Learner, # A trained `Learner` on images
     return fig, wrong
 
 # %% ../nbs/api/06_cnn.ipynb #9ca091c3
+import copy
+from .kernels import _untied
+
 def _layers_text(layers:list) -> str:
     "Layers, numbered as `nn.Sequential` numbers them"
     return '\n'.join(f"  nn.{l},  # {i}" for i,l in enumerate(layers))
 
 def _fits(model, x_shape, n_out):
-    "Whether `model` runs on zeros of `x_shape` and gives `[bs, n_out]`; else what goes wrong"
+    "Whether `model` runs on zeros of `x_shape` and gives `[bs, n_out]`; else what goes wrong. It runs a CPU float32 copy in eval mode, so `model` itself (its device, dtype, batch-norm statistics) is left as it was"
+    try: m = copy.deepcopy(model).to('cpu', torch.float32).eval()
+    except Exception as e: return False, f"it can't be copied to be tried out: {(str(e).splitlines() or [type(e).__name__])[0]}"
     try:
-        with torch.no_grad(): out = model(torch.zeros(x_shape))
-    except Exception as e: return False, f"it fails: {str(e).splitlines()[0]}"
+        with torch.no_grad(): out = m(torch.zeros(x_shape))
+    except Exception as e: return False, f"it fails: {(str(e).splitlines() or [type(e).__name__])[0]}"
+    if not isinstance(out, torch.Tensor):
+        return False, f"it returns {'a ' + type(out).__name__ if not isinstance(out, (tuple, list)) else f'a {type(out).__name__} of {len(out)}'}, not one tensor of class scores"
     if tuple(out.shape) != (x_shape[0], n_out): return False, f"it gives shape {tuple(out.shape)}, not {(x_shape[0], n_out)}"
     return True, f"it gives shape {tuple(out.shape)}: one score per class for each image"
+
+def _sig(l) -> tuple:
+    "What tells a layer from another of the same type: its type and its settings (not its weights, device or dtype)"
+    if isinstance(l, nn.Conv2d):
+        return (type(l).__name__, l.in_channels, l.out_channels, l.kernel_size, l.stride, l.padding, l.dilation, l.groups, l.bias is not None, l.padding_mode)
+    if isinstance(l, nn.BatchNorm2d): return (type(l).__name__, l.num_features, l.eps, l.affine, l.track_running_stats)
+    if isinstance(l, nn.Flatten): return (type(l).__name__, l.start_dim, l.end_dim)
+    return (type(l).__name__,)
+
+def _repair(answer, ref:list, bad:int, n_shown:int):
+    "`None` if `answer` repairs the model shown (whose right layers are `ref`) by changing layer `bad` (or adding it, if `ref` is longer than the `n_shown` layers shown); else why it doesn't"
+    if not isinstance(answer, nn.Sequential):
+        return f"that is a `{type(answer).__name__}`; answer with an `nn.Sequential` of the layers shown, the faulty one repaired (or the missing one added)"
+    got = list(answer)
+    if len(got) != len(ref):
+        return (f"your model has {len(got)} layers and the one shown has {n_shown}: a repair keeps the layers shown, in the same order, "
+                f"and changes the one that is wrong (or adds the one that is missing)")
+    other = [i for i,(a,b) in enumerate(zip(got, ref)) if i != bad and _sig(a) != _sig(b)]
+    if other:
+        return (f"layer{'s' if len(other) > 1 else ''} {', '.join(map(str, other))} of your model differ{'' if len(other) > 1 else 's'} from the model shown: "
+                f"a repair changes only the layer that is wrong (or adds the one that is missing)")
+    if not isinstance(got[bad], type(ref[bad])): return f"layer {bad} of your model is a `{type(got[bad]).__name__}`; the model needs a `{type(ref[bad]).__name__}` there"
+    return None
 
 def counted_from_one(bad:int, n_layers:int, kind:str):
     "Counted the layers from 1: `nn.Sequential` numbers them from 0, as it prints them"
@@ -180,7 +210,7 @@ def blamed_the_layer_before(bad:int, n_layers:int, kind:str):
     return bad - 3, f"layer {bad - 3}"
 
 def blamed_flatten(bad:int, n_layers:int, kind:str):
-    "Blamed `Flatten`: it only reshapes, so it gives `channels x h x w` scores per image; the convolution before it has to bring the grid down to 1x1"
+    "Blamed `Flatten`: it only reshapes, so it gives `channels x h x w` scores per image; the convolutions before it have to bring the grid down to 1x1"
     if kind != 'not_1x1': return None, ''
     return n_layers - 1, f"layer {n_layers - 1}"
 
@@ -216,8 +246,9 @@ def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         k = r.randrange(len(chans) - 1); bad = 3*k
         texts[bad] = f"Conv2d({chans[k]}, {chans[k+1]}, kernel_size=3, stride=2, padding='same')"   # nn.Conv2d refuses to build it
     elif kind == 'not_1x1':
-        last = nn.Conv2d(chans[-1], n_out, 3, stride=1, padding=1)
-        bad = len(layers)
+        k = r.randrange(len(chans))                          # one convolution (perhaps the last) with stride 1
+        if k == len(chans) - 1: last = nn.Conv2d(chans[-1], n_out, 3, stride=1, padding=1); bad = len(layers)
+        else: bad = 3*k; texts[bad] = _text(nn.Conv2d(chans[k], chans[k+1], 3, stride=1, padding=1))
     texts.append(_text(last))
     if kind != 'no_flatten': texts.append('Flatten()')
     if kind == 'no_flatten': bad = len(texts)            # the missing layer goes after the last one
@@ -226,20 +257,34 @@ def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         why = f"layer {bad} asks for `padding='same'` with a stride of 2, which `nn.Conv2d` refuses: 'same' means the output keeps the input's size, which a stride can't do; `padding=1` is what the other layers use"
     elif kind == 'in_channels':
         why = f"layer {bad} expects {wrong} input channels, but the batch norm before it passes on {chans[bad//3]}: its `in_channels` must be {chans[bad//3]}"
-    elif kind == 'not_1x1':
+    elif kind == 'not_1x1' and bad == len(layers):
         why = f"layer {bad}, the last convolution, has stride 1, so the {sizes[-2]}x{sizes[-2]} grid stays {sizes[-2]}x{sizes[-2]} and `Flatten` gives {n_out*sizes[-2]**2} scores per image instead of {n_out}: it needs stride 2"
+    elif kind == 'not_1x1':
+        g = sizes[-2]                                        # one halving short: the grid ends where the last but one layer left it
+        why = (f"layer {bad} has stride 1, so the grid keeps its size there ({sizes[bad//3]}x{sizes[bad//3]}) and the last convolution leaves {g}x{g} "
+               f"instead of 1x1: `Flatten` gives {n_out*g*g} scores per image instead of {n_out}. It needs stride 2, like the others")
     else:
         why = f"the last convolution gives `[2, {n_out}, 1, 1]`; a `Flatten()` after it, at index {bad}, makes that the `[2, {n_out}]` the loss needs"
     fs = (counted_from_one, blamed_the_layer_before, blamed_flatten)
     ms = [mistake(f, bad, len(texts), kind) for f in fs if f(bad, len(texts), kind)[0] is not None]
+    ms = _untied(ms, bad)                                    # with the last convolution at fault, `Flatten` comes right after it
+    ref = layers + [last, nn.Flatten()]                      # the model repaired
     def accept(answer):
         if not isinstance(answer, nn.Module): return None
+        if (no := _repair(answer, ref, bad, len(texts))) is not None: return False, no
         return _fits(answer, x_shape, n_out)
+    grid = f"follow the grid through the convolutions, ({size} + 2*1 - 3)//stride + 1 for the first and so on: it must be 1x1 before `Flatten`."
+    more = dict(in_channels="compare each `Conv2d`'s first number, the channels it expects, with the channels of the `BatchNorm2d` just before it.",
+                same_stride="build each `Conv2d` alone: `nn.Conv2d` refuses one of them, and its error says why.",
+                not_1x1=grid,
+                no_flatten=f"the last convolution gives `[2, {n_out}, 1, 1]` and the loss needs `[2, {n_out}]`: which layer turns one into the other, and is it there?")[kind]
     return Exercise('fix_model', f"This model should turn a batch of {c}-channel {size}x{size} images, shape `{list(x_shape)}`, into "
                     f"`[2, {n_out}]` class scores, but one layer is wrong or missing:\n\n```\nnn.Sequential(\n{_layers_text(texts)}\n)\n```\n\n"
                     f"Which layer has to change (its index), or, if a layer is missing, at which index does it go? You can also answer "
                     f"with a repaired `nn.Sequential`.", bad, why,
                     hint="run the model on `torch.zeros(...)` of the input's shape and follow the shapes layer by layer: "
                          "every convolution's `in_channels` must match what comes in, and the last grid must be 1x1 before `Flatten`.",
+                    hints=(f"run it one layer at a time, `x = torch.zeros({list(x_shape)})` then `for l in model: x = l(x); print(x.shape)`: "
+                           "the first layer that fails, or the first shape that goes wrong, is where to look (a layer PyTorch refuses to build fails first).", more),
                     mistakes=ms, seed=seed, form='a layer index (or a repaired model)', accept=accept,
                     params=dict(kind=kind, bad=bad, x_shape=x_shape, n_out=n_out, layers=texts))

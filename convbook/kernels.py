@@ -21,7 +21,8 @@ __all__ = ['top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'edge_kernels', 
            'sharpen', 'sobel_x', 'sobel_y', 'KERNELS', 'IMAGE_FILTERS', 'KERNEL_FAMILIES', 'KERNEL_LOOKS',
            'SUM_KERNELS', 'load_digit', 'show_pixels', 'apply_kernel', 'conv_by_hand', 'convolve', 'shift_image',
            'show_shift', 'show_filter', 'show_kernels', 'swapped_the_axes', 'blur_for_sharpen', 'copy_for_blur',
-           'which_kernel_exercise', 'flipped_the_kernel', 'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
+           'which_kernel_exercise', 'flipped_the_kernel', 'reversed_the_signs', 'used_the_corner', 'ignored_the_signs',
+           'kernel_sum_exercise']
 
 # %% ../nbs/api/01_kernels.ipynb #c53a78b2
 def _whole(v) -> bool:
@@ -214,6 +215,20 @@ def show_kernels(img:torch.Tensor, # A 2-D image
     return fig
 
 # %% ../nbs/api/01_kernels.ipynb #6cce60db
+from itertools import combinations
+from .workbook import same_answer
+
+def _apart(ms:list, ans, tol:float=0.) -> bool:
+    "Whether the wrong answers of the mistakes `ms` differ from each other, so that a wrong answer names one mistake"
+    wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
+    return not any(same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol) for a,b in combinations(wrong, 2))
+
+def _untied(ms:list, ans, tol:float=0.) -> list:
+    "The mistakes `ms` without those whose wrong answer another one gives too: where two causes give one number, name neither"
+    wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
+    tied = {id(a) for a in wrong for b in wrong if a is not b and (same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol))}
+    return [m for m in ms if id(m) not in tied]
+
 KERNEL_FAMILIES = dict(vertical=('left_edge','sobel_x'), horizontal=('top_edge','sobel_y'), blur=('box_blur','gaussian_blur'),
                        sharpen=('sharpen',), identity=('identity',))
 
@@ -277,11 +292,17 @@ def which_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
     img = load_digit(digit, idx=idx)
     out = F.conv2d(img[None,None], KERNELS[name][None,None])[0,0]
     listed = ', '.join(f'`{n}`' for n in names[:-1]) + f' or `{names[-1]}`'
+    signed = [n for n in names if KERNELS[n].min() < 0]
     return Exercise('which_kernel', f"The picture shows a handwritten {digit} and the feature map one kernel made of it "
                     f"(red positive, blue negative). Which kernel was it: {listed}?",
                     name, f"`{name}`: {KERNEL_LOOKS[name]}", hint="look at where the map is red and where it is blue, "
                     "and compare with the direction in which each kernel's weights change.",
+                    hints=(f"is anything in the map blue (below 0)? Only {', '.join(f'`{n}`' for n in signed) or 'kernels with negative weights'} "
+                           "can make negative values; a kernel with no negative weight makes none.",
+                           "for each candidate, say in which direction its weights change (top to bottom, left to right, or not at all), "
+                           "then look at which strokes of the digit the map's colours sit on: the tops and bottoms of horizontal strokes, or the sides of vertical ones."),
                     mistakes=ms, seed=seed, form="the kernel's name, as a string", picture=lambda: _kernel_picture(img, out, names),
+                    choices=tuple(names),
                     params=dict(digit=digit, idx=idx, kernel=name, candidates=names))
 
 # %% ../nbs/api/01_kernels.ipynb #178ef2a9
@@ -295,7 +316,13 @@ def _terms(patch, k) -> str:
 def flipped_the_kernel(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
     "Turned the kernel around (as convolution does in mathematics); `F.conv2d` multiplies each weight with the pixel under it as written: it computes a cross-correlation"
     patch, k = img[row-1:row+2, col-1:col+2], kernel.flip(0, 1)
+    if torch.equal(k, kernel) or torch.equal(k, -kernel): return None, ''   # turned around it is itself, or itself with the signs reversed: see `reversed_the_signs`
     return int((patch*k).sum()), f"with the kernel turned around, {_terms(patch, k)}"
+
+def reversed_the_signs(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
+    "Took every weight with the opposite sign, subtracting where the kernel adds (turning an edge kernel around, as convolution does in mathematics, does just that; `F.conv2d` uses the kernel as written)"
+    patch, k = img[row-1:row+2, col-1:col+2], -kernel
+    return int((patch*k).sum()), f"with every sign reversed, {_terms(patch, k)}"
 
 def used_the_corner(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
     "Put the kernel's top-left weight on the position: the kernel is centred on it"
@@ -323,16 +350,20 @@ def kernel_sum_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
     digit, idx = r.choice([3, 7]), r.randrange(400)
     img = load_digit(digit, idx=idx)
     full = F.conv2d(img[None,None], k[None,None])[0,0]     # full[i,j] is centred on pixel (i+1, j+1)
-    fs = (flipped_the_kernel, used_the_corner, ignored_the_signs)
+    fs = [f for f in (flipped_the_kernel, reversed_the_signs, used_the_corner, ignored_the_signs) if f(img, k, 12, 12)[0] is not None]
     for _ in range(1000):
         row, col = r.randrange(2, 24), r.randrange(2, 24)
         ans = int(full[row-1, col-1])
-        if ans != 0 and len({ans} | {f(img, k, row, col)[0] for f in fs}) >= 3: break
+        if ans != 0 and len({ans} | {f(img, k, row, col)[0] for f in fs}) == len(fs) + 1: break   # every mistake its own number
+    ms = _untied([mistake(f, img, k, row, col) for f in fs], ans)
     patch = img[row-2:row+3, col-2:col+3]
     return Exercise('kernel_sum', f"`{name}` = `{k.int().tolist()}` is centred on row {row}, column {col} of a handwritten {digit}. "
                     f"Here are the pixels around that position:\n\n{_table(patch, row-2, col-2)}\n\nWhat number does the kernel give there?",
                     ans, f"the 3x3 patch centred on ({row}, {col}), rows {row-1} to {row+1} and columns {col-1} to {col+1}, times the kernel, "
                     f"added up: {_terms(img[row-1:row+2, col-1:col+2], k)}",
                     hint="centre the kernel on the position, multiply each weight with the pixel under it, and add the nine products.",
-                    mistakes=[mistake(f, img, k, row, col) for f in fs], seed=seed, form='a whole number',
+                    hints=(f"the kernel's middle weight goes on ({row}, {col}), so it covers rows {row-1} to {row+1} and columns {col-1} to {col+1} "
+                           "of the table; each weight multiplies the pixel at the same place, with its sign, the kernel not turned around.",
+                           f"the weights that are not 0 times the pixels under them: {_terms(img[row-1:row+2, col-1:col+2], k).rsplit(' = ', 1)[0]}; work it out."),
+                    mistakes=ms, seed=seed, form='a whole number',
                     params=dict(digit=digit, idx=idx, kernel=name, row=row, col=col))

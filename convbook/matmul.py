@@ -102,6 +102,9 @@ def conv_matrix(weight:torch.Tensor, # Kernels `[O, C//groups, kh, kw]`
     return m if sparse else m.to_dense()
 
 # %% ../nbs/api/05_matmul.ipynb #68f95691
+import itertools
+from .kernels import _apart, _untied
+
 def _geometry(q:dict) -> tuple:
     "Output size `(oh, ow)` and number of positions `L` of the convolution described by `q`"
     oh,ow = conv_out_size((q['H'], q['W']), q['ks'], q['stride'], q['padding'])
@@ -156,7 +159,7 @@ def matmul_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
     if what not in (None, 'columns', 'matrix', 'weights'): raise ValueError(f"what={what!r}: use 'columns', 'matrix', 'weights' or None")
     seed, r = draw_seed(seed)
     what = what or r.choice(['columns', 'matrix', 'weights'])
-    while True:
+    for t in itertools.count():
         q = dict(what=what, N=r.choice([1, 2, 8, 64]), C=r.choice([1, 2, 3]), H=r.randint(4, 12), W=r.randint(4, 12), O=r.choice([2, 4, 8]),
                  ks=r.choice([2, 3]), stride=r.choice([1, 1, 2]), padding=0 if what == 'weights' else r.choice([0, 1]))
         oh,ow,L = _geometry(q)
@@ -166,7 +169,8 @@ def matmul_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
             m = conv_matrix(w, (q['C'], q['H'], q['W']), q['stride'], q['padding'], sparse=True)
             ans = tuple(m.shape) if what == 'matrix' else int(m._nnz())
         ms = [mistake(f, q) for f in MATMUL_MISTAKES[what]]
-        if sum(m.answer != ans for m in ms) >= 2: break
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
+    ms = _untied(ms, ans)
     conv = f"`F.conv2d(x, w, stride={q['stride']}, padding={q['padding']})` with `x` of shape `[{q['N']}, {q['C']}, {q['H']}, {q['W']}]` and `w` of shape `[{q['O']}, {q['C']}, {q['ks']}, {q['ks']}]`"
     question = dict(columns=f"What is the shape of `im2col(x, {q['ks']}, {q['stride']}, {q['padding']})`, the columns that turn {conv} into a matrix multiplication?",
                     matrix=f"What is the shape of `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']}, {q['padding']})`, the matrix of {conv} for one image?",
@@ -178,5 +182,17 @@ def matmul_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
                     hint=dict(columns="im2col gives [N, C*kh*kw, L], with L the number of output positions.",
                               matrix="M @ x.flatten() must be the flattened output.",
                               weights="count the rows, then the weights in each row.")[what],
+                    hints=dict(columns=(f"a column holds one patch: {q['C']} channel{'s' if q['C'] > 1 else ''} of {q['ks']}x{q['ks']} numbers; "
+                                        f"there is one column per output position, and the images stay on the first axis.",
+                                        f"({q['N']}, {q['C']}*{q['ks']}*{q['ks']}, oh*ow) with oh = ({q['H']} + 2*{q['padding']} - {q['ks']})//{q['stride']} + 1 "
+                                        f"and ow = ({q['W']} + 2*{q['padding']} - {q['ks']})//{q['stride']} + 1: work it out."),
+                               matrix=(f"one row per output value ({q['O']} channels of oh x ow), one column per input value of one image "
+                                       f"({q['C']} channels of {q['H']}x{q['W']}).",
+                                       f"({q['O']}*oh*ow, {q['C']}*{q['H']}*{q['W']}) with oh = ({q['H']} + 2*{q['padding']} - {q['ks']})//{q['stride']} + 1 "
+                                       f"and ow = ({q['W']} + 2*{q['padding']} - {q['ks']})//{q['stride']} + 1: work it out."),
+                               weights=(f"a row of the matrix is one output value: it holds the weights of one kernel, {q['C']} channel{'s' if q['C'] > 1 else ''} "
+                                        f"of {q['ks']}x{q['ks']}, and zeros elsewhere.",
+                                        f"{q['O']}*oh*ow rows times {q['C']}*{q['ks']}*{q['ks']} weights each, with oh = ({q['H']} - {q['ks']})//{q['stride']} + 1 "
+                                        f"and ow = ({q['W']} - {q['ks']})//{q['stride']} + 1: work it out."))[what],
                     mistakes=ms, seed=seed, form='a whole number' if what == 'weights' else 'a shape, as a tuple',
                     labels=dict(columns=('batch', 'rows', 'columns'), matrix=('rows', 'columns')).get(what), params=q)

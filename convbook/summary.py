@@ -941,6 +941,8 @@ def counted_one_kernel(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, 
     return v, f"{cin//groups}*{ks}*{ks}" + (" + 1" if bias else '') + f" = {v}"
 
 # %% ../nbs/api/07_summary.ipynb #a3552c59
+from .kernels import _apart, _untied
+
 def _draw_conv_layer(r):
     while True:
         g = r.choice([1, 1, 1, 2, 4])
@@ -959,17 +961,21 @@ def param_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
     "The number of parameters of a convolution layer"
     seed, r = draw_seed(seed)
     fs = (forgot_the_bias, one_bias_per_weight, one_bias_per_input_channel, counted_all_input_channels, counted_one_kernel)
-    while True:
+    for t in itertools.count():
         q = _draw_conv_layer(r)
-        layer = nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'])
+        layer = nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'], device='meta')
         ans = sum(p.numel() for p in layer.parameters())
         ms = [mistake(f, **q) for f in fs if f(**q)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2: break
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
+    ms = _untied(ms, ans)
     cg = q['cin']//q['groups']
     return Exercise('param_count', f"How many parameters does {_layer_call(q)} have?", ans,
                     f"{q['cout']} kernels of {cg}*{q['ks']}*{q['ks']} = {cg*q['ks']**2} weight{'s' if cg*q['ks']**2 > 1 else ''} each"
                     + (f", plus {q['cout']} biases: {q['cout']}*{cg*q['ks']**2} + {q['cout']} = {ans}" if q['bias'] else f", no bias: {q['cout']}*{cg*q['ks']**2} = {ans}"),
                     hint="one kernel of in_channels/groups x kh x kw weights per output channel, plus one bias per output channel.",
+                    hints=(f"each of the {q['cout']} output channels has one kernel: {q['cin']}/{q['groups']} input channel{'s' if cg > 1 else ''} of "
+                           f"{q['ks']}x{q['ks']} weights" + (", and one bias." if q['bias'] else "; `bias=False` means no biases."),
+                           f"{q['cout']}*({q['cin']}/{q['groups']})*{q['ks']}*{q['ks']}" + (f" + {q['cout']}" if q['bias'] else '') + ": work it out."),
                     mistakes=ms, seed=seed, form='a whole number', params=q)
 
 # %% ../nbs/api/07_summary.ipynb #884917fb
@@ -1006,12 +1012,16 @@ def mac_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
     "The multiply-adds of a convolution layer on one image, counted as `layer_summary` and torchinfo count them"
     seed, r = draw_seed(seed)
     fs = (used_the_input_grid, forgot_the_groups_in_the_macs, forgot_the_bias_adds, forgot_the_output_channels)
-    while True:
+    def macs(q):
+        "The count: PyTorch's output size (on the meta device: no data) times the multiply-adds of one output value"
+        layer = nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'], device='meta')
+        return layer(torch.empty(1, q['cin'], q['h'], q['h'], device='meta')).numel() * _per_output(q['cin'], q['groups'], q['ks'], q['bias'])
+    for t in itertools.count():
         q = _draw_conv_layer(r)
-        layer = nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'])
-        ans = int(layer_summary(layer, (1, q['cin'], q['h'], q['h'])).macs.sum())
+        ans = macs(q)
         ms = [mistake(f, **q) for f in fs if f(**q)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2: break
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
+    ms = _untied(ms, ans)
     o = conv_out_size(q['h'], q['ks'], q['stride'], q['padding'])
     cg, per = q['cin']//q['groups'], _per_output(q['cin'], q['groups'], q['ks'], q['bias'])
     return Exercise('mac_count', f"{_layer_call(q)} gets one {q['h']}x{q['h']} image with {q['cin']} channel{'s' if q['cin'] > 1 else ''}. "
@@ -1021,6 +1031,10 @@ def mac_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
                     f"{cg}*{q['ks']}*{q['ks']} = {cg*q['ks']**2} multiply-adds" + (" plus 1 for the bias" if q['bias'] else '') +
                     f": {o}*{o}*{q['cout']}*{per} = {ans}",
                     hint="count the output values (height x width x channels), then the multiply-adds each one takes.",
+                    hints=(f"the output grid is o x o with o = ({q['h']} + 2*{q['padding']} - {q['ks']})//{q['stride']} + 1, and it has {q['cout']} channels; "
+                           f"each output value multiplies the {q['cin']}/{q['groups']} input channels of its group under a {q['ks']}x{q['ks']} window"
+                           + (", then adds the bias." if q['bias'] else " (no bias)."),
+                           f"o*o*{q['cout']}*({q['cin']}/{q['groups']}*{q['ks']}*{q['ks']}" + (" + 1" if q['bias'] else '') + "), with o from the first hint: work it out."),
                     mistakes=ms, seed=seed, form='a whole number', params=q)
 
 # %% ../nbs/api/07_summary.ipynb #27438913
@@ -1058,7 +1072,7 @@ def receptive_field_exercise(seed:int|None=None, # Same seed, same exercise; `No
     "The receptive field and the jump of a unit after a stack of convolution and pooling layers"
     seed, r = draw_seed(seed)
     fs = (ignored_the_strides, multiplied_the_jump_too_early, multiplied_the_kernel_sizes, left_out_the_dilation_span)
-    while True:
+    for t in itertools.count():
         n = r.randint(2, 4)
         layers, text = [], []
         for i in range(n):
@@ -1068,17 +1082,26 @@ def receptive_field_exercise(seed:int|None=None, # Same seed, same exercise; `No
                 ks, s, d = r.choice([3, 3, 5]), r.choice([1, 1, 2]), r.choice([1, 1, 1, 2])
                 layers.append((ks, s, d))
                 text.append(f"nn.Conv2d({'1' if i == 0 else 8}, 8, {ks}" + (f", stride={s}" if s > 1 else '') + (f", dilation={d}" if d > 1 else '') + ")")
-        model = nn.Sequential(*[eval('nn.' + s.split('nn.', 1)[1]) for s in text])
-        row = layer_summary(model, (1, 1, 128, 128)).iloc[-1]            # the summary's recurrence, checked by brute force in this chapter
-        ans = (int(row.rf), int(row.jump))
+        try:                                                  # a stack that a 128x128 input can go through (seed 2815 drew one that can't)
+            size = 128
+            for ks, s, d in layers: size = conv_out_size(size, ks, s, 0, d)
+        except ValueError: continue
+        ans = _rf(layers)                                     # the recurrence of `layer_summary`, checked against it and by brute force in the tests
         ms = [mistake(f, layers) for f in fs if f(layers)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2: break
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
+    ms = _untied(ms, ans)
     steps, rf, j = [], 1, 1
     for (ks, s, d), t in zip(layers, text):
         k = kernel_span(ks, d); steps.append(f"{t}: rf = {rf} + ({k} - 1)*{j} = {rf + (k-1)*j}, jump = {j}*{s} = {j*s}"); rf, j = rf + (k-1)*j, j*s
-    return Exercise('receptive_field', "Along one axis, how many input pixels does one unit after the last of these layers see (its receptive field), "
+    jumps = ['*'.join(str(s) for _,s,_ in layers[:i]) or '1' for i in range(len(layers))]
+    return Exercise('receptive_field', "Along one axis, how wide is the stretch of input pixels that one unit after the last of these layers "
+                    "depends on (its receptive field, from its first input pixel to its last, counting those a dilated kernel skips), "
                     "and how many input pixels apart are two neighbouring units (its jump)?\n\n```\n" + '\n'.join(text) + "\n```",
                     ans, "layer by layer, starting from rf = 1, jump = 1: " + '; '.join(steps),
                     hint="each layer adds (span - 1) x (the jump before it) to the receptive field, then multiplies the jump by its stride.",
+                    hints=("start from rf = 1 and jump = 1, and go through the layers in order; a kernel's span is dilation*(ks - 1) + 1, "
+                           "and `MaxPool2d(k)` is a window of k with stride k.",
+                           "rf = 1 + " + ' + '.join(f"{d if d > 1 else ''}{'*' if d > 1 else ''}({ks} - 1)*{j}" for (ks,_,d),j in zip(layers, jumps))
+                           + f", jump = {'*'.join(str(s) for _,s,_ in layers)}: work it out."),
                     mistakes=ms, seed=seed, form='a pair (receptive field, jump)', labels=('receptive field', 'jump'),
                     params=dict(layers=layers, text=text))

@@ -21,7 +21,8 @@ from .workbook import Exercise, Mistake, draw_seed
 # %% auto #0
 __all__ = ['PAD', 'ZERO', 'ANIMATIONS', 'EXPLORER_LIMITS', 'grid_axis', 'ConvDiagram', 'ConvDrawing', 'draw_conv', 'GifWriter',
            'save_gif', 'transposed_of', 'render_all', 'explorer_ints', 'Explorer', 'explorer', 'convbook_anim', 'main',
-           'forgot_the_stride', 'counted_on_the_padded_grid', 'swapped_row_and_column', 'window_position_exercise']
+           'forgot_the_stride', 'counted_on_the_padded_grid', 'numbered_the_cells_from_one', 'gave_the_centre',
+           'swapped_row_and_column', 'window_position_exercise']
 
 # %% ../nbs/api/04_viz.ipynb #b7f1c253
 PAD, ZERO = -1, -2
@@ -598,6 +599,8 @@ def figure(self:Exercise):
     return ConvDrawing(d).step(len(d.positions) - 1 if step is None else step)
 
 # %% ../nbs/api/04_viz.ipynb #97d34907
+from .kernels import _apart, _untied
+
 def forgot_the_stride(i:int, j:int, stride:tuple, padding:tuple):
     "Moved the window one cell per output cell: it moves `stride` cells"
     v = (i - padding[0], j - padding[1])
@@ -609,6 +612,18 @@ def counted_on_the_padded_grid(i:int, j:int, stride:tuple, padding:tuple):
     v = (i*stride[0], j*stride[1])
     return v, f"({i}*{stride[0]}, {j}*{stride[1]}) = {v}"
 
+def numbered_the_cells_from_one(i:int, j:int, stride:tuple, padding:tuple):
+    "Numbered the input's rows and columns from 1: the question counts from 0, as Python and PyTorch do"
+    v = (i*stride[0] - padding[0] + 1, j*stride[1] - padding[1] + 1)
+    return v, f"({i}*{stride[0]} - {padding[0]} + 1, {j}*{stride[1]} - {padding[1]} + 1) = {v}"
+
+def gave_the_centre(i:int, j:int, stride:tuple, padding:tuple, ks:int=3):
+    "Gave the cell under the window's centre: the question asks for the one under the kernel's top-left weight, `(ks - 1)//2` rows and columns before it"
+    if ks % 2 == 0: return None, ''                   # an even window has no centre cell
+    c = (ks - 1)//2
+    v = (i*stride[0] - padding[0] + c, j*stride[1] - padding[1] + c)
+    return v, f"({i}*{stride[0]} - {padding[0]} + {c}, {j}*{stride[1]} - {padding[1]} + {c}) = {v}"
+
 def swapped_row_and_column(i:int, j:int, stride:tuple, padding:tuple):
     "Swapped the row and the column: the first number is the row (down), the second the column (across)"
     v = (j*stride[1] - padding[1], i*stride[0] - padding[0])
@@ -618,17 +633,27 @@ def window_position_exercise(seed:int|None=None, # Same seed, same exercise; `No
                             ) -> Exercise:
     "Which input cell (row, column) the kernel's top-left weight covers when it computes a given output cell"
     seed, r = draw_seed(seed)
-    fs = (forgot_the_stride, counted_on_the_padded_grid, swapped_row_and_column)
+    fs = (forgot_the_stride, counted_on_the_padded_grid, numbered_the_cells_from_one, gave_the_centre, swapped_row_and_column)
+    def found(i, j, ans):
+        ms = [Mistake(f.__name__, v, w, f.__doc__) for f in fs
+              for v,w in [f(i, j, (s, s), (p, p), ks) if f is gave_the_centre else f(i, j, (s, s), (p, p))] if v is not None]
+        return ms, sum(m.answer != ans for m in ms) >= 2
     while True:
-        n, ks, s, p = r.randint(5, 12), r.choice([2, 3, 3, 4]), r.choice([1, 2, 2, 3]), r.choice([0, 1, 1, 2])
+        n, ks, s, p = r.randint(5, 12), r.choice([2, 3, 3, 4, 5]), r.choice([1, 2, 2, 3]), r.choice([0, 1, 1, 2])
         try: d = ConvDiagram(n, ks, stride=s, padding=p)
         except ValueError: continue
-        i, j = r.randrange(d.shape[0]), r.randrange(d.shape[1])
-        t = i*d.shape[1] + j
-        gr, gc = d.positions[t]
-        ans = (gr - p, gc - p)
-        ms = [Mistake(f.__name__, v, w, f.__doc__) for f in fs for v,w in [f(i, j, (s, s), (p, p))] if v is not None]
-        if sum(m.answer != ans for m in ms) >= 2: break
+        best = None
+        for _ in range(30):                              # other output cells, until each mistake gives its own answer
+            i, j = r.randrange(d.shape[0]), r.randrange(d.shape[1])
+            t = i*d.shape[1] + j
+            gr, gc = d.positions[t]
+            ans = (gr - p, gc - p)
+            ms, ok = found(i, j, ans)
+            if ok and (best is None or _apart(ms, ans)): best = i, j, t, ans, ms
+            if ok and _apart(ms, ans): break
+        if best: break
+    i, j, t, ans, ms = best
+    ms = _untied(ms, ans)      # the padded grid, counting from 1 and the centre can give one number: then none is named
     kw = dict(kernel_size=ks, **({'stride': s} if s > 1 else {}), **({'padding': p} if p else {}))
     call = "`nn.Conv2d(1, 1, " + ', '.join(f"{k}={v}" for k,v in kw.items()) + ")`"
     return Exercise('window_position', f"{call} runs over {'an' if n in (8, 11) else 'a'} {n}x{n} image. When it computes output cell ({i}, {j}) "
@@ -637,5 +662,8 @@ def window_position_exercise(seed:int|None=None, # Same seed, same exercise; `No
                     f"the window starts at row {i}*{s} = {i*s} and column {j}*{s} = {j*s} of the padded grid, which is "
                     f"({i*s} - {p}, {j*s} - {p}) = {ans} in the input's own numbering",
                     hint="along each axis, output cell i puts the window at i*stride on the padded grid; subtract the padding.",
+                    hints=(f"on the padded grid, output cell ({i}, {j}) puts the window's top-left corner at ({i}*{s}, {j}*{s}); "
+                           f"the padded grid has {p} extra row{'s' if p != 1 else ''} and column{'s' if p != 1 else ''} before the input's own row 0 and column 0.",
+                           f"({i}*{s} - {p}, {j}*{s} - {p}): work it out, rows and columns counted from 0."),
                     mistakes=ms, seed=seed, form='a pair (row, column)', labels=('row', 'column'),
                     diagram=dict(n=n, ks=ks, stride=s, padding=p, step=t), params=dict(n=n, ks=ks, stride=s, padding=p, cell=(i, j)))
