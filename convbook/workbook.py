@@ -187,7 +187,8 @@ def _save_progress(kinds:dict):
         os.replace(tmp, path)
     except OSError: pass
 
-def record_try(fb:Feedback):
+def record_try(fb, # The `Feedback` of a checked answer (`Feedback` is defined below, with `check`)
+              ):
     "Add a checked try to the progress file: an exercise begun, a try, right on the first try or not, the mistakes named"
     if progress_path() is None or not fb.counts: return
     kinds = load_progress()
