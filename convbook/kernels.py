@@ -292,13 +292,12 @@ def which_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
     img = load_digit(digit, idx=idx)
     out = F.conv2d(img[None,None], KERNELS[name][None,None])[0,0]
     listed = ', '.join(f'`{n}`' for n in names[:-1]) + f' or `{names[-1]}`'
-    signed = [n for n in names if KERNELS[n].min() < 0]
     return Exercise('which_kernel', f"The picture shows a handwritten {digit} and the feature map one kernel made of it "
                     f"(red positive, blue negative). Which kernel was it: {listed}?",
                     name, f"`{name}`: {KERNEL_LOOKS[name]}", hint="look at where the map is red and where it is blue, "
                     "and compare with the direction in which each kernel's weights change.",
-                    hints=(f"is anything in the map blue (below 0)? Only {', '.join(f'`{n}`' for n in signed) or 'kernels with negative weights'} "
-                           "can make negative values; a kernel with no negative weight makes none.",
+                    hints=("is anything in the map blue (below 0)? Only a kernel with negative weights can make negative values: "
+                           "look at the weights of each candidate and cross out those with none.",
                            "for each candidate, say in which direction its weights change (top to bottom, left to right, or not at all), "
                            "then look at which strokes of the digit the map's colours sit on: the tops and bottoms of horizontal strokes, or the sides of vertical ones."),
                     mistakes=ms, seed=seed, form="the kernel's name, as a string", picture=lambda: _kernel_picture(img, out, names),

@@ -190,10 +190,15 @@ def test_answers_are_what_pytorch_does(kind):
 
 # ---- misconceptions, recomputed from their functions
 def _per_dim(f, e):
-    vals = [f(**q) for q in e.params['dims']]
-    if any(v is None or v < 1 for v,_ in vals): return None
-    vs = tuple(v for v,_ in vals)
-    return vs[0] if len(vs) == 1 else vs
+    "A size misconception on every axis of the problem; an axis it doesn't apply to keeps the right size (or what `f.elsewhere` gives)"
+    right = dict(conv_size=arith.conv_out_size, pool_size=arith.pool_out_size, transposed_size=arith.conv_transpose_out_size)[e.kind]
+    vals = [f(**q)[0] for q in e.params['dims']]
+    if all(v is None for v in vals): return None
+    other = getattr(f, 'elsewhere', None)
+    vals = [v if v is not None else (other(**q)[0] if other else right(**q)) for v,q in zip(vals, e.params['dims'])]
+    if any(v < 1 for v in vals): return None
+    return vals[0] if len(vals) == 1 else tuple(vals)
+
 
 RECOMPUTE = dict(
     numel=lambda f, e: f(**e.params)[0],
@@ -203,7 +208,7 @@ RECOMPUTE = dict(
     conv_size=_per_dim, pool_size=_per_dim, transposed_size=_per_dim,
     output_padding=lambda f, e: f(**{k: e.params[k] for k in ('n', 'ks', 'stride', 'padding', 'dilation')})[0],
     weight_shape=lambda f, e: f(**e.params)[0],
-    window_position=lambda f, e: f(*e.params['cell'], (e.params['stride'],)*2, (e.params['padding'],)*2)[0],
+    window_position=lambda f, e: f(*e.params['cell'], (e.params['stride'],)*2, (e.params['padding'],)*2, *([e.params['ks']] if f.__name__ == 'gave_the_centre' else []))[0],
     matmul_shape=lambda f, e: f(e.params)[0],
     fix_model=lambda f, e: f(e.params['bad'], len(e.params['layers']), e.params['kind'])[0],
     param_count=lambda f, e: f(**e.params)[0], mac_count=lambda f, e: f(**e.params)[0],
@@ -299,12 +304,13 @@ def _shows_answer(e, text:str, given, fb=None) -> bool:
     that none of what may be shown holds: the question and its form, the learner's own answer, the rule (`hint`), and the
     named mistakes' own explanation and working (a small number there is a coincidence, not a leak)"""
     a, ms = e.answer, (fb.mistakes if fb is not None else [])
-    allowed = ' '.join([e.question, e.form, e.hint, fmt_answer(given) if not isinstance(given, str) else ''] + [m.why + ' ' + m.working for m in ms])
+    allowed = ' '.join([e.question, e.form, e.hint, *e.hints, fmt_answer(given) if not isinstance(given, str) else ''] + [m.why + ' ' + m.working for m in ms])
     text = re.sub(r'\(try \d+\)|after \d+ more wrong tr', '', text.replace(e.form, ''))   # the feedback's own counts
+    if e.choices and (listed := re.search(r'`[^?]*`', e.question)): text = text.replace(listed.group(0), '')   # the names offered, as the question lists them
     for m in ms: text = text.replace(m.working, '')
     if isinstance(a, str):
         for m in ms: text = text.replace(m.label, '').replace(m.why, '')   # a mistake's name and why may name a kernel ('blur for sharpen')
-    if isinstance(a, tuple): return fmt_answer(a) in text or str(list(a)) in text
+    if isinstance(a, tuple): return (fmt_answer(a) in text and fmt_answer(a) not in e.question) or str(list(a)) in text
     if isinstance(a, str): return re.search(rf'(?<![\w]){re.escape(a)}(?![\w])', text.lower()) is not None
     f = fmt_answer(a)
     return f"= {f}" in text or f.replace(',', '') in _numbers(text) - _numbers(allowed)

@@ -17,7 +17,7 @@ README.md and the site (_site/) come from tools/docs.py; see there. Before the n
 course chapter its "Open in Colab" link and install cell.
 """
 import time; T0 = time.perf_counter()
-import argparse, json, os, resource, subprocess, sys, tempfile
+import argparse, contextlib, json, os, resource, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 import nbformat
@@ -86,34 +86,41 @@ def _procs() -> dict:
     return res
 
 def tree(pid:int, procs:dict) -> list:
-    "Process `pid` and all its descendants"
+    "Process `pid` and all its descendants, a forked kernel (tools/kernel_server.py) counting as its kernel process's child"
     res, todo = [], [pid]
     while todo:
         p = todo.pop(); res.append(p)
         todo += [c for c,(pp,_) in procs.items() if pp == p]
+        forked = FORKED/f'convbook-kernel-{p}'
+        try: todo.append(int(forked.read_text()))
+        except (OSError, ValueError): pass
     return res
 
-def tree_cpu(pid:int) -> float:
-    "CPU seconds used so far by process `pid` and its descendants"
-    procs = _procs()
-    return sum(procs[p][1] for p in tree(pid, procs) if p in procs)
+def tree_cpu(pid:int, acc:dict|None=None) -> float:
+    """CPU seconds used so far by process `pid` and its descendants; with `acc` (`{pid: CPU}` of earlier calls, updated),
+    also by those that have ended since (a forked kernel is nobody's child here, so its CPU would vanish with it)"""
+    procs, acc = _procs(), ({} if acc is None else acc)
+    for p in tree(pid, procs):
+        if p in procs: acc[p] = max(acc.get(p, 0.), procs[p][1])
+    return sum(acc.values())
 
 def wait_watching(p:subprocess.Popen) -> tuple:
     "Wait for `p`, stopping it if it and its children use (almost) no CPU for `STALL` seconds: `(CPU seconds, stuck?)`"
     if not (hasattr(os, 'wait4') and Path('/proc/self/stat').exists()): p.wait(); return float('nan'), False
-    seen = []                                            # (time, CPU so far), one a second
+    seen, acc = [], {}                                   # (time, CPU so far), five a second; CPU of each process seen
     while True:
         pid, status, ru = os.wait4(p.pid, os.WNOHANG)
         if pid:
             p.returncode = os.waitstatus_to_exitcode(status)
-            return ru.ru_utime + ru.ru_stime, False      # the runner's CPU and its kernel's
-        seen.append((time.monotonic(), tree_cpu(p.pid)))
+            # the runner's CPU and its kernel's (a forked kernel's, as last seen, is not the runner's child's)
+            return max(ru.ru_utime + ru.ru_stime, seen[-1][1] if seen else 0.), False
+        seen.append((time.monotonic(), tree_cpu(p.pid, acc)))
         old = [c for t,c in seen if t <= seen[-1][0] - STALL]
         if old and seen[-1][1] - old[-1] < 0.1:          # a working kernel uses a good part of a core; idle ones none
             for k in tree(p.pid, _procs())[1:]: os.kill(k, 9)
             p.kill(); p.wait()
             return seen[-1][1], True
-        time.sleep(1)
+        time.sleep(0.2)
 
 def execute(nb:Path) -> tuple:
     "Run notebook `nb` in place, in a fresh kernel started in its folder: `(seconds, CPU seconds, error or None)`"
@@ -130,15 +137,42 @@ def execute(nb:Path) -> tuple:
     drop_widget_state(nb)
     return time.perf_counter() - t0, cpu, None
 
-def execute_notebooks(nbs:Path, workers:int=2, only=()) -> dict:
-    "Run the notebooks, `workers` at a time and the longest first; `{name: seconds}`"
+FORKED = Path(tempfile.gettempdir())/'convbook-kernels'   # where tools/kernel_server.py notes which kernel it forked for whom
+
+@contextlib.contextmanager
+def kernel_server(fresh:bool=False):
+    """Kernels forked from tools/kernel_server.py's server, which has imported PyTorch, matplotlib, pandas and fastai
+    once (in the kernels' environment), so that no notebook pays for them; `fresh`: every kernel a new process"""
+    if fresh: yield; return
+    FORKED.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as d:
+        import kernel_server as ks
+        sock = f"{d}/server"
+        srv = subprocess.Popen([sys.executable, str(Path(ks.__file__)), 'serve', sock], env={**os.environ, **KERNEL_ENV})
+        env = dict(CONVBOOK_KERNEL_SERVER=sock, CONVBOOK_KERNEL_NAME=ks.kernelspec(d), CONVBOOK_KERNEL_PIDS=str(FORKED),
+                   JUPYTER_PATH=os.pathsep.join(filter(None, [d, os.environ.get('JUPYTER_PATH')])))
+        saved = {k: os.environ.get(k) for k in env}
+        try:
+            while not Path(sock).exists():
+                if srv.poll() is not None: sys.exit("tools/kernel_server.py could not start: run with --fresh-kernels")
+                time.sleep(0.1)
+            os.environ.update(env)
+            yield
+        finally:
+            for k,v in saved.items():
+                if v is None: os.environ.pop(k, None)
+                else: os.environ[k] = v
+            srv.terminate(); srv.wait()
+
+def execute_notebooks(nbs:Path, workers:int=2, only=(), fresh:bool=False) -> dict:
+    "Run the notebooks, `workers` at a time and the longest first (in forked kernels unless `fresh`); `{name: seconds}`"
     todo = notebooks(nbs, only)
     last = json.loads(TIMES.read_text()) if TIMES.exists() else {}
     key = lambda p: nb_name(p, nbs)
     todo.sort(key=lambda p: -last.get(key(p), p.stat().st_size/1e4))   # unknown: a big notebook is probably slow
     print(f"+ executing {len(todo)} notebooks, {workers} at a time", flush=True)
     times, errors = {}, []
-    with ThreadPoolExecutor(workers) as ex:
+    with kernel_server(fresh), ThreadPoolExecutor(workers) as ex:
         futs, retried = {ex.submit(execute, nb): nb for nb in todo}, set()
         while futs:
             f = next(as_completed(futs))
@@ -158,13 +192,14 @@ def main():
     p.add_argument('--no-site', action='store_true', help="don't build the docs site")
     p.add_argument('--only', nargs='+', default=(), metavar='NB', help='execute only these notebooks (e.g. api/03_arith)')
     p.add_argument('--workers', type=int, default=2, help='notebooks executed at a time')
+    p.add_argument('--fresh-kernels', action='store_true', help='start every kernel afresh, not forked from tools/kernel_server.py')
     a = p.parse_args()
     cfg = get_config(ROOT)
     nbdev('nbdev-export')
     colab.main()                  # each course chapter's Colab link and install cell, before the chapters run
     if not a.no_exec:
         t0 = time.perf_counter()
-        times = execute_notebooks(cfg.nbs_path, a.workers, a.only)
+        times = execute_notebooks(cfg.nbs_path, a.workers, a.only, a.fresh_kernels)
         print(f"  executed in {time.perf_counter()-t0:.1f} s (the notebooks' own times add up to {sum(times.values()):.1f} s)", flush=True)
     nbdev('nbdev-clean')
     docs.readme()

@@ -10,7 +10,7 @@ in 5 waited 300 s or more on 04_viz's cell `a9c87207`). A poll that misses the o
 after `iopub_timeout` and the cell loses outputs. So here every wait on the shell and iopub channels is cut into
 polls of at most a second, each of which first looks at what has already arrived.
 """
-import argparse, asyncio, time
+import argparse, asyncio, os, time
 from pathlib import Path
 from queue import Empty
 import nbformat
@@ -40,7 +40,8 @@ class SlicedClient(NotebookClient):
 def run(path:Path, timeout:int=600):
     "Execute the notebook at `path` in a new kernel started in its folder, and save it with its outputs"
     nb = nbformat.read(path, as_version=4)
-    SlicedClient(nb, timeout=timeout, resources={'metadata': {'path': str(Path(path).parent)}}).execute()
+    name = os.environ.get('CONVBOOK_KERNEL_NAME')   # tools/build.py's forked kernels (tools/kernel_server.py), if set
+    SlicedClient(nb, timeout=timeout, resources={'metadata': {'path': str(Path(path).parent)}}, **({'kernel_name': name} if name else {})).execute()
     nbformat.write(nb, path)
 
 if __name__ == '__main__':
