@@ -101,14 +101,19 @@ def apply_kernel(row:int, col:int, # Centre of the patch
     return (img[r:r+kh, c:c+kw]*kernel).sum()
 
 # %% ../nbs/api/01_kernels.ipynb #38fa949b
+def _check_image_and_kernel(fn:str, img:torch.Tensor, kernel:torch.Tensor):
+    "Refuse what `fn` can't convolve: an image or kernel that isn't 2-D, or a kernel larger than the image"
+    if img.ndim != 2 or kernel.ndim != 2:
+        raise ValueError(f"{fn} takes a 2-D image and a 2-D kernel, got shapes {tuple(img.shape)} and {tuple(kernel.shape)}")
+    (h,w),(kh,kw) = img.shape, kernel.shape
+    if kh > h or kw > w: raise ValueError(f"A {kh}x{kw} kernel is larger than the {h}x{w} image: it must be at most {h}x{w}")
+
 def conv_by_hand(img:torch.Tensor, # A 2-D image
                  kernel:torch.Tensor, # A 2-D kernel, no larger than `img`
                 ) -> torch.Tensor:
     "Convolve `img` with `kernel` by calling `apply_kernel` at every position where it fits (no padding, stride 1)"
-    if img.ndim != 2 or kernel.ndim != 2:
-        raise ValueError(f"conv_by_hand takes a 2-D image and a 2-D kernel, got shapes {tuple(img.shape)} and {tuple(kernel.shape)}")
+    _check_image_and_kernel('conv_by_hand', img, kernel)
     (h,w),(kh,kw) = img.shape, kernel.shape
-    if kh > h or kw > w: raise ValueError(f"A {kh}x{kw} kernel is larger than the {h}x{w} image: it must be at most {h}x{w}")
     return torch.stack([torch.stack([apply_kernel(i, j, kernel, img) for j in range(kw//2, w-kw+kw//2+1)])
                         for i in range(kh//2, h-kh+kh//2+1)])
 
@@ -117,10 +122,7 @@ def convolve(img:torch.Tensor, # A 2-D image
              kernel:torch.Tensor, # A 2-D kernel, no larger than `img`
             ) -> torch.Tensor:
     "The map of `kernel` over `img` (no padding, stride 1) in one call of `F.conv2d`: what `conv_by_hand` computes with a loop"
-    if img.ndim != 2 or kernel.ndim != 2:
-        raise ValueError(f"convolve takes a 2-D image and a 2-D kernel, got shapes {tuple(img.shape)} and {tuple(kernel.shape)}")
-    (h,w),(kh,kw) = img.shape, kernel.shape
-    if kh > h or kw > w: raise ValueError(f"A {kh}x{kw} kernel is larger than the {h}x{w} image: it must be at most {h}x{w}")
+    _check_image_and_kernel('convolve', img, kernel)
     return F.conv2d(img.float()[None,None], kernel.float()[None,None])[0,0]
 
 # %% ../nbs/api/01_kernels.ipynb #528e7138

@@ -89,21 +89,29 @@ def test_every_page(site, browser):
             assert frag in anchors[path], f"{src}: link to missing anchor {path}#{frag}"
     page.close()
 
-def test_phone_width(site, browser):
-    "On a 390 px phone no page is wider than the screen, and tables stay legible (>= 12 px) and scroll in their own box"
+@pytest.fixture(scope='module')
+def phone_pass(site, browser) -> dict:
+    """Every page once at a 390 px phone's width: what is wrong with its width and tables, with its equations and
+    figures (see `OVERFLOW_JS`), and how many equations there are; a full-page screenshot of each"""
     dest, base = site
     shots = ROOT/'_screenshots'
     shots.mkdir(exist_ok=True)
     page = browser.new_page(viewport=dict(width=390, height=844), device_scale_factor=1, is_mobile=True, has_touch=True)
-    problems = []
+    res = dict(width=[], overflow=[], n_math=0)
     for name in pages_in_order():
         open_page(page, base + name)
         sw = page.evaluate('document.documentElement.scrollWidth')
-        if sw > 390: problems.append(f"{name}: the page is {sw} px wide on a 390 px phone")
-        problems += table_problems(page, name, 390)[1]
+        if sw > 390: res['width'].append(f"{name}: the page is {sw} px wide on a 390 px phone")
+        res['width'] += table_problems(page, name, 390)[1]
+        res['n_math'] += page.locator('article .arithmatex').count()
+        res['overflow'] += [f"{name}: {p}" for p in page.evaluate(OVERFLOW_JS)]
         page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}-phone.png"), full_page=True)
     page.close()
-    assert not problems, '\n'.join(problems)
+    return res
+
+def test_phone_width(phone_pass):
+    "On a 390 px phone no page is wider than the screen, and tables stay legible (>= 12 px) and scroll in their own box"
+    assert not phone_pass['width'], '\n'.join(phone_pass['width'])
 
 def test_math_and_animations(site, browser):
     dest, base = site
@@ -222,6 +230,12 @@ def point_tables(page, name:str) -> list:
             if match(set(t['heads']), set(t['cells'])): res.append((kind, t))
     return res
 
+def point_table_pages(dest:Path) -> list:
+    "The pages whose HTML has a header cell that `POINT_TABLES` looks for (the others can't hold such a table)"
+    wanted = {c for _,cols in POINT_TABLES.values() for c in cols}
+    cell = re.compile(r'<th\b[^>]*>\s*([^<]*?)\s*</th>')
+    return [n for n in pages_in_order() if wanted & set(cell.findall((dest/n).read_text()))]
+
 def test_point_columns_in_view(site, browser):
     """At 1280 px the columns that carry a table's point are in view without scrolling; at 390 px the table scrolls
     in its own box with its first column (row labels, layer names) still in view; dotted names break only at a dot"""
@@ -229,7 +243,7 @@ def test_point_columns_in_view(site, browser):
     found, problems = {}, []
     for width in (1280, 390):
         page = browser.new_page(viewport=dict(width=width, height=900), is_mobile=width < 500, has_touch=width < 500)
-        for name in pages_in_order():
+        for name in point_table_pages(dest):
             open_page(page, base + name)
             for kind, t in point_tables(page, name):
                 found.setdefault(kind, set()).add(name)
@@ -265,18 +279,10 @@ OVERFLOW_JS = """() => {
   return res;
 }"""
 
-def test_phone_equations_and_figures(site, browser):
+def test_phone_equations_and_figures(phone_pass):
     "At 390 px no display equation or figure runs off the screen unless it scrolls in a box that shows a scroll cue"
-    dest, base = site
-    page = browser.new_page(viewport=dict(width=390, height=844), device_scale_factor=1, is_mobile=True, has_touch=True)
-    problems, n_math = [], 0
-    for name in pages_in_order():
-        open_page(page, base + name)
-        n_math += page.locator('article .arithmatex').count()
-        problems += [f"{name}: {p}" for p in page.evaluate(OVERFLOW_JS)]
-    page.close()
-    assert n_math >= 5, n_math
-    assert not problems, '\n'.join(problems)
+    assert phone_pass['n_math'] >= 5, phone_pass['n_math']
+    assert not phone_pass['overflow'], '\n'.join(phone_pass['overflow'])
 
 API_NAMES = ('ConvTranspose2d', 'conv_transpose2d', 'conv_out_size')
 
