@@ -12,7 +12,10 @@ before it forks, and each child starts in its notebook's folder with the environ
 
 Jupyter starts `kernel` as the kernel process (the kernelspec written by `kernelspec`): it asks the server for a child
 and stays until the child ends, passing on interrupts; the child ends itself if this process is killed.
-`tools/build.py` checks that the saved outputs are the same as with kernels started afresh (`--fresh-kernels`).
+`python tools/build.py --fresh-kernels` starts every kernel afresh instead, to compare: the saved outputs are the same
+bytes (checked on notebooks with figures, tables and fastai training). Preloading pandas, matplotlib.pyplot or fastai
+would not be: each decides at import whether it runs in Jupyter (pandas' column width, matplotlib's inline figures,
+fastai's progress bars), and the server is not in Jupyter.
 """
 import json, os, signal, socket, sys, threading, time
 from pathlib import Path
