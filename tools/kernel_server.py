@@ -8,7 +8,8 @@ matplotlib, pandas and fastai before its first cell ran: with 24 notebooks, abou
 imports them once (`PRELOAD`), in the main job's kernel environment (tools/kernel_env.py, which also fixes the hash
 seed), and forks a kernel for each notebook: the child has the imports already and starts an ordinary ipykernel on
 the connection file that Jupyter gave. Nothing else is shared: the server creates no ZeroMQ context, thread or file
-before it forks, and each child starts in its notebook's folder with the environment Jupyter gave it.
+before it forks, and each child starts in its notebook's folder with the environment and the standard streams of the kernel process
+Jupyter started (so that what a kernel prints goes where a kernel's own would).
 
 Jupyter starts `kernel` as the kernel process (the kernelspec written by `kernelspec`): it asks the server for a child
 and stays until the child ends, passing on interrupts; the child ends itself if this process is killed.
@@ -38,8 +39,9 @@ def _watch(pid:int):
             time.sleep(0.5)
     threading.Thread(target=run, daemon=True).start()
 
-def _child(req:dict):
-    "In the forked child: become the kernel Jupyter asked for"
+def _child(req:dict, fds:list):
+    "In the forked child: become the kernel Jupyter asked for, with the kernel process's standard streams `fds`"
+    for i,fd in enumerate(fds): os.dup2(fd, i); os.close(fd)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
     os.chdir(req['cwd'])
@@ -61,18 +63,19 @@ def serve(sock_path:str):
     while True:
         conn, _ = srv.accept()
         with conn:
-            req = json.loads(conn.makefile().readline())
+            msg, fds, _, _ = socket.recv_fds(conn, 1 << 20, 3)   # the request, and the kernel process's stdin, stdout, stderr
             pid = os.fork()
             if pid == 0:
                 srv.close(); conn.close()
-                _child(req)
+                _child(json.loads(msg), fds)
+            for fd in fds: os.close(fd)
             conn.sendall(f"{pid}\n".encode())
 
 def kernel(argv:list):
     "The kernel process Jupyter starts: ask the server for a forked kernel, pass on signals, end when it ends"
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.connect(os.environ['CONVBOOK_KERNEL_SERVER'])
-    s.sendall((json.dumps(dict(argv=argv, cwd=os.getcwd(), env=dict(os.environ), pid=os.getpid())) + '\n').encode())
+    socket.send_fds(s, [json.dumps(dict(argv=argv, cwd=os.getcwd(), env=dict(os.environ), pid=os.getpid())).encode()], [0, 1, 2])
     child = int(s.makefile().readline())
     note = CHILDREN/f'convbook-kernel-{os.getpid()}'
     note.write_text(str(child))
