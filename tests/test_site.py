@@ -255,7 +255,8 @@ def test_point_columns_in_view(site, browser):
     assert not problems, '\n'.join(problems)
 
 # Display equations and figures at a phone's width: each fits, or sits in a box that scrolls sideways and shows it
-# (a gradient shadow at the side where more is hidden); a figure wider than the screen uses the screen's whole width.
+# (a gradient shadow at the side where more is hidden); a figure wider than the screen uses the screen's whole width,
+# and one more than 1.6 times as wide is not shrunk below that (it scrolls instead).
 OVERFLOW_JS = """() => {
   const W = document.documentElement.clientWidth, res = [];
   const cue = el => {
@@ -275,6 +276,8 @@ OVERFLOW_JS = """() => {
     const r = img.getBoundingClientRect();
     if (r.right > W + 1 || r.left < -1) { const c = cue(img); if (c !== 'cue') res.push(`figure ${img.getAttribute('src')}: ${c}`); }
     else if (img.naturalWidth > 2*W && r.width < W - 2) res.push(`figure ${img.getAttribute('src')}: ${Math.round(r.width)} px wide of a ${W} px screen`);
+    const solo = img.closest('p') && img.closest('p').querySelectorAll('img').length === 1;   // a figure, not one of a row of GIFs
+    if (solo && img.naturalWidth > 1.6*W && r.width < 1.6*W - 2) res.push(`figure ${img.getAttribute('src')}: shrunk to ${Math.round(r.width)} px of its ${img.naturalWidth}, text too small to read`);
   }
   return res;
 }"""

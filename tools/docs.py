@@ -271,13 +271,41 @@ EXTRA_CSS = """
 }
 .md-typeset div.arithmatex { overflow-x: auto; overflow-y: hidden; }
 .md-typeset .md-typeset__table table:not([class]) { background: transparent; }
-/* On a phone a figure takes the screen's whole width (the text column keeps a margin) */
+/* On a phone a figure takes the screen's whole width (the text column keeps a margin); a wide one (WIDE_FIGURES_JS)
+   keeps a readable size and scrolls sideways in its paragraph, with the scroll cue */
 @media screen and (max-width: 44.984375em) {
   .md-typeset p:has(> a > img:only-child), .md-typeset p:has(> img:only-child) { margin-left: -.8rem; margin-right: -.8rem; }
+  .md-typeset p.wide-figure { overflow-x: auto; overflow-y: hidden;
+    background:
+      linear-gradient(to right, var(--md-default-bg-color) 30%, transparent) left center / 2.4em 100% no-repeat local,
+      linear-gradient(to left, var(--md-default-bg-color) 30%, transparent) right center / 2.4em 100% no-repeat local,
+      radial-gradient(farthest-side at 0 50%, var(--md-default-fg-color--lighter), transparent) left center / .9em 100% no-repeat scroll,
+      radial-gradient(farthest-side at 100% 50%, var(--md-default-fg-color--lighter), transparent) right center / .9em 100% no-repeat scroll; }
+  .md-typeset p.wide-figure img { max-width: none; }
 }
 /* The caption of a figure that nbdev's processing left as the image's alternative text is not shown; a figure's
    text is the notebook's. Math in a paragraph wraps rather than widening the page */
 .md-typeset p .MathJax { max-width: 100%; }
+"""
+
+# On a phone, a figure more than 1.6 times the screen's width (two panels or more, drawn for a desktop column) would
+# shrink until its text can't be read: it is shown at up to twice the screen's width instead, in a paragraph that
+# scrolls sideways (EXTRA_CSS); a tap still opens it full size.
+WIDE_FIGURES_JS = """(function () {
+  function widen() {
+    var W = document.documentElement.clientWidth;
+    if (W > 720) return;
+    document.querySelectorAll('article p > a > img:only-child, article p > img:only-child').forEach(function (img) {
+      function fit() {
+        if (img.naturalWidth <= 1.6 * W) return;
+        img.style.width = Math.min(img.naturalWidth, 2 * W) + 'px';
+        img.closest('p').classList.add('wide-figure');
+      }
+      if (img.complete) fit(); else img.addEventListener('load', fit);
+    });
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', widen); else widen();
+})();
 """
 
 # The theme's link to the repository, without `data-md-component="source"`: with it, the theme's JavaScript asks
@@ -338,7 +366,7 @@ def mkdocs_config(cfg, dest:Path, nav:list, strict:bool=True) -> dict:
                    features=['navigation.sections', 'navigation.footer', 'toc.follow', 'content.code.copy']),
         markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', 'toc', 'pymdownx.superfences',
                              {'pymdownx.arithmatex': dict(generic=True)}, {'pymdownx.highlight': dict(use_pygments=True)}],
-        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full'],
+        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full', 'assets/wide-figures.js'],
         extra_css=['assets/extra.css'], plugins=[{'search': dict(separator=SEARCH_SEPARATOR)}],
         validation=dict(omitted_files='warn', absolute_links='warn', unrecognized_links='warn', anchors='warn'),
     )
@@ -368,6 +396,7 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     if (cache/'images').exists(): shutil.copytree(cache/'images', docs/'images')
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/'static', docs/'assets'/'mathjax')
     (docs/'assets'/'mathjax-config.js').write_text(MATHJAX_CONFIG)
+    (docs/'assets'/'wide-figures.js').write_text(WIDE_FIGURES_JS)
     (docs/'assets'/'extra.css').write_text((cfg.nbs_path/'styles.css').read_text() + EXTRA_CSS)
     (SITE_SRC/'overrides'/'partials').mkdir(parents=True)
     (SITE_SRC/'overrides'/'partials'/'source.html').write_text(SOURCE_PARTIAL)
