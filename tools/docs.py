@@ -261,8 +261,8 @@ EXTRA_CSS = """
 .md-typeset .nb-table table:not([class]) tr > :first-child { position: sticky; left: 0; z-index: 1; background-color: var(--md-default-bg-color); }
 .md-typeset .nb-table table[id^="T_"] tr > th:first-child { box-shadow: inset -1px 0 var(--md-typeset-table-color); }
 /* A box that scrolls sideways shows it: a shadow on the side where more is hidden (it goes once that side is
-   reached), for display equations, code and tables alike */
-.md-typeset div.arithmatex, .md-typeset .md-typeset__scrollwrap, .md-typeset .nb-table {
+   reached), for display equations, code, tables and wide figures on a phone alike */
+.md-typeset div.arithmatex, .md-typeset .md-typeset__scrollwrap, .md-typeset .nb-table, .md-typeset p.wide-figure {
   background:
     linear-gradient(to right, var(--md-default-bg-color) 30%, transparent) left center / 2.4em 100% no-repeat local,
     linear-gradient(to left, var(--md-default-bg-color) 30%, transparent) right center / 2.4em 100% no-repeat local,
@@ -275,12 +275,7 @@ EXTRA_CSS = """
    keeps a readable size and scrolls sideways in its paragraph, with the scroll cue */
 @media screen and (max-width: 44.984375em) {
   .md-typeset p:has(> a > img:only-child), .md-typeset p:has(> img:only-child) { margin-left: -.8rem; margin-right: -.8rem; }
-  .md-typeset p.wide-figure { overflow-x: auto; overflow-y: hidden;
-    background:
-      linear-gradient(to right, var(--md-default-bg-color) 30%, transparent) left center / 2.4em 100% no-repeat local,
-      linear-gradient(to left, var(--md-default-bg-color) 30%, transparent) right center / 2.4em 100% no-repeat local,
-      radial-gradient(farthest-side at 0 50%, var(--md-default-fg-color--lighter), transparent) left center / .9em 100% no-repeat scroll,
-      radial-gradient(farthest-side at 100% 50%, var(--md-default-fg-color--lighter), transparent) right center / .9em 100% no-repeat scroll; }
+  .md-typeset p.wide-figure { overflow-x: auto; overflow-y: hidden; }
   .md-typeset p.wide-figure img { max-width: none; }
 }
 /* The caption of a figure that nbdev's processing left as the image's alternative text is not shown; a figure's
