@@ -12,17 +12,25 @@ from .data import DATASETS, mnist_path
 from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['mnist_dblock', 'mnist_dls', 'show_features', 'kept_the_input_channels', 'forgot_the_border',
+__all__ = ['get_image_files_sorted', 'mnist_dblock', 'mnist_dls', 'show_features', 'kept_the_input_channels', 'forgot_the_border',
            'shrank_by_the_kernel_size', 'put_the_kernels_first', 'batch_shape_exercise']
 
 # %% ../nbs/api/02_batch.ipynb #912c2721
+def get_image_files_sorted(path, # A folder
+                           recurse:bool=True, # Look in its subfolders too
+                           folders=None, # Only these subfolders, if given
+                          ) -> list:
+    "fastai's `get_image_files`, sorted by path: the same list on every filesystem"
+    from fastai.vision.all import get_image_files
+    return get_image_files(path, recurse=recurse, folders=folders).sorted()
+
 def mnist_dblock(train:str='train', valid:str='valid', # Names of the split folders
                 ) -> DataBlock:
     "The chapter-13 `DataBlock` for MNIST folders: greyscale images, labels from the parent folder"
-    from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW, get_image_files,
+    from fastai.vision.all import (DataBlock, ImageBlock, CategoryBlock, PILImageBW,
                                    GrandparentSplitter, parent_label)   # fastai only when it is used
     return DataBlock((ImageBlock(cls=PILImageBW), CategoryBlock),
-                     get_items=get_image_files,
+                     get_items=get_image_files_sorted,
                      splitter=GrandparentSplitter(train_name=train, valid_name=valid),
                      get_y=parent_label)
 

@@ -133,7 +133,10 @@ def execute(nb:Path) -> tuple:
     if stuck: return time.perf_counter() - t0, cpu, f"{nb.parent.name}/{nb.name} is stuck: no CPU used for {STALL} s"
     if p.returncode:
         i = max(stderr.rfind('An error occurred while executing'), stderr.rfind('A cell timed out'))
-        return time.perf_counter() - t0, cpu, f"{nb.parent.name}/{nb.name} failed: {(stderr[i:] if i >= 0 else stderr[-3000:]).strip()}"
+        where = next((l.split(': ', 1)[1] for l in stderr.splitlines() if l.startswith('FAILED CELL: ')), 'a cell')
+        name = nb_name(nb, nb.parents[1] if nb.parent.name in ('api', 'course') else nb.parent)
+        return time.perf_counter() - t0, cpu, (f"{nb.parent.name}/{nb.name} failed at {where}:\n{(stderr[i:] if i >= 0 else stderr[-3000:]).strip()}\n"
+                                               f"To run just this notebook again: python tools/build.py --only {name}")
     drop_widget_state(nb)
     return time.perf_counter() - t0, cpu, None
 
@@ -172,6 +175,7 @@ def execute_notebooks(nbs:Path, workers:int=2, only=(), fresh:bool=False) -> dic
     todo.sort(key=lambda p: -last.get(key(p), p.stat().st_size/1e4))   # unknown: a big notebook is probably slow
     print(f"+ executing {len(todo)} notebooks, {workers} at a time", flush=True)
     times, errors = {}, []
+    before = {nb: nb.read_bytes() for nb in todo}   # a failing main job puts every notebook back as it was
     with kernel_server(fresh), ThreadPoolExecutor(workers) as ex:
         futs, retried = {ex.submit(execute, nb): nb for nb in todo}, set()
         while futs:
@@ -182,7 +186,9 @@ def execute_notebooks(nbs:Path, workers:int=2, only=(), fresh:bool=False) -> dic
             print(f"  {key(nb):<24} {times[key(nb)]:6.1f} s  (CPU {cpu:5.1f} s){'  STUCK: running it again' if stuck else '  FAILED' if err else ''}", flush=True)
             if stuck: retried.add(nb); futs[ex.submit(execute, nb)] = nb
             elif err: errors.append(err)
-    if errors: sys.exit('\n'.join(errors))
+    if errors:
+        for nb,b in before.items(): nb.write_bytes(b)
+        sys.exit('\n\n'.join(errors) + '\n\nThe main job stopped; every notebook it ran is back as it was.')
     TIMES.write_text(json.dumps({**last, **times}, indent=1, sort_keys=True))
     return times
 

@@ -10,7 +10,7 @@ in 5 waited 300 s or more on 04_viz's cell `a9c87207`). A poll that misses the o
 after `iopub_timeout` and the cell loses outputs. So here every wait on the shell and iopub channels is cut into
 polls of at most a second, each of which first looks at what has already arrived.
 """
-import argparse, asyncio, os, time
+import argparse, asyncio, os, sys, time
 from pathlib import Path
 from queue import Empty
 import nbformat
@@ -41,7 +41,14 @@ def run(path:Path, timeout:int=600):
     "Execute the notebook at `path` in a new kernel started in its folder, and save it with its outputs"
     nb = nbformat.read(path, as_version=4)
     name = os.environ.get('CONVBOOK_KERNEL_NAME')   # tools/build.py's forked kernels (tools/kernel_server.py), if set
-    SlicedClient(nb, timeout=timeout, resources={'metadata': {'path': str(Path(path).parent)}}, **({'kernel_name': name} if name else {})).execute()
+    try: SlicedClient(nb, timeout=timeout, resources={'metadata': {'path': str(Path(path).parent)}}, **({'kernel_name': name} if name else {})).execute()
+    except Exception:   # say which cell: the first with an error output, or else the last that ran
+        ran = [i for i,c in enumerate(nb.cells) if c.cell_type == 'code' and (c.get('execution_count') or c.get('outputs'))]
+        bad = next((i for i,c in enumerate(nb.cells) if any(o.get('output_type') == 'error' for o in c.get('outputs', []))), ran[-1] + 1 if ran else 0)
+        code = [i for i,c in enumerate(nb.cells) if c.cell_type == 'code']
+        if bad < len(nb.cells):
+            print(f"FAILED CELL: cell {bad} (code cell {code.index(bad) + 1 if bad in code else '?'} of {len(code)}, id {nb.cells[bad].get('id', '?')})", file=sys.stderr)
+        raise
     nbformat.write(nb, path)
 
 if __name__ == '__main__':
