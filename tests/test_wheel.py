@@ -1,14 +1,22 @@
 """The package as `pip install convbook` gives it, away from the repository: the sdist and the wheel built from this
 checkout, the wheel installed into a fresh virtual environment, run with a fresh HOME and no network.
 
-The environment is `venv --system-site-packages`, so that torch and fastai come from this machine, but the convbook it
-imports is the wheel's (checked by its `__file__`), not the editable install of a checkout. Nothing may open a
+The environment is a plain venv (no `--system-site-packages`: when pytest itself runs in a venv, the "system" is the
+bare Python that venv was made from, without torch or pandas). It gets the dependencies from the Python running the
+test: a `.pth` file in its site-packages lists the folders this Python finds the package's requirements in
+(`site.getsitepackages()`, the user site if it is on, and where each requirement of `[project] dependencies` is
+installed), so a system Python, a venv with `pip install -e ".[dev]"` and a `--system-site-packages` venv all work.
+The checkout's editable install stays invisible: the files that make it (`__editable__*.pth`, or a `.pth` naming
+the checkout) lie in those folders, and Python processes the `.pth` files of its own site-packages only, not those
+of a folder that a `.pth` file adds; the checkout itself is never listed. So the convbook it imports is the
+wheel's (checked by its `__file__`, and no editable finder module is imported). Nothing may open a
 connection to another machine: every Python started here loads a `sitecustomize` that refuses one, and the
 environment has no proxy. Time: 19 s on this project's 2-core machine when lightly loaded (40 s to 2 min when
 other jobs share it); one test, so that pytest's --durations shows its whole cost in one line.
 """
-import os, shutil, subprocess, sys, tarfile, textwrap, zipfile
+import importlib.metadata, os, shutil, site, subprocess, sys, tarfile, textwrap, tomllib, zipfile
 from pathlib import Path
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,6 +37,7 @@ assert socket.socket.connect.__name__ == '_connect', 'the network guard (sitecus
 warnings.simplefilter('always')                       # any warning at import would be printed on stderr
 import convbook, convbook.exercises, convbook.arith, convbook.viz
 print('FILE', convbook.__file__)
+assert not [m for m in sys.modules if m.startswith('__editable__')], "a checkout's editable install is visible"
 assert not [m for m in sys.modules if m.split('.')[0] == 'fastai'], 'fastai imported by exercises, arith or viz'
 from convbook.exercises import EXERCISES, practice
 from convbook.workbook import check
@@ -44,6 +53,22 @@ print('DIGIT', tuple(img.shape), int(img.sum()))
 ten = mnist_path('ten')
 print('DATA', ten, len(list(ten.rglob('*.png'))))
 '''
+
+def dependency_dirs() -> list:
+    "The folders this Python imports the package's requirements from (site-packages, the user site, any other), never the checkout"
+    reqs = tomllib.loads((ROOT/'pyproject.toml').read_text())['project']['dependencies']
+    dirs = [*site.getsitepackages(), *([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])]
+    dirs += [importlib.metadata.distribution(Requirement(r).name).locate_file('') for r in reqs]
+    dirs = [Path(d).resolve() for d in dirs if Path(d).is_dir()]
+    return [d for d in dict.fromkeys(dirs) if not (d == ROOT or d.is_relative_to(ROOT))]
+
+def make_venv(venv:Path):
+    "A venv without pip whose site-packages lists `dependency_dirs()` in a `.pth` file, so that it imports what this Python imports"
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', venv], check=True)
+    py = venv/'bin'/'python'
+    purelib = subprocess.run([py, '-c', "import sysconfig; print(sysconfig.get_path('purelib'))"], capture_output=True, text=True, check=True).stdout.strip()
+    (Path(purelib)/'convbook_test_dependencies.pth').write_text(''.join(f'{d}\n' for d in dependency_dirs()))
+    return py
 
 def run(args, env, **kw):
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, env=env, timeout=300, **kw)
@@ -67,8 +92,7 @@ def test_wheel_in_a_fresh_environment(tmp_path):
     venv, home, guard = tmp_path/'venv', tmp_path/'home', tmp_path/'guard'
     home.mkdir(); guard.mkdir()
     (guard/'sitecustomize.py').write_text(GUARD)
-    subprocess.run([sys.executable, '-m', 'venv', '--system-site-packages', '--without-pip', venv], check=True)
-    py, bin_ = venv/'bin'/'python', venv/'bin'
+    py, bin_ = make_venv(venv), venv/'bin'
     keep = ('PATH', 'LANG', 'LC_ALL', 'TMPDIR', 'SYSTEMROOT')
     env = {k: v for k, v in os.environ.items() if k in keep}
     env.update(HOME=str(home), PATH=f"{bin_}{os.pathsep}{env.get('PATH', '')}", PYTHONPATH=str(guard), MPLBACKEND='Agg',

@@ -5,7 +5,10 @@ their text changes and moved back under the title if they moved; a notebook that
     python tools/colab.py            # tools/build.py runs this before it executes the notebooks
 
 The install cell does nothing where `convbook` can be imported (a checkout, a `pip install`, the main job, nbdev-test):
-it only installs in a fresh Colab runtime. It is hidden on the site (`#| hide`), where it would only be noise; the
+it only installs in a fresh Colab runtime. There it installs convbook alone: Colab has every package convbook needs,
+at versions its lower bounds accept (tests/colab-constraints.txt lists them, tests/test_colab.py checks the bounds), and
+pip leaves a requirement that is already satisfied alone; so nothing the kernel has imported is replaced, and the
+learner needs no restart. It is hidden on the site (`#| hide`), where it would only be noise; the
 link is plain text (no badge image), so that the site makes no request to another server.
 """
 import json, sys
@@ -24,7 +27,8 @@ def colab_url(nb:Path) -> str:
 def install_code(source:str=PIP_SOURCE) -> str:
     "The install cell's code: `pip install` convbook only where it can't be imported"
     return ('#| hide\n'
-            '# In Colab (or anywhere convbook is not installed yet): install it. Where it is, this does nothing.\n'
+            '# In Colab (or anywhere convbook is not installed yet): install it. Colab has every package it needs,\n'
+            '# so this installs convbook alone, and needs no restart. Where convbook is installed, this does nothing.\n'
             'try: import convbook\n'
             f'except ImportError: get_ipython().run_line_magic("pip", "install -q {source}")')
 
