@@ -210,12 +210,17 @@ def main():
         tmp = Path(tmp)
         py = learner_env(tmp, build_wheel(tmp/'dist'))
         jobs = [(nb, s) for s in settings for nb in nbs]
-        print(f"{len(jobs)} runs ({len(nbs)} notebooks x {len(settings)} settings), {a.jobs} at a time", flush=True)
+        print(f"{len(jobs)} runs ({len(nbs)} notebooks x {len(settings)} settings), {a.jobs} at a time "
+              f"(one at a time where a run uses several threads)", flush=True)
         results = []
-        with ThreadPoolExecutor(a.jobs) as ex:
-            for r in ex.map(lambda j: run_one(py, j[0], j[1], tmp, a.measure), jobs):
-                results.append(r)
-                print(f"  {'ok  ' if r['ok'] else 'FAIL'} {r['nb']:<22} {label(r['setting']):<40} {r['seconds']:6.1f} s", flush=True)
+        log = open(a.json + 'l', 'w') if a.json else None     # each result as it comes, one JSON line each
+        # a run with one thread shares the cores with others; a run with several has them to itself, as a learner's would
+        for batch, n in (([j for j in jobs if j[1]['threads'] == 1], a.jobs), ([j for j in jobs if j[1]['threads'] != 1], 1)):
+            with ThreadPoolExecutor(n) as ex:
+                for r in ex.map(lambda j: run_one(py, j[0], j[1], tmp, a.measure), batch):
+                    results.append(r)
+                    if log: log.write(json.dumps(r) + '\n'); log.flush()
+                    print(f"  {'ok  ' if r['ok'] else 'FAIL'} {r['nb']:<22} {label(r['setting']):<40} {r['seconds']:6.1f} s", flush=True)
     if a.json: Path(a.json).write_text(json.dumps(results, indent=1))
     text = report(results, settings)
     if a.report: Path(a.report).write_text(text)
