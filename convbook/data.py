@@ -66,15 +66,18 @@ def _one_line(e:BaseException) -> str:
     if isinstance(e, OSError) and e.strerror and e.filename: return f"{e.strerror.lower()}: {e.filename}"
     return ' '.join(str(e).split()) or type(e).__name__
 
-def writable_dir(d:str|Path, # Folder that must exist (it is created, with its parents) and be writable
+def writable_dir(d:str|Path, # Folder that must exist (it is created, with its parents, if `create`) and be writable
                  what:str='folder', # What it is, for the error message
+                 create:bool=True, # Create it if it is missing; `False` refuses a missing folder instead
                 ) -> Path:
-    "Create folder `d` if needed and check that it can be written to, or raise an `OSError` that says what is in the way"
+    "Create folder `d` if needed (or refuse a missing one, if not `create`) and check that it can be written to, or raise an `OSError` that says what is in the way"
     d = Path(d).expanduser()
     for p in [d, *d.parents]:
         if p.exists() or p.is_symlink():
             if not p.is_dir(): raise NotADirectoryError(f"{what} {d} can't be used: {p} is a file, not a folder")
             break
+    if not create and not d.is_dir():
+        raise FileNotFoundError(f"{what} {d} doesn't exist: create it first, or choose a folder that exists")
     try: d.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise type(e)(f"{what} {d} can't be created ({(e.strerror or str(e)).lower()}): choose a folder you can write to") from None
     if not os.access(d, os.W_OK | os.X_OK): raise PermissionError(f"{what} {d} is not writable: choose a folder you can write to")

@@ -574,10 +574,13 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
     path = Path(out)
     if path.suffix.lower() not in ('.gif','.png'): raise ValueError(f"{out!r}: the file name must end in .gif or .png")
     _check_fps(fps)
+    if output_padding and not transposed:
+        raise ValueError(f"--output-padding {output_padding} only applies with --transposed: a plain convolution or pooling has no output "
+                         f"padding (PyTorch's nn.Conv2d takes none); add --transposed, or leave --output-padding out")
     d = ConvDiagram(n, ks, stride, padding, dilation, transposed, output_padding, mode, values)
+    writable_dir(path.parent, 'the folder', create=False)          # a typo in the path is refused, not made into folders
     if path.suffix.lower() == '.gif': save_gif(d, path, fps, progress=len(d.positions) > 40)
     else:
-        writable_dir(path.parent, 'the folder')
         if path.is_dir(): raise IsADirectoryError(f"{path} is a folder: give a file name ending in .png")
         fig = draw_conv(n, ks, stride, padding, dilation, transposed, output_padding, mode, values, step)
         try: fig.savefig(path)

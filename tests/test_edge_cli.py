@@ -51,6 +51,8 @@ ANIM_USAGE = [  # (arguments, what the line must say); all exit with status 2
     (['x.gif', '--n', '99999999999999999999999'], 'ConvDiagram draws at most 100 cells per side'),
     (['x.gif', '--n', '30'], 'would have 785 frames'),
     (['x.gif', '--transposed', '--output-padding', '1'], 'smaller than the stride'),
+    (['x.gif', '--output-padding', '1'], '--output-padding 1 only applies with --transposed'),
+    (['x.png', '--mode', 'max', '--output-padding', '2'], '--output-padding 2 only applies with --transposed'),
     (['x.gif', '--n', 'five'], "invalid int value: 'five' (it takes a whole number)"),
     (['x.gif', '--ks', '2.5'], "invalid int value: '2.5'"),
     (['x.gif', '--bogus', '1'], 'unrecognized arguments'),
@@ -69,7 +71,9 @@ def test_anim_file_system_errors(tmp_path):
     (tmp_path/'file').write_text('')
     (tmp_path/'dir.gif').mkdir()
     cases = [([tmp_path/'file'/'x.gif'], 'file is a file, not a folder'), ([tmp_path/'file'/'deeper'/'x.png'], 'file is a file, not a folder'),
-             ([tmp_path/'dir.gif'], 'dir.gif is a folder: give a file name ending in .gif'), (['/sys/convbook_test/x.gif'], "can't be")]
+             ([tmp_path/'dir.gif'], 'dir.gif is a folder: give a file name ending in .gif'), (['/sys/convbook_test/x.gif'], "doesn't exist"),
+             ([tmp_path/'nowhere'/'deeper'/'x.gif'], f"the folder {tmp_path/'nowhere'/'deeper'} doesn't exist: create it first"),
+             ([tmp_path/'nowhere'/'x.png'], "nowhere doesn't exist")]
     if os.geteuid() != 0:                                         # (root may write anywhere; /sys refuses even root)
         ro = tmp_path/'ro'; ro.mkdir(); ro.chmod(0o555)
         cases.append(([ro/'x.gif'], 'is not writable'))
@@ -77,10 +81,12 @@ def test_anim_file_system_errors(tmp_path):
         status, out, err = run(*args)
         assert status == 1, (args, status, err)
         assert msg in one_line(err, 'convbook-anim'), (args, err)
+    assert not (tmp_path/'nowhere').exists()                      # a missing folder is refused, not made
 
 def test_anim_writes_and_shows_progress(tmp_path):
     run = anim
-    status, out, err = run('sub/dir/a.gif', '--n', '9', cwd=tmp_path)      # 50 frames: a progress bar; missing folders are made
+    (tmp_path/'sub'/'dir').mkdir(parents=True)
+    status, out, err = run('sub/dir/a.gif', '--n', '9', cwd=tmp_path)      # 50 frames: a progress bar
     assert status == 0 and 'Traceback' not in err
     assert '[50/50' in out and out.strip().endswith('Wrote sub/dir/a.gif')
     from PIL import Image
