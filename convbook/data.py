@@ -83,12 +83,25 @@ def writable_dir(d:str|Path, # Folder that must exist (it is created, with its p
     if not os.access(d, os.W_OK | os.X_OK): raise PermissionError(f"{what} {d} is not writable: choose a folder you can write to")
     return d
 
+def _live_output() -> bool:
+    "Can a progress bar redraw itself where this process writes: stdout is a terminal, or this is a notebook (whose bar is HTML)? Not when stdout goes to a file or a pipe"
+    from fastcore.imports import IN_NOTEBOOK
+    isatty = getattr(sys.stdout, 'isatty', None)
+    try: return IN_NOTEBOOK or bool(isatty and isatty())
+    except ValueError: return False                    # a closed stream
+
+def _bar(items):
+    "fastprogress's bar over `items`, which leaves no line behind, where it can redraw itself (`_live_output`); otherwise `None`: output redirected to a file or a pipe gets no bar frames (fastprogress would write one per step, each starting with `\\r`)"
+    if not _live_output(): return None
+    from fastprogress.fastprogress import progress_bar
+    return progress_bar(items, leave=False)
+
 def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
                      n_valid:int=100, # Validation images per digit
                      seed:int=42, # Seed of the train/valid split
                      digits:tuple|None=None, # `(images, labels)`, default `load_mnist()`
                      force:bool=False, # Replace folders that already exist
-                     progress:bool=False, # Show a progress bar (the command line does)
+                     progress:bool=False, # Show a progress bar (the command line does), where one can redraw itself
                     ) -> Path:
     "Write the MNIST digits as PNG folders `dest/mnist_sample/{train,valid}/{3,7}` and `dest/mnist_10/{train,valid}/{0..9}`"
     x,y = load_mnist() if digits is None else digits
@@ -102,10 +115,8 @@ def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
     rng = np.random.default_rng(seed)
     with tempfile.TemporaryDirectory(dir=dest, prefix='.building-') as tmp:
         jobs = [(Path(tmp)/root.name, d) for root,ds in zip(roots, DATASETS.values()) for d in ds['digits']]
-        if progress:
-            from fastprogress.fastprogress import progress_bar
-            jobs = progress_bar(jobs, leave=False)
-        for root,d in jobs:
+        bar = _bar(jobs) if progress else None
+        for root,d in jobs if bar is None else bar:
             idx = np.flatnonzero(y==d)
             idx = idx[rng.permutation(len(idx))]
             for split,ids in (('valid',idx[:n_valid]), ('train',idx[n_valid:])):

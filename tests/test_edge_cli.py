@@ -10,10 +10,14 @@ from unittest.mock import patch
 import pytest
 from convbook import data as data_mod, viz as viz_mod
 
+class Terminal(io.StringIO):
+    "What a terminal is to the program: a stdout that says it is a tty"
+    def isatty(self): return True
+
 def inproc(main, prog):
-    "Run a command's `main` as its console script does, in this process: (status, stdout, stderr)"
-    def run(*args, cwd='.'):
-        out, err = io.StringIO(), io.StringIO()
+    "Run a command's `main` as its console script does, in this process: (status, stdout, stderr); `tty=True` as if stdout were a terminal"
+    def run(*args, cwd='.', tty=False):
+        out, err = (Terminal() if tty else io.StringIO()), io.StringIO()
         with patch.object(sys, 'argv', [prog, *map(str, args)]), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.chdir(cwd):
             try: main(); status = 0
             except SystemExit as e: status = e.code
@@ -86,11 +90,13 @@ def test_anim_file_system_errors(tmp_path):
 def test_anim_writes_and_shows_progress(tmp_path):
     run = anim
     (tmp_path/'sub'/'dir').mkdir(parents=True)
-    status, out, err = run('sub/dir/a.gif', '--n', '9', cwd=tmp_path)      # 50 frames: a progress bar
+    status, out, err = run('sub/dir/a.gif', '--n', '9', cwd=tmp_path, tty=True)   # 50 frames: a progress bar, in a terminal
     assert status == 0 and 'Traceback' not in err
-    assert '[50/50' in out and out.strip().endswith('Wrote sub/dir/a.gif')
+    assert '[50/50' in out and '\r' in out and out.strip().endswith('Wrote sub/dir/a.gif')
     from PIL import Image
     assert Image.open(tmp_path/'sub'/'dir'/'a.gif').n_frames == 50
+    status, out, err = run('c.gif', '--n', '9', cwd=tmp_path)                     # stdout not a terminal: no bar frames
+    assert status == 0 and out == 'Wrote c.gif\n', out
     status, out, err = run('b.png', '--n', '2', '--ks', '2', '--padding', '1', '--dilation', '3', '--mode', 'max', '--values', cwd=tmp_path)
     assert status == 0 and out.strip() == 'Wrote b.png'             # a window of padding only: drawn as -inf, no crash
 
@@ -120,6 +126,14 @@ def test_data_file_system_errors(tmp_path):
         assert status == 1, (args, status, err)
         assert msg in one_line(err, 'convbook-data'), (args, err)
     assert (tmp_path/'blocked'/'mnist_sample').is_file()                # nothing was removed
+
+def test_no_bar_frames_in_redirected_output(tmp_path):
+    "The installed commands with stdout redirected (a pipe here, as in a log or CI): no progress bar frames, only the last line"
+    status, out, err = script('convbook-anim')('a.gif', '--n', '9', cwd=tmp_path)      # 50 frames: a bar in a terminal
+    assert status == 0 and out == 'Wrote a.gif\n', (out, err)
+    status, out, err = script('convbook-data')('--dest', tmp_path/'d', '--n-valid', '50')
+    assert status == 0 and out == f"Built mnist_sample, mnist_10 in {tmp_path/'d'}\n", (out, err)
+    assert '\r' not in err
 
 def test_data_help_says_the_default():
     status, out, err = script('convbook-data')('--help')
