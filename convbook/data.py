@@ -102,28 +102,32 @@ def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
                      digits:tuple|None=None, # `(images, labels)`, default `load_mnist()`
                      force:bool=False, # Replace folders that already exist
                      progress:bool=False, # Show a progress bar (the command line does), where one can redraw itself
+                     names:tuple|None=None, # Which datasets of `DATASETS` to write (default: all of them)
                     ) -> Path:
     "Write the MNIST digits as PNG folders `dest/mnist_sample/{train,valid}/{3,7}` and `dest/mnist_10/{train,valid}/{0..9}`"
+    names = tuple(DATASETS) if names is None else tuple(names)
+    if not names or any(nm not in DATASETS for nm in names): raise ValueError(f"names={names!r}: use one or more of {list(DATASETS)}")
     x,y = load_mnist() if digits is None else digits
     if isinstance(n_valid, bool) or not isinstance(n_valid, (int, np.integer)) or not 0 < n_valid < min(np.bincount(y)):
         raise ValueError(f"n_valid={n_valid!r} must be between 1 and {min(np.bincount(y))-1} (images per digit minus one)")
     dest = writable_dir(dest, 'the destination folder')
-    roots = [dest/ds['folder'] for ds in DATASETS.values()]
-    for root in roots:
+    roots = {nm: dest/DATASETS[nm]['folder'] for nm in DATASETS if nm in names}
+    for root in roots.values():
         if root.exists() and not root.is_dir(): raise NotADirectoryError(f"{root} is a file, not a folder: move it away, or choose another destination")
         if root.exists() and not force: raise FileExistsError(f"{root} already exists; pass force=True (or --force) to rebuild it")
     rng = np.random.default_rng(seed)
+    order = {(nm, d): np.flatnonzero(y==d) for nm,ds in DATASETS.items() for d in ds['digits']}
+    order = {k: idx[rng.permutation(len(idx))] for k,idx in order.items()}   # every dataset's split is drawn, in order: the same files whichever are written
     with tempfile.TemporaryDirectory(dir=dest, prefix='.building-') as tmp:
-        jobs = [(Path(tmp)/root.name, d) for root,ds in zip(roots, DATASETS.values()) for d in ds['digits']]
+        jobs = [(nm, Path(tmp)/root.name, d) for nm,root in roots.items() for d in DATASETS[nm]['digits']]
         bar = _bar(jobs) if progress else None
-        for root,d in jobs if bar is None else bar:
-            idx = np.flatnonzero(y==d)
-            idx = idx[rng.permutation(len(idx))]
+        for nm,root,d in jobs if bar is None else bar:
+            idx = order[nm, d]
             for split,ids in (('valid',idx[:n_valid]), ('train',idx[n_valid:])):
                 out = root/split/str(d)
                 out.mkdir(parents=True, exist_ok=True)
                 for i in sorted(ids): Image.fromarray(x[i], mode='L').save(out/f'{i:04d}.png', optimize=True)
-        for root in roots:
+        for root in roots.values():
             if force: shutil.rmtree(root, ignore_errors=True)
             try: os.rename(Path(tmp)/root.name, root)
             except OSError:                     # another build got there first: keep its folder, which has the same files
@@ -154,7 +158,7 @@ def find_data(folder:str, dirs:list) -> Path:
 def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
                full:bool=False, # Download fastai's full dataset with `untar_data` instead
                path:str|Path|None=None, # Folder holding `mnist_sample`/`mnist_10`; searched first
-               build:bool=True, # Write the datasets into `default_data_dir()` if no folder has them
+               build:bool=True, # Write the dataset into `default_data_dir()` if no folder has it
               ) -> Path:
     "Path of an MNIST dataset: the shipped digits' folder (written on first use), or `untar_data(URLs.MNIST_SAMPLE)` (or `URLs.MNIST`) if `full`"
     if name not in DATASETS: raise ValueError(f"Unknown dataset {name!r}: use one of {list(DATASETS)}")
@@ -167,8 +171,8 @@ def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
     except FileNotFoundError:
         if not build: raise
     dest = default_data_dir()
-    try: build_mnist_data(dest)
-    except FileExistsError: pass                 # the other dataset was there already, or another process built them
+    try: build_mnist_data(dest, names=(name,))   # only the dataset asked for: mnist_sample's 1,000 images, not all 6,000
+    except FileExistsError: pass                 # another process built it meanwhile
     except OSError as e:
         raise type(e)(f"The digits are written on first use into {dest}, but {_one_line(e)}. "
                       f"Set CONVBOOK_DATA to a folder you can write to, or pass path= a folder that has {ds['folder']!r}") from None
