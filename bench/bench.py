@@ -95,7 +95,7 @@ def main():
         rows.append(("explorer redraw after a slider move, largest grid, 112x112 (median)", f"{ex['largest_ms']:.1f} ms", "budget 100 ms"))
     ti,ta = import_time()
     res['import'] = dict(all_s=ti, arith_s=ta)
-    rows.append(("import all convbook modules (fastai included) / convbook.arith", f"{ti:.2f} s / {ta:.2f} s", ""))
+    rows.append(("import all convbook modules / convbook.arith alone", f"{ti:.2f} s / {ta:.2f} s", ""))
     w = max(len(r[0]) for r in rows)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, python {sys.version.split()[0]}")
     for r in rows: print(f"{r[0]:<{w}}  {r[1]:>24}  {r[2]}")

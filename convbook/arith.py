@@ -259,7 +259,7 @@ CONV_MISTAKES = (forgot_the_padding, padded_one_side, forgot_the_dilation, round
 
 # %% ../nbs/api/03_arith.ipynb #acb38f3a
 import itertools
-from .kernels import _apart, _untied
+from .workbook import _apart, _untied
 
 def _call(cls:str, args:list, kw:dict) -> str:
     "The PyTorch call `cls(*args, **kw)` as text"

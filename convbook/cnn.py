@@ -103,7 +103,7 @@ def kernel_similarity(a:torch.Tensor, # Kernels `[n, kh, kw]`, or one `[kh, kw]`
                       b:torch.Tensor, # Kernels `[m, kh, kw]` of the same size, or one
                      ) -> torch.Tensor:
     "Cosine similarity `[n, m]` of each kernel of `a` with each kernel of `b`, as vectors of weights: 1 the same up to a positive factor, -1 a negative one"
-    a, b = (k.detach().float() for k in (a, b))
+    a, b = (k.detach().float().cpu() for k in (a, b))   # a model's kernels may be on a GPU
     a, b = (k[None] if k.ndim == 2 else k for k in (a, b))
     if a.ndim != 3 or b.ndim != 3 or a.shape[1:] != b.shape[1:]:
         raise ValueError(f"kernel_similarity compares 2-D kernels of one size, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
@@ -123,10 +123,11 @@ def plot_learned_kernels(model:nn.Module, # A model whose first convolution read
     if c is None or c.in_channels != 1: raise ValueError("plot_learned_kernels needs a model whose first nn.Conv2d reads one channel")
     if img.ndim != 2: raise ValueError(f"img must be a 2-D image, got shape {tuple(img.shape)}")
     hand = edge_kernels if hand is None else hand
-    x = img.float()[None,None]
-    with torch.no_grad():
-        rows = [(hand.float(), F.conv2d(x, hand.float()[:,None], stride=c.stride, padding=c.padding)[0], list(names)),
-                (c.weight.detach()[:,0].float(), c(x.to(c.weight.dtype))[0].detach().float(), [f'learned {i}' for i in range(c.out_channels)])]
+    x = img.detach().float().cpu()[None,None]
+    with torch.no_grad():   # the model's layer where it is (a GPU, perhaps); what is drawn, on the CPU
+        rows = [(hand.float().cpu(), F.conv2d(x, hand.float().cpu()[:,None], stride=c.stride, padding=c.padding)[0], list(names)),
+                (c.weight.detach()[:,0].float().cpu(), c(x.to(c.weight.device, c.weight.dtype))[0].float().cpu(),
+                 [f'learned {i}' for i in range(c.out_channels)])]
     n = max(len(r[0]) for r in rows)
     fig, axs = plt.subplots(4, n, figsize=(size*n, size*3.4), height_ratios=[0.7,1,0.7,1], squeeze=False)
     for ax in axs.flat: ax.axis('off')

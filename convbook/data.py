@@ -67,50 +67,68 @@ def _one_line(e:BaseException) -> str:
     if isinstance(e, OSError) and e.strerror and e.filename: return f"{e.strerror.lower()}: {e.filename}"
     return ' '.join(str(e).split()) or type(e).__name__
 
-def writable_dir(d:str|Path, # Folder that must exist (it is created, with its parents) and be writable
+def writable_dir(d:str|Path, # Folder that must exist (it is created, with its parents, if `create`) and be writable
                  what:str='folder', # What it is, for the error message
+                 create:bool=True, # Create it if it is missing; `False` refuses a missing folder instead
                 ) -> Path:
-    "Create folder `d` if needed and check that it can be written to, or raise an `OSError` that says what is in the way"
+    "Create folder `d` if needed (or refuse a missing one, if not `create`) and check that it can be written to, or raise an `OSError` that says what is in the way"
     d = Path(d).expanduser()
     for p in [d, *d.parents]:
         if p.exists() or p.is_symlink():
             if not p.is_dir(): raise NotADirectoryError(f"{what} {d} can't be used: {p} is a file, not a folder")
             break
+    if not create and not d.is_dir():
+        raise FileNotFoundError(f"{what} {d} doesn't exist: create it first, or choose a folder that exists")
     try: d.mkdir(parents=True, exist_ok=True)
     except OSError as e: raise type(e)(f"{what} {d} can't be created ({(e.strerror or str(e)).lower()}): choose a folder you can write to") from None
     if not os.access(d, os.W_OK | os.X_OK): raise PermissionError(f"{what} {d} is not writable: choose a folder you can write to")
     return d
+
+def _live_output() -> bool:
+    "Can a progress bar redraw itself where this process writes: stdout is a terminal, or this is a notebook (whose bar is HTML)? Not when stdout goes to a file or a pipe"
+    from fastcore.imports import IN_NOTEBOOK
+    isatty = getattr(sys.stdout, 'isatty', None)
+    try: return IN_NOTEBOOK or bool(isatty and isatty())
+    except ValueError: return False                    # a closed stream
+
+def _bar(items):
+    "fastprogress's bar over `items`, which leaves no line behind, where it can redraw itself (`_live_output`); otherwise `None`: output redirected to a file or a pipe gets no bar frames (fastprogress would write one per step, each starting with `\\r`)"
+    if not _live_output(): return None
+    from fastprogress.fastprogress import progress_bar
+    return progress_bar(items, leave=False)
 
 def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
                      n_valid:int=100, # Validation images per digit
                      seed:int=42, # Seed of the train/valid split
                      digits:tuple|None=None, # `(images, labels)`, default `load_mnist()`
                      force:bool=False, # Replace folders that already exist
-                     progress:bool=False, # Show a progress bar (the command line does)
+                     progress:bool=False, # Show a progress bar (the command line does), where one can redraw itself
+                     names:tuple|None=None, # Which datasets of `DATASETS` to write (default: all of them)
                     ) -> Path:
     "Write the MNIST digits as PNG folders `dest/mnist_sample/{train,valid}/{3,7}` and `dest/mnist_10/{train,valid}/{0..9}`"
+    names = tuple(DATASETS) if names is None else tuple(names)
+    if not names or any(nm not in DATASETS for nm in names): raise ValueError(f"names={names!r}: use one or more of {list(DATASETS)}")
     x,y = load_mnist() if digits is None else digits
     if isinstance(n_valid, bool) or not isinstance(n_valid, (int, np.integer)) or not 0 < n_valid < min(np.bincount(y)):
         raise ValueError(f"n_valid={n_valid!r} must be between 1 and {min(np.bincount(y))-1} (images per digit minus one)")
     dest = writable_dir(dest, 'the destination folder')
-    roots = [dest/ds['folder'] for ds in DATASETS.values()]
-    for root in roots:
+    roots = {nm: dest/DATASETS[nm]['folder'] for nm in DATASETS if nm in names}
+    for root in roots.values():
         if root.exists() and not root.is_dir(): raise NotADirectoryError(f"{root} is a file, not a folder: move it away, or choose another destination")
         if root.exists() and not force: raise FileExistsError(f"{root} already exists; pass force=True (or --force) to rebuild it")
     rng = np.random.default_rng(seed)
+    order = {(nm, d): np.flatnonzero(y==d) for nm,ds in DATASETS.items() for d in ds['digits']}
+    order = {k: idx[rng.permutation(len(idx))] for k,idx in order.items()}   # every dataset's split is drawn, in order: the same files whichever are written
     with tempfile.TemporaryDirectory(dir=dest, prefix='.building-') as tmp:
-        jobs = [(Path(tmp)/root.name, d) for root,ds in zip(roots, DATASETS.values()) for d in ds['digits']]
-        if progress:
-            from fastprogress.fastprogress import progress_bar
-            jobs = progress_bar(jobs, leave=False)
-        for root,d in jobs:
-            idx = np.flatnonzero(y==d)
-            idx = idx[rng.permutation(len(idx))]
+        jobs = [(nm, Path(tmp)/root.name, d) for nm,root in roots.items() for d in DATASETS[nm]['digits']]
+        bar = _bar(jobs) if progress else None
+        for nm,root,d in jobs if bar is None else bar:
+            idx = order[nm, d]
             for split,ids in (('valid',idx[:n_valid]), ('train',idx[n_valid:])):
                 out = root/split/str(d)
                 out.mkdir(parents=True, exist_ok=True)
                 for i in sorted(ids): Image.fromarray(x[i], mode='L').save(out/f'{i:04d}.png', optimize=True)
-        for root in roots:
+        for root in roots.values():
             if force: shutil.rmtree(root, ignore_errors=True)
             try: os.rename(Path(tmp)/root.name, root)
             except OSError:                     # another build got there first: keep its folder, which has the same files
@@ -141,7 +159,7 @@ def find_data(folder:str, dirs:list) -> Path:
 def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
                full:bool=False, # Download fastai's full dataset with `untar_data` instead
                path:str|Path|None=None, # Folder holding `mnist_sample`/`mnist_10`; searched first
-               build:bool=True, # Write the datasets into `default_data_dir()` if no folder has them
+               build:bool=True, # Write the dataset into `default_data_dir()` if no folder has it
               ) -> Path:
     "Path of an MNIST dataset: the shipped digits' folder (written on first use), or `untar_data(URLs.MNIST_SAMPLE)` (or `URLs.MNIST`) if `full`"
     if name not in DATASETS: raise ValueError(f"Unknown dataset {name!r}: use one of {list(DATASETS)}")
@@ -154,8 +172,8 @@ def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
     except FileNotFoundError:
         if not build: raise
     dest = default_data_dir()
-    try: build_mnist_data(dest)
-    except FileExistsError: pass                 # the other dataset was there already, or another process built them
+    try: build_mnist_data(dest, names=(name,))   # only the dataset asked for: mnist_sample's 1,000 images, not all 6,000
+    except FileExistsError: pass                 # another process built it meanwhile
     except OSError as e:
         raise type(e)(f"The digits are written on first use into {dest}, but {_one_line(e)}. "
                       f"Set CONVBOOK_DATA to a folder you can write to, or pass path= a folder that has {ds['folder']!r}") from None

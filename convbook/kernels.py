@@ -217,19 +217,7 @@ def show_kernels(img:torch.Tensor, # A 2-D image
     return fig
 
 # %% ../nbs/api/01_kernels.ipynb #6cce60db
-from itertools import combinations
-from .workbook import same_answer
-
-def _apart(ms:list, ans, tol:float=0.) -> bool:
-    "Whether the wrong answers of the mistakes `ms` differ from each other, so that a wrong answer names one mistake"
-    wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
-    return not any(same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol) for a,b in combinations(wrong, 2))
-
-def _untied(ms:list, ans, tol:float=0.) -> list:
-    "The mistakes `ms` without those whose wrong answer another one gives too: where two causes give one number, name neither"
-    wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
-    tied = {id(a) for a in wrong for b in wrong if a is not b and (same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol))}
-    return [m for m in ms if id(m) not in tied]
+from .workbook import _apart, _untied   # which mistakes a wrong answer can name (00a_workbook); the other chapters import them from here too
 
 KERNEL_FAMILIES = dict(vertical=('left_edge','sobel_x'), horizontal=('top_edge','sobel_y'), blur=('box_blur','gaussian_blur'),
                        sharpen=('sharpen',), identity=('identity',))

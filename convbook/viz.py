@@ -15,7 +15,7 @@ from matplotlib.collections import PatchCollection, LineCollection
 from matplotlib.animation import FuncAnimation, PillowWriter
 from fastcore.basics import patch
 from .arith import _is_int, _per_dim, _dims, kernel_span, conv_out_size, conv_transpose_out_size, pool_out_size, conv_formula
-from .data import _run_cli, writable_dir
+from .data import _run_cli, writable_dir, _bar
 from .workbook import Exercise, Mistake, draw_seed
 
 # %% auto #0
@@ -311,7 +311,7 @@ def save_gif(d:ConvDiagram, # The diagram to animate
              path, # The GIF file to write (its folder is created if needed)
              fps:float=2.5, # Frames per second
              max_frames:int=400, # Refuse diagrams with more frames than this (about 10 s of drawing)
-             progress:bool=False, # Show a progress bar (the command line does, for long animations)
+             progress:bool=False, # Show a progress bar (the command line does, for long animations), where one can redraw itself
             ) -> Path:
     "Animate `d`, one frame per output cell plus the finished output, into the GIF file `path`"
     _check_fps(fps)
@@ -324,10 +324,8 @@ def save_gif(d:ConvDiagram, # The diagram to animate
     if path.is_dir(): raise IsADirectoryError(f"{path} is a folder: give a file name ending in .gif")
     drawing = ConvDrawing(d)
     anim = FuncAnimation(drawing.fig, drawing.step, frames=frames, blit=False)
-    cb = None
-    if progress:
-        from fastprogress.fastprogress import progress_bar
-        bar = progress_bar(range(frames), leave=False)
+    cb, bar = None, _bar(range(frames)) if progress else None     # no bar where the output goes to a file or a pipe
+    if bar is not None:
         bar.update(0)
         cb = lambda i, n: bar.update(i+1)
     try: anim.save(path, writer=GifWriter(fps=fps), progress_callback=cb)
@@ -574,10 +572,13 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
     path = Path(out)
     if path.suffix.lower() not in ('.gif','.png'): raise ValueError(f"{out!r}: the file name must end in .gif or .png")
     _check_fps(fps)
+    if output_padding and not transposed:
+        raise ValueError(f"--output-padding {output_padding} only applies with --transposed: a plain convolution or pooling has no output "
+                         f"padding (PyTorch's nn.Conv2d takes none); add --transposed, or leave --output-padding out")
     d = ConvDiagram(n, ks, stride, padding, dilation, transposed, output_padding, mode, values)
+    writable_dir(path.parent, 'the folder', create=False)          # a typo in the path is refused, not made into folders
     if path.suffix.lower() == '.gif': save_gif(d, path, fps, progress=len(d.positions) > 40)
     else:
-        writable_dir(path.parent, 'the folder')
         if path.is_dir(): raise IsADirectoryError(f"{path} is a folder: give a file name ending in .png")
         fig = draw_conv(n, ks, stride, padding, dilation, transposed, output_padding, mode, values, step)
         try: fig.savefig(path)

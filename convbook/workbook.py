@@ -69,6 +69,20 @@ def forgot_the_channels(bs:int, c:int, h:int, w:int):
     "Counted one number per pixel: a colour image has one per channel"
     return bs*h*w, f"{bs}*{h}*{w} = {bs*h*w}"
 
+# %% ../nbs/api/00a_workbook.ipynb #b8f4d2e3
+from itertools import combinations
+
+def _apart(ms:list, ans, tol:float=0.) -> bool:
+    "Whether the wrong answers of the mistakes `ms` differ from each other, so that a wrong answer names one mistake"
+    wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
+    return not any(same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol) for a,b in combinations(wrong, 2))
+
+def _untied(ms:list, ans, tol:float=0.) -> list:
+    "The mistakes `ms` without those whose wrong answer another one gives too: where two causes give one number, name neither"
+    wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
+    tied = {id(a) for a in wrong for b in wrong if a is not b and (same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol))}
+    return [m for m in ms if id(m) not in tied]
+
 # %% ../nbs/api/00a_workbook.ipynb #2988c3ff
 class Exercise:
     "One problem: its `question`, the right `answer` and its `working`, and the `mistakes` that lead to other answers"

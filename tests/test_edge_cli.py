@@ -10,10 +10,14 @@ from unittest.mock import patch
 import pytest
 from convbook import data as data_mod, viz as viz_mod
 
+class Terminal(io.StringIO):
+    "What a terminal is to the program: a stdout that says it is a tty"
+    def isatty(self): return True
+
 def inproc(main, prog):
-    "Run a command's `main` as its console script does, in this process: (status, stdout, stderr)"
-    def run(*args, cwd='.'):
-        out, err = io.StringIO(), io.StringIO()
+    "Run a command's `main` as its console script does, in this process: (status, stdout, stderr); `tty=True` as if stdout were a terminal"
+    def run(*args, cwd='.', tty=False):
+        out, err = (Terminal() if tty else io.StringIO()), io.StringIO()
         with patch.object(sys, 'argv', [prog, *map(str, args)]), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.chdir(cwd):
             try: main(); status = 0
             except SystemExit as e: status = e.code
@@ -51,6 +55,8 @@ ANIM_USAGE = [  # (arguments, what the line must say); all exit with status 2
     (['x.gif', '--n', '99999999999999999999999'], 'ConvDiagram draws at most 100 cells per side'),
     (['x.gif', '--n', '30'], 'would have 785 frames'),
     (['x.gif', '--transposed', '--output-padding', '1'], 'smaller than the stride'),
+    (['x.gif', '--output-padding', '1'], '--output-padding 1 only applies with --transposed'),
+    (['x.png', '--mode', 'max', '--output-padding', '2'], '--output-padding 2 only applies with --transposed'),
     (['x.gif', '--n', 'five'], "invalid int value: 'five' (it takes a whole number)"),
     (['x.gif', '--ks', '2.5'], "invalid int value: '2.5'"),
     (['x.gif', '--bogus', '1'], 'unrecognized arguments'),
@@ -69,7 +75,9 @@ def test_anim_file_system_errors(tmp_path):
     (tmp_path/'file').write_text('')
     (tmp_path/'dir.gif').mkdir()
     cases = [([tmp_path/'file'/'x.gif'], 'file is a file, not a folder'), ([tmp_path/'file'/'deeper'/'x.png'], 'file is a file, not a folder'),
-             ([tmp_path/'dir.gif'], 'dir.gif is a folder: give a file name ending in .gif'), (['/sys/convbook_test/x.gif'], "can't be")]
+             ([tmp_path/'dir.gif'], 'dir.gif is a folder: give a file name ending in .gif'), (['/sys/convbook_test/x.gif'], "doesn't exist"),
+             ([tmp_path/'nowhere'/'deeper'/'x.gif'], f"the folder {tmp_path/'nowhere'/'deeper'} doesn't exist: create it first"),
+             ([tmp_path/'nowhere'/'x.png'], "nowhere doesn't exist")]
     if os.geteuid() != 0:                                         # (root may write anywhere; /sys refuses even root)
         ro = tmp_path/'ro'; ro.mkdir(); ro.chmod(0o555)
         cases.append(([ro/'x.gif'], 'is not writable'))
@@ -77,14 +85,18 @@ def test_anim_file_system_errors(tmp_path):
         status, out, err = run(*args)
         assert status == 1, (args, status, err)
         assert msg in one_line(err, 'convbook-anim'), (args, err)
+    assert not (tmp_path/'nowhere').exists()                      # a missing folder is refused, not made
 
 def test_anim_writes_and_shows_progress(tmp_path):
     run = anim
-    status, out, err = run('sub/dir/a.gif', '--n', '9', cwd=tmp_path)      # 50 frames: a progress bar; missing folders are made
+    (tmp_path/'sub'/'dir').mkdir(parents=True)
+    status, out, err = run('sub/dir/a.gif', '--n', '9', cwd=tmp_path, tty=True)   # 50 frames: a progress bar, in a terminal
     assert status == 0 and 'Traceback' not in err
-    assert '[50/50' in out and out.strip().endswith('Wrote sub/dir/a.gif')
+    assert '[50/50' in out and '\r' in out and out.strip().endswith('Wrote sub/dir/a.gif')
     from PIL import Image
     assert Image.open(tmp_path/'sub'/'dir'/'a.gif').n_frames == 50
+    status, out, err = run('c.gif', '--n', '9', cwd=tmp_path)                     # stdout not a terminal: no bar frames
+    assert status == 0 and out == 'Wrote c.gif\n', out
     status, out, err = run('b.png', '--n', '2', '--ks', '2', '--padding', '1', '--dilation', '3', '--mode', 'max', '--values', cwd=tmp_path)
     assert status == 0 and out.strip() == 'Wrote b.png'             # a window of padding only: drawn as -inf, no crash
 
@@ -114,6 +126,14 @@ def test_data_file_system_errors(tmp_path):
         assert status == 1, (args, status, err)
         assert msg in one_line(err, 'convbook-data'), (args, err)
     assert (tmp_path/'blocked'/'mnist_sample').is_file()                # nothing was removed
+
+def test_no_bar_frames_in_redirected_output(tmp_path):
+    "The installed commands with stdout redirected (a pipe here, as in a log or CI): no progress bar frames, only the last line"
+    status, out, err = script('convbook-anim')('a.gif', '--n', '9', cwd=tmp_path)      # 50 frames: a bar in a terminal
+    assert status == 0 and out == 'Wrote a.gif\n', (out, err)
+    status, out, err = script('convbook-data')('--dest', tmp_path/'d', '--n-valid', '50')
+    assert status == 0 and out == f"Built mnist_sample, mnist_10 in {tmp_path/'d'}\n", (out, err)
+    assert '\r' not in err
 
 def test_data_help_says_the_default():
     status, out, err = script('convbook-data')('--help')

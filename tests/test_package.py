@@ -30,6 +30,19 @@ def test_import_touches_no_network(tmp_path):
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip().endswith('ok')
 
+def test_arith_imports_no_torch_nor_matplotlib(tmp_path):
+    "Shape arithmetic needs neither PyTorch nor matplotlib: importing `convbook.arith`, and drawing and checking its exercises, loads neither"
+    code = textwrap.dedent("""
+        import sys, convbook.arith as a
+        from convbook.workbook import check
+        print(sorted(m for m in ('torch', 'matplotlib') if m in sys.modules))
+        e = a.conv_size_exercise(seed=1); check(e, e.answer); a.pool_size_exercise(seed=1); a.weight_shape_exercise(seed=1)
+        print(sorted(m for m in ('torch', 'matplotlib') if m in sys.modules))
+    """)
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, cwd=tmp_path, env={**os.environ, 'CONVBOOK_PROGRESS': 'off'})
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.split() == ['[]', '[]'], r.stdout
+
 def script(name):
     "A runner for the console script `name` that `pip install` made: `run(*args)` gives the finished process"
     exe = shutil.which(name)
