@@ -58,6 +58,29 @@ if SETTING['seed']:
         def seeded(s=None, *a, **k): return f(s if s is None else s + SETTING['seed'], *a, **k)
         return seeded
     torch.manual_seed, random.seed, np.random.seed = _shift(torch.manual_seed), _shift(random.seed), _shift(np.random.seed)
+if os.environ.get('CONVBOOK_PROBES'):   # --measure: the value of every operand of every check, after each cell
+    import ast, json
+    def _value(v):
+        if hasattr(v, 'numel') and v.numel() == 1: v = v.item()
+        if hasattr(v, 'item') and getattr(v, 'ndim', None) == 0: v = v.item()   # numpy's scalars
+        if hasattr(v, 'tolist') and getattr(v, 'ndim', 2) <= 1 and len(v) <= 10: v = v.tolist()
+        return v if isinstance(v, (int, float, bool, list)) else None
+    def _probe(result):
+        try: tree = ast.parse(result.info.raw_cell)
+        except Exception: return
+        ns, found = get_ipython().user_ns, []
+        for node in ast.walk(tree):
+            exprs = []
+            if isinstance(node, ast.Assert): exprs = [n for c in ast.walk(node.test) if isinstance(c, ast.Compare) for n in [c.left, *c.comparators]]
+            elif isinstance(node, ast.Call) and getattr(node.func, 'id', '') in ('test_close', 'test_eq'): exprs = node.args[:1]
+            for e in exprs:
+                if isinstance(e, ast.Constant): continue
+                try: v = _value(eval(compile(ast.Expression(e), '<probe>', 'eval'), ns))
+                except Exception: continue
+                if v is not None and not isinstance(v, list) or isinstance(v, list) and all(isinstance(x, (int, float)) for x in v): found.append((f'[{{result.execution_count}}] ' + ast.unparse(e), v))
+        if found:
+            with open(os.environ['CONVBOOK_PROBES'], 'a') as f: f.write(json.dumps(found) + '\\n')
+    get_ipython().events.register('post_run_cell', _probe)
 if SETTING['order'] == 'reversed':
     import convbook.batch as _b
     _sorted = _b.get_image_files_sorted
@@ -115,12 +138,15 @@ def run_one(py:Path, nb:Path, setting:dict, work:Path, measure:bool=False) -> di
     env = clean_env(home, ipydir)
     if setting['isa'] != 'default': env['ATEN_CPU_CAPABILITY'] = setting['isa']
     if setting['threads']: env['OMP_NUM_THREADS'] = str(setting['threads'])
+    if measure: env['CONVBOOK_PROBES'] = str(d/'probes.jsonl')
     src = here/nb.name; shutil.copy(nb, src)
     t0 = time.perf_counter()
     r = subprocess.run([str(py), '-c', RUN, str(src), str(d/'out.ipynb'), str(here), '1' if measure else '0'], cwd=here, env=env, capture_output=True, text=True)
     res = dict(nb=nb.relative_to(NBS).with_suffix('').as_posix(), setting=setting, ok=r.returncode == 0,
                seconds=round(time.perf_counter() - t0, 1), error=None, outputs={})
     if r.returncode: res['error'] = first_error(r.stderr)
+    if (d/'probes.jsonl').exists():
+        res['probes'] = {k: v for l in (d/'probes.jsonl').read_text().splitlines() for k,v in json.loads(l)}
     if (d/'out.ipynb').exists():
         res['outputs'] = numbers_of(d/'out.ipynb')
         res['errors'] = errors_of(d/'out.ipynb')
