@@ -1,24 +1,19 @@
 """The package as `pip install convbook` gives it, away from the repository: the sdist and the wheel built from this
 checkout, the wheel installed into a fresh virtual environment, run with a fresh HOME and no network.
 
-The environment is a plain venv (no `--system-site-packages`: when pytest itself runs in a venv, the "system" is the
-bare Python that venv was made from, without torch or pandas). It gets the dependencies from the Python running the
-test: a `.pth` file in its site-packages lists the folders this Python finds the package's requirements in
-(`site.getsitepackages()`, the user site if it is on, and where each requirement of `[project] dependencies` is
-installed), so a system Python, a venv with `pip install -e ".[dev]"` and a `--system-site-packages` venv all work.
-The checkout's editable install stays invisible: the files that make it (`__editable__*.pth`, or a `.pth` naming
-the checkout) lie in those folders, and Python processes the `.pth` files of its own site-packages only, not those
-of a folder that a `.pth` file adds; the checkout itself is never listed. So the convbook it imports is the
+The environment is tools/venv_deps.py's: a plain venv that imports the dependencies of the Python running the test
+through a `.pth` file, and never the checkout's editable install (see there). So the convbook it imports is the
 wheel's (checked by its `__file__`, and no editable finder module is imported). Nothing may open a
 connection to another machine: every Python started here loads a `sitecustomize` that refuses one, and the
 environment has no proxy. Time: 19 s on this project's 2-core machine when lightly loaded (40 s to 2 min when
 other jobs share it); one test, so that pytest's --durations shows its whole cost in one line.
 """
-import importlib.metadata, os, shutil, site, subprocess, sys, tarfile, textwrap, tomllib, zipfile
+import os, shutil, subprocess, sys, tarfile, textwrap, zipfile
 from pathlib import Path
-from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT/'tools'))
+from venv_deps import make_venv
 
 GUARD = '''
 import socket
@@ -53,22 +48,6 @@ print('DIGIT', tuple(img.shape), int(img.sum()))
 ten = mnist_path('ten')
 print('DATA', ten, len(list(ten.rglob('*.png'))))
 '''
-
-def dependency_dirs() -> list:
-    "The folders this Python imports the package's requirements from (site-packages, the user site, any other), never the checkout"
-    reqs = tomllib.loads((ROOT/'pyproject.toml').read_text())['project']['dependencies']
-    dirs = [*site.getsitepackages(), *([site.getusersitepackages()] if site.ENABLE_USER_SITE else [])]
-    dirs += [importlib.metadata.distribution(Requirement(r).name).locate_file('') for r in reqs]
-    dirs = [Path(d).resolve() for d in dirs if Path(d).is_dir()]
-    return [d for d in dict.fromkeys(dirs) if not (d == ROOT or d.is_relative_to(ROOT))]
-
-def make_venv(venv:Path):
-    "A venv without pip whose site-packages lists `dependency_dirs()` in a `.pth` file, so that it imports what this Python imports"
-    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', venv], check=True)
-    py = venv/'bin'/'python'
-    purelib = subprocess.run([py, '-c', "import sysconfig; print(sysconfig.get_path('purelib'))"], capture_output=True, text=True, check=True).stdout.strip()
-    (Path(purelib)/'convbook_test_dependencies.pth').write_text(''.join(f'{d}\n' for d in dependency_dirs()))
-    return py
 
 def run(args, env, **kw):
     return subprocess.run([str(a) for a in args], capture_output=True, text=True, env=env, timeout=300, **kw)

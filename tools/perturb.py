@@ -22,10 +22,15 @@ Each setting is applied by an IPython start-up file of the kernel (the notebooks
 
 The report (`--report FILE`, markdown) says, for every notebook, under how many settings it ran to the end, the first
 failing cell of each that did not, and, for every saved output whose numbers moved, each number's range over the runs.
+With `--measure` the notebooks run on past a failing cell, and after every cell the value of each operand of each of
+its checks (`assert a < b < c`, `test_close(a, ...)`, `test_eq(a, ...)`) is recorded (`--json`: each run's `probes`):
+that is how the ranges that the chapters quote and assert were measured.
 """
 import argparse, itertools, json, os, re, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).parent))
+from venv_deps import make_venv
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
@@ -105,20 +110,9 @@ def build_wheel(dest:Path) -> Path:
     if r.returncode: sys.exit(f"could not build the wheel:\n{r.stderr[-2000:]}")
     return next(dest.glob('convbook-*.whl'))
 
-def dep_dirs() -> list:
-    "The folders this interpreter imports its packages from (torch's, fastai's, ipykernel's), without the checkout"
-    import site
-    dirs = [*site.getsitepackages(), site.getusersitepackages()]
-    return [d for d in dict.fromkeys(dirs) if Path(d).is_dir() and Path(d).resolve() != ROOT]
-
 def learner_env(tmp:Path, wheel:Path) -> Path:
-    "A virtual environment in `tmp` with only the wheel installed, and this interpreter's packages visible: its python"
-    venv = tmp/'venv'
-    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(venv)], check=True)
-    py = venv/'bin'/'python'
-    purelib = Path(subprocess.check_output([py, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], text=True).strip())
-    # a .pth's folders are added as plain paths: the .pth files inside them (the checkout's editable install) are not read
-    (purelib/'_convbook_deps.pth').write_text('\n'.join(dep_dirs()) + '\n')
+    "A virtual environment in `tmp` with only the wheel installed, and this interpreter's packages visible (tools/venv_deps.py): its python"
+    py = make_venv(tmp/'venv')
     r = subprocess.run([sys.executable, '-m', 'pip', '--python', str(py), 'install', '-q', '--no-deps', '--no-index', str(wheel)],
                        capture_output=True, text=True)
     if r.returncode: sys.exit(f"could not install the wheel:\n{r.stderr[-2000:]}")
@@ -138,6 +132,7 @@ def run_one(py:Path, nb:Path, setting:dict, work:Path, measure:bool=False) -> di
     env = clean_env(home, ipydir)
     if setting['isa'] != 'default': env['ATEN_CPU_CAPABILITY'] = setting['isa']
     if setting['threads']: env['OMP_NUM_THREADS'] = str(setting['threads'])
+    env.update(OMP_WAIT_POLICY='PASSIVE', GOMP_SPINCOUNT='0')   # idle threads sleep: two runs may share the cores without spinning
     if measure: env['CONVBOOK_PROBES'] = str(d/'probes.jsonl')
     src = here/nb.name; shutil.copy(nb, src)
     t0 = time.perf_counter()
@@ -223,9 +218,11 @@ def main():
     p.add_argument('--json', default=None, help='write every run\'s result here')
     p.add_argument('--full', action='store_true', help='with --matrix: every seed with every combination of the other factors')
     p.add_argument('--measure', action='store_true', help='run on past failing cells, to see every check that fails and every number')
+    p.add_argument('--threads', type=int, default=None, help='with --matrix: only the settings with this many threads')
     p.add_argument('--list', action='store_true', help='list the settings and stop')
     a = p.parse_args()
     settings = matrix(a.full) if a.matrix else [DEFAULT]
+    if a.threads: settings = [s for s in settings if s['threads'] == a.threads]
     if a.list: print('\n'.join(map(label, settings))); return
     nbs = LEARNER_NBS
     if a.only:
@@ -236,12 +233,11 @@ def main():
         tmp = Path(tmp)
         py = learner_env(tmp, build_wheel(tmp/'dist'))
         jobs = [(nb, s) for s in settings for nb in nbs]
-        print(f"{len(jobs)} runs ({len(nbs)} notebooks x {len(settings)} settings), {a.jobs} at a time "
-              f"(one at a time where a run uses several threads)", flush=True)
+        print(f"{len(jobs)} runs ({len(nbs)} notebooks x {len(settings)} settings), {a.jobs} at a time", flush=True)
         results = []
         log = open(a.json + 'l', 'w') if a.json else None     # each result as it comes, one JSON line each
-        # a run with one thread shares the cores with others; a run with several has them to itself, as a learner's would
-        for batch, n in (([j for j in jobs if j[1]['threads'] == 1], a.jobs), ([j for j in jobs if j[1]['threads'] != 1], 1)):
+        # the runs with one thread first, then those with several (whose idle threads sleep instead of spinning)
+        for batch, n in (([j for j in jobs if j[1]['threads'] == 1], a.jobs), ([j for j in jobs if j[1]['threads'] != 1], a.jobs)):
             with ThreadPoolExecutor(n) as ex:
                 for r in ex.map(lambda j: run_one(py, j[0], j[1], tmp, a.measure), batch):
                     results.append(r)

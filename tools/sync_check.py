@@ -5,7 +5,8 @@
 Code, exports and text must be what is committed, but a machine other than the one that saved the outputs computes
 float sums in another order (its vector instructions, its thread count), so saved outputs are compared up to what
 such a machine can change, and no further:
-- a number in a text output may differ by one unit in its last printed digit, or by 1e-4 of its value;
+- a number with a decimal point in a text output may differ by one unit in its last printed digit, and any number
+  by 1e-4 of its value;
 - a figure may differ in at most 0.1% of its pixels by more than 8 levels out of 255 (colours at the edge of a
   colour map's step), and not in its size;
 - a cell tagged `varies` (Jupyter's cell tags, kept by nbdev-clean: the cells that show a training run, whose numbers
@@ -35,7 +36,7 @@ def changed_files() -> list:
 def close(a:str, b:str) -> bool:
     "Are two printed numbers equal up to one unit in the last printed digit, or `RTOL` of their value?"
     x, y = float(a), float(b)
-    last = lambda s: 10.0**(-len(s.split('.')[1].split('e')[0].split('E')[0])) if '.' in s else 1.0
+    last = lambda s: 10.0**(-len(s.split('.')[1].split('e')[0].split('E')[0])) if '.' in s else 0.0   # a whole number: exact
     exp = lambda s: 10.0**int(re.split('[eE]', s)[1]) if re.search('[eE]', s) else 1.0
     return abs(x - y) <= max(last(a)*exp(a), last(b)*exp(b)) * 1.0000001 or abs(x - y) <= RTOL*max(abs(x), abs(y))
 
@@ -110,7 +111,10 @@ def file_problems(path:str, rev:str='HEAD') -> list:
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--rev', default='HEAD', help='the commit to compare with')
+    p.add_argument('--repo', default=None, help='the repository to check (default: the one this file is in)')
     a = p.parse_args()
+    global ROOT
+    if a.repo: ROOT = Path(a.repo).resolve()
     problems = [q for f in changed_files() for q in file_problems(f, a.rev)]
     if problems:
         print("The main job changed the repository beyond what another machine may change: run 'python tools/build.py' and "
