@@ -50,7 +50,7 @@ def matrix(full:bool=False) -> list:
 
 def label(s:dict) -> str:
     "A setting's short name, e.g. `t2 avx2 dnn-off reversed seed+1`"
-    return ' '.join([f"t{s['threads'] or 'all'}", s['isa'], f"dnn-{s['onednn']}", s['order'], f"seed+{s['seed']}"])
+    return ' '.join([f"t{s['threads']}" if s['threads'] else 'all-threads', s['isa'], f"dnn-{s['onednn']}", s['order'], f"seed+{s['seed']}"])
 
 STARTUP = '''# tools/perturb.py: the setting of this run
 import os, random
