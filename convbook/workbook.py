@@ -256,12 +256,14 @@ def _typed(v) -> str:
 def _denoise(v):
     "`v` with floats that are a whole number up to rounding noise (`20.000000000000004`) made whole"
     if isinstance(v, tuple): return tuple(map(_denoise, v))
-    return round(v) if isinstance(v, float) and abs(v - round(v)) <= 1e-9*max(1., abs(v)) else v
+    return round(v) if isinstance(v, float) and math.isfinite(v) and abs(v - round(v)) <= 1e-9*max(1., abs(v)) else v
 
 @patch
 def _form(self:Exercise, given) -> str:
     "What is wrong with the form of `given` (a tuple of the wrong length, a name not offered...), or ''"
     a, parts = self.answer, lambda: f" ({', '.join(self.labels)})" if self.labels else ''
+    if bad := [v for v in (given if isinstance(given, tuple) else (given,)) if isinstance(v, float) and not math.isfinite(v)]:
+        return f"{bad[0]!r} is not a number that can be checked. Answer with {self.form}."
     if isinstance(a, str):
         if self.choices and given not in self.choices:
             names, g = [f"`{c}`" for c in self.choices], fmt_answer(given) if isinstance(given, str) else repr(given)
