@@ -145,7 +145,7 @@ def run_one(py:Path, nb:Path, setting:dict, work:Path, measure:bool=False) -> di
     if (d/'out.ipynb').exists():
         res['outputs'] = numbers_of(d/'out.ipynb')
         res['errors'] = errors_of(d/'out.ipynb')
-        if res['errors']: res['ok'] = False
+        if res['errors']: res['ok'], res['error'] = False, res['error'] or next(iter(res['errors'].values()))   # --measure: ran on
     shutil.rmtree(d, ignore_errors=True)
     return res
 
