@@ -6,7 +6,8 @@ Docs: https://convbook.github.io/convbook/api/workbook.html.md"""
 
 # %% ../nbs/api/00a_workbook.ipynb #80d27f36
 from __future__ import annotations
-import json, math, numbers, os, random, re
+import json, math, numbers, os, random, re, sys, time
+from contextlib import contextmanager
 from pathlib import Path
 from fastcore.basics import patch, store_attr
 
@@ -185,16 +186,66 @@ def set_progress(where:str|Path|None, # A file to keep progress in, 'off' to kee
     return progress_path()
 
 # %% ../nbs/api/00a_workbook.ipynb #3817dc40
-def load_progress() -> dict:
-    "The progress kept so far, `{kind: {'exercises', 'tries', 'first_right', 'right', 'mistakes': {name: count}}}`; empty if there is none or it can't be read"
-    path = progress_path()
-    try: data = json.loads(path.read_text()) if path is not None and path.is_file() else {}
+_COUNTS = ('exercises', 'tries', 'first_right', 'right')
+_said = set()   # what `_say_once` has said in this process
+
+def _say_once(key:str, text:str):
+    "Tell the learner `text` (on stderr, so the answer's feedback stays clean), once per process for each `key`"
+    if key in _said: return
+    _said.add(key); print(text, file=sys.stderr)
+
+def _count(v) -> int: return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
+
+def _clean_kind(k) -> dict:
+    "A kind's record with every entry of the wrong type taken as empty (0, or no mistakes)"
+    k = k if isinstance(k, dict) else {}
+    ms = k.get('mistakes') if isinstance(k.get('mistakes'), dict) else {}
+    return {**{f: _count(k.get(f)) for f in _COUNTS}, 'mistakes': {n: _count(c) for n,c in ms.items() if isinstance(n, str) and _count(c)}}
+
+def _backup(path:Path, why:str):
+    "Keep the unreadable progress file `path` as `path.bak-<n>` (the first free `n`), and say so once"
+    n = 1
+    while path.with_name(f"{path.name}.bak-{n}").exists(): n += 1
+    try: os.replace(path, bak := path.with_name(f"{path.name}.bak-{n}"))
+    except OSError: return
+    _say_once('backup', f"convbook: the progress file {path} {why}: it is kept as {bak.name} and progress starts afresh.")
+
+def _read_progress(path:Path|None) -> dict:
+    "The kinds recorded in the progress file `path`, cleaned; an unparseable file is backed up and reads as empty"
+    try: text = path.read_text() if path is not None and path.is_file() else ''
     except (OSError, ValueError): return {}
-    kinds = data.get('kinds') if isinstance(data, dict) else None
-    return kinds if isinstance(kinds, dict) else {}
+    if not text.strip(): return {}
+    try: data = json.loads(text)
+    except ValueError: data = None
+    if not (isinstance(data, dict) and isinstance(data.get('kinds'), dict)):
+        _backup(path, "can't be read" if data is None else "is not a progress file"); return {}
+    return {kind: _clean_kind(k) for kind,k in data['kinds'].items() if isinstance(kind, str)}
+
+def load_progress() -> dict:
+    "The progress kept so far, `{kind: {'exercises', 'tries', 'first_right', 'right', 'mistakes': {name: count}}}`; empty if there is none, entries of the wrong type as empty"
+    return _read_progress(progress_path())
+
+@contextmanager
+def _locked(path:Path):
+    "Hold a lock on the progress file `path` (a `.lock` file beside it) so that processes checking at once lose no tries"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_name(path.name + '.lock'), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError: yield; return                              # can't lock here: nothing can be written either
+    try:
+        try:
+            import fcntl
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except ImportError:                                    # Windows: lock the lock file's first byte
+            import msvcrt
+            for _ in range(100):
+                try: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1); break
+                except OSError: time.sleep(0.05)
+        yield
+    finally: os.close(fd)                                      # closing releases the lock
 
 def _save_progress(kinds:dict):
-    "Write `kinds` to the progress file, atomically; quietly nothing if it is off or can't be written"
+    "Write `kinds` to the progress file, atomically; if it can't be written, say so once and keep nothing"
     path = progress_path()
     if path is None: return
     try:
@@ -202,22 +253,24 @@ def _save_progress(kinds:dict):
         tmp = path.with_name(path.name + f'.{os.getpid()}.tmp')
         tmp.write_text(json.dumps(dict(version=1, kinds=kinds), indent=1, sort_keys=True))
         os.replace(tmp, path)
-    except OSError: pass
+    except OSError as e:
+        _say_once('unwritable', f"convbook: progress isn't kept: {path} can't be written ({e.strerror or e}). "
+                  "Keep it elsewhere with set_progress('some/file.json') or the environment variable CONVBOOK_PROGRESS "
+                  "(CONVBOOK_PROGRESS=off turns progress off, and this message with it).")
 
 def record_try(fb, # The `Feedback` of a checked answer (`Feedback` is defined below, with `check`)
               ):
     "Add a checked try to the progress file: an exercise begun, a try, right on the first try or not, the mistakes named"
-    if progress_path() is None or not fb.counts: return
-    kinds = load_progress()
-    k = kinds.setdefault(fb.ex.kind, {})
-    for f in ('exercises', 'tries', 'first_right', 'right'): k.setdefault(f, 0)
-    k['exercises'] += fb.n == 1
-    k['tries'] += 1
-    k['first_right'] += bool(fb) and fb.n == 1
-    k['right'] += bool(fb) and not any(fb.earlier)    # solved: counted once, on the first right answer
-    ms = k.setdefault('mistakes', {})
-    for m in fb.mistakes: ms[m.name] = ms.get(m.name, 0) + 1
-    _save_progress(kinds)
+    if (path := progress_path()) is None or not fb.counts: return
+    with _locked(path):                                        # read, add and write as one step
+        kinds = _read_progress(path)
+        k = kinds.setdefault(fb.ex.kind, _clean_kind({}))
+        k['exercises'] += fb.n == 1
+        k['tries'] += 1
+        k['first_right'] += bool(fb) and fb.n == 1
+        k['right'] += bool(fb) and not any(fb.earlier)        # solved: counted once, on the first right answer
+        for m in fb.mistakes: k['mistakes'][m.name] = k['mistakes'].get(m.name, 0) + 1
+        _save_progress(kinds)
 
 def clear_progress():
     "Forget all progress: start over"
@@ -225,6 +278,7 @@ def clear_progress():
     if path is None: return
     try: path.unlink(missing_ok=True)
     except OSError: pass
+
 
 # %% ../nbs/api/00a_workbook.ipynb #4d3d77f0
 class Feedback:
