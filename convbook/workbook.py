@@ -13,9 +13,9 @@ from fastcore.basics import patch, store_attr
 
 # %% auto #0
 __all__ = ['UNREADABLE', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
-           'forgot_the_channels', 'Exercise', 'draw_seed', 'numel_exercise', 'progress_path', 'set_progress',
-           'load_progress', 'record_try', 'clear_progress', 'Feedback', 'check', 'fmt_answer', 'Solution',
-           'verify_generator']
+           'forgot_the_channels', 'told_apart', 'untied', 'Exercise', 'draw_seed', 'numel_exercise', 'progress_path',
+           'set_progress', 'load_progress', 'record_try', 'clear_progress', 'Feedback', 'check', 'fmt_answer',
+           'Solution', 'verify_generator']
 
 # %% ../nbs/api/00a_workbook.ipynb #43c275fb
 UNREADABLE = object()   # what `as_answer` returns for an answer it cannot read
@@ -73,12 +73,18 @@ def forgot_the_channels(bs:int, c:int, h:int, w:int):
 # %% ../nbs/api/00a_workbook.ipynb #b8f4d2e3
 from itertools import combinations
 
-def _apart(ms:list, ans, tol:float=0.) -> bool:
+def told_apart(ms:list, # The `Mistake`s of a problem
+               ans, # Its right answer
+               tol:float=0., # The exercise's tolerance
+              ) -> bool:
     "Whether the wrong answers of the mistakes `ms` differ from each other, so that a wrong answer names one mistake"
     wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
     return not any(same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol) for a,b in combinations(wrong, 2))
 
-def _untied(ms:list, ans, tol:float=0.) -> list:
+def untied(ms:list, # The `Mistake`s of a problem
+           ans, # Its right answer
+           tol:float=0., # The exercise's tolerance
+          ) -> list:
     "The mistakes `ms` without those whose wrong answer another one gives too: where two causes give one number, name neither"
     wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
     tied = {id(a) for a in wrong for b in wrong if a is not b and (same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol))}
