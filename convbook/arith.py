@@ -18,7 +18,7 @@ __all__ = ['CONV_MISTAKES', 'POOL_MISTAKES', 'TRANSPOSED_MISTAKES', 'WEIGHT_MIST
            'rounded_up_without_ceil_mode', 'left_out_the_padding', 'left_out_the_dilation', 'pool_size_exercise',
            'used_the_convolution_formula', 'forgot_the_output_padding', 'added_the_padding',
            'multiplied_the_input_by_the_stride', 'ignored_the_dilation', 'transposed_size_exercise', 'left_it_at_zero',
-           'used_the_largest', 'used_the_input_remainder', 'output_padding_exercise', 'dropped_the_input_channels',
+           'used_stride_minus_one', 'used_the_input_remainder', 'output_padding_exercise', 'dropped_the_input_channels',
            'swapped_the_channels', 'ignored_the_groups', 'divided_both_by_the_groups', 'put_the_channels_last',
            'weight_shape_exercise']
 
@@ -283,7 +283,7 @@ def _apply(f, dims:list, right=None, working=None):
 
 def _axes(nd:int, dims:list, text) -> str:
     "`text(numbers)` for the one axis, or for the height and the width"
-    return text(**dims[0]) if nd == 1 else f"height {text(**dims[0])}; width {text(**dims[1])}"
+    return text(**dims[0]) if nd == 1 else f"height: {text(**dims[0])}; width: {text(**dims[1])}"
 
 def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str, diagram, hints=None, tries:int=30) -> Exercise:
     "An output-size exercise: `draw(rng, layer)` gives one dimension's numbers, drawn again until two misconceptions in `fs` can be told apart from the right answer; then other input sizes are tried (at most `tries`) until each misconception gives its own answer. Those that still share one (the layer makes them equal) go unnamed"
@@ -304,7 +304,7 @@ def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str,
             if told_apart(ms, ans): break
         if found is not None: break
     dims, ans, ms = found
-    work = _axes(nd, dims, working).replace('; width', ', width')
+    work = working(**dims[0]) if nd == 1 else f"height {working(**dims[0])}, width {working(**dims[1])}"
     return Exercise(kind, question(r, nd, dims, layer), ans, work, hint=hint, mistakes=untied(ms, ans), seed=seed,
                     form='a whole number' if nd == 1 else 'a pair (height, width)', labels=('height', 'width') if nd == 2 else None,
                     diagram=diagram(nd, dims, layer), params=dict(nd=nd, dims=dims, layer=layer),
@@ -473,7 +473,7 @@ def left_it_at_zero(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
     "Left `output_padding` at 0: the transposed convolution then returns to the smallest input size that gives this output"
     return 0, "output_padding=0"
 
-def used_the_largest(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
+def used_stride_minus_one(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
     "Took the largest value allowed, `stride - 1`, whatever the sizes"
     return stride - 1, f"{stride} - 1 = {stride-1}"
 
@@ -485,7 +485,7 @@ def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `Non
                            ) -> Exercise:
     "The `output_padding` a transposed convolution needs to give back an encoder layer's input size"
     seed, r = draw_seed(seed)
-    fs = (left_it_at_zero, used_the_largest, used_the_input_remainder)
+    fs = (left_it_at_zero, used_stride_minus_one, used_the_input_remainder)
     for t in itertools.count():
         q = dict(n=r.randint(5, 28), ks=r.choice([2, 3, 3, 4, 5]), stride=r.choice([2, 2, 3, 4]), padding=r.choice([0, 1, 1, 2]), dilation=1)
         if q['padding'] > q['ks']//2 or kernel_span(q['ks']) > q['n'] + 2*q['padding']: continue

@@ -390,5 +390,5 @@ def group_channels_exercise(seed:int|None=None, # Same seed, same exercise; `Non
                            f"of {cin}/{g}; output block k reads input block k alone.",
                            f"output channel {o} is in block {o}//({cout}//{g}); that block's input channels start at block*({cin}//{g}) "
                            f"and there are {cin}//{g} of them: work it out."),
-                    mistakes=ms, seed=seed, form='a tuple of channel numbers, e.g. (0, 1, 2)',
+                    mistakes=ms, seed=seed, form='a tuple of channel numbers in any order, e.g. (0, 1, 2)', unordered=True,
                     params=dict(in_channels=cin, out_channels=cout, groups=g, o=o))

@@ -12,7 +12,7 @@ from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
 __all__ = ['MATMUL_MISTAKES', 'im2col', 'conv2d_unfold', 'conv_matrix', 'left_out_the_channels', 'counted_the_input_pixels',
-           'made_patches_rows', 'swapped_rows_and_columns', 'forgot_the_output_channels', 'counted_every_entry',
+           'put_the_patches_in_rows', 'swapped_rows_and_columns', 'forgot_the_output_channels', 'counted_every_entry',
            'forgot_the_input_channels', 'matmul_shape_exercise']
 
 # %% ../nbs/api/05_matmul.ipynb #afd742f4
@@ -120,7 +120,7 @@ def counted_the_input_pixels(q:dict):
     v = (q['N'], q['C']*q['ks']**2, q['H']*q['W'])
     return v, f"({q['N']}, {q['C']}*{q['ks']}*{q['ks']}, {q['H']}*{q['W']}) = {v}"
 
-def made_patches_rows(q:dict):
+def put_the_patches_in_rows(q:dict):
     "Put the patches in rows: `F.unfold` (and `im2col`) put each patch in a column, `[N, C*kh*kw, L]`"
     oh,ow,L = _geometry(q); v = (q['N'], L, q['C']*q['ks']**2)
     return v, f"({q['N']}, {oh}*{ow}, {q['C']}*{q['ks']}*{q['ks']}) = {v}"
@@ -147,7 +147,7 @@ def forgot_the_input_channels(q:dict):
     oh,ow,L = _geometry(q); v = q['O']*L*q['ks']**2
     return v, f"{q['O']}*{oh}*{ow}*{q['ks']}*{q['ks']} = {v}"
 
-MATMUL_MISTAKES = dict(columns=(left_out_the_channels, counted_the_input_pixels, made_patches_rows),
+MATMUL_MISTAKES = dict(columns=(left_out_the_channels, counted_the_input_pixels, put_the_patches_in_rows),
                        matrix=(swapped_rows_and_columns, forgot_the_output_channels),
                        weights=(forgot_the_output_channels, counted_every_entry, forgot_the_input_channels))
 

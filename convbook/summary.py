@@ -21,7 +21,7 @@ from .workbook import Exercise, mistake, draw_seed
 __all__ = ['UNKNOWN', 'rf_step', 'layer_geometry', 'Field', 'grid_field', 'same_field', 'Geo', 'geo', 'set_geo', 'input_geo',
            'windowed', 'combine', 'mixing', 'reshaped', 'permuted', 'out_geo', 'GeoMode', 'trace_calls', 'LayerSummary',
            'layer_summary', 'summary_cells', 'plot_receptive_fields', 'PositiveMode', 'brute_force_rf', 'check_rf',
-           'effective_rf', 'forgot_the_bias', 'one_bias_per_weight', 'one_bias_per_input_channel',
+           'effective_rf', 'forgot_the_bias', 'counted_one_bias_per_weight', 'counted_one_bias_per_input_channel',
            'counted_all_input_channels', 'counted_one_kernel', 'param_count_exercise', 'used_the_input_grid',
            'forgot_the_groups_in_the_macs', 'forgot_the_bias_adds', 'forgot_the_output_channels', 'mac_count_exercise',
            'ignored_the_strides', 'multiplied_the_jump_too_early', 'multiplied_the_kernel_sizes',
@@ -916,13 +916,13 @@ def forgot_the_bias(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:i
     v = cout*(cin//groups)*ks*ks
     return v, f"{cout}*{cin//groups}*{ks}*{ks} = {v}"
 
-def one_bias_per_weight(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+def counted_one_bias_per_weight(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
     "Counted one bias per weight: there is one per output channel"
     if not bias: return None, ''
     v = 2*cout*(cin//groups)*ks*ks
     return v, f"2*{cout}*{cin//groups}*{ks}*{ks} = {v}"
 
-def one_bias_per_input_channel(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+def counted_one_bias_per_input_channel(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
     "Counted one bias per input channel: the bias belongs to the output channel, so there are `out_channels` of them"
     if not bias or cin == cout: return None, ''
     v = cout*(cin//groups)*ks*ks + cin
@@ -960,7 +960,7 @@ def param_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
                         ) -> Exercise:
     "The number of parameters of a convolution layer"
     seed, r = draw_seed(seed)
-    fs = (forgot_the_bias, one_bias_per_weight, one_bias_per_input_channel, counted_all_input_channels, counted_one_kernel)
+    fs = (forgot_the_bias, counted_one_bias_per_weight, counted_one_bias_per_input_channel, counted_all_input_channels, counted_one_kernel)
     for t in itertools.count():
         q = _draw_conv_layer(r)
         layer = nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'], device='meta')

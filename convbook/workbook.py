@@ -119,7 +119,11 @@ class Exercise:
         self.choices = None if choices is None else tuple(as_answer(c) for c in choices)
         self.alternatives = tuple(as_answer(a) for a in alternatives)
         self.tries = []   # the `Feedback` of every answer checked that counts as a try
-    def __repr__(self): return f"{self.kind} exercise (seed {self.seed}): {self.question}"
+    def __repr__(self): return f"{self.kind} exercise (seed {self.seed}): {self.question}" + self._picture_note()
+    def _picture_note(self) -> str:
+        "Where text can't show the picture (a terminal), how to see it"
+        return ('' if self.picture is None else "\n(This exercise has a picture, which text can't show: "
+                "`ex.picture().savefig('exercise.png')` saves it to a file, where `ex` is this exercise; in Jupyter it shows with the question.)")
 
 # %% ../nbs/api/00a_workbook.ipynb #590f2350
 def draw_seed(seed:int|None=None) -> tuple:
@@ -150,13 +154,13 @@ def _repr_markdown_(self:Exercise) -> str:
 
 @patch
 def _ipython_display_(self:Exercise):
-    _show_md(self._repr_markdown_())
+    _show_md(self._repr_markdown_(), self._picture_note())
     if self.picture is not None: _show(self.picture())
 
-def _show_md(text:str):
-    "Display Markdown `text`, with the same text for frontends that only show plain text (a terminal), `\\*` as `*`"
+def _show_md(text:str, plain_extra:str=''):
+    "Display Markdown `text`, with the same text (and `plain_extra`) for frontends that only show plain text (a terminal), `\\*` as `*`"
     from IPython.display import display
-    display({'text/markdown': text, 'text/plain': _plain(text)}, raw=True)
+    display({'text/markdown': text, 'text/plain': _plain(text) + plain_extra}, raw=True)
 
 def _esc(s:str) -> str:
     "Plain text (workings, hints) for Markdown: a `*` outside backticks is a multiplication, not emphasis"
@@ -337,7 +341,10 @@ def _form(self:Exercise, given) -> str:
     if isinstance(a, tuple) and len(given) != len(a):
         return f"your answer has {len(given)} part{'s' if len(given) > 1 else ''}, the answer has {len(a)}{parts()}. Answer with {self.form}."
     if not isinstance(a, tuple) and isinstance(given, tuple):
-        return f"the answer is one number, not {len(given)}. Answer with {self.form}."
+        return f"your answer has {len(given)} numbers, and the answer is one number. Answer with {self.form}."
+    if self.tol and isinstance(a, float) and isinstance(given, numbers.Real) and given != a and any(
+            abs(given - round(a, d)) <= 1e-9*max(1., abs(a)) for d in range(1, 6)):   # the answer rounded, further than `tol` allows
+        return f"close, but {fmt_answer(given)} is rounded too far to be checked: give more decimals. Answer with {self.form}."
     if _whole(a) and not self.tol and not _whole(given):
         return f"{', '.join(repr(v) for v in (given if isinstance(given, tuple) else (given,)) if not isinstance(v, int))} is not a whole number, and the answer is. Answer with {self.form}."
     return ''
@@ -371,6 +378,7 @@ def judge(self:Exercise, answer) -> Feedback:
     if _whole(self.answer) and not self.tol and (clean := _denoise(given)) != given: typed, given = _typed(given), clean
     if isinstance(self.answer, tuple) and isinstance(given, numbers.Real) and (self.square or len(self.answer) == 1):
         given = (given,)*len(self.answer)    # one number for a square size: 6 for (6, 6)
+    if not isinstance(self.answer, tuple) and isinstance(given, tuple) and len(given) == 1: given = given[0]   # (5,) for 5: a number as a one-part shape
     if self.is_right(given): return Feedback(self, 'right', given, typed=typed)
     found = [m for m in self.mistakes if not self.is_right(m.answer) and self._same(given, m.answer)]
     if found: return Feedback(self, 'mistake', given, found, typed=typed)

@@ -99,3 +99,96 @@ def test_draw_apart_and_untied_live_in_workbook():
     import convbook.kernels as k
     assert callable(wb.told_apart) and callable(wb.untied)
     assert not hasattr(k, '_apart') and not hasattr(k, '_untied')
+
+# ---- group_channels: any order, a set
+def test_group_channels_any_order_and_a_set():
+    e = practice('group_channels', seed=0)
+    for a in (tuple(reversed(e.answer)), set(e.answer), frozenset(e.answer), list(e.answer)): assert e.judge(a), a
+    for m in e.mistakes:
+        if not e.is_right(m.answer): assert e.judge(set(m.answer)).names == [m.name]
+    assert e.judge(set(e.answer) | {99}).status == 'form'
+
+# ---- nothing shown before the worked solution gives the answer away
+def _value_kinds():
+    "The kinds whose answer is a value (not code)"
+    return [k for k in EXERCISES if isinstance(EXERCISES[k][0](seed=0).answer, (int, float, str, tuple))]
+
+def _shows(e, text:str) -> bool:
+    "Whether `text` shows `e`'s answer: a name or a whole tuple anywhere (the question's own aside), a number as a result (`= 42`)"
+    import re
+    from convbook.workbook import fmt_answer
+    a = e.answer
+    if isinstance(a, (str, tuple)): return e._leaks(text) and not e._leaks(e.question)
+    return re.search(rf'= (?:{re.escape(fmt_answer(a))}|{re.escape(str(a))})(?![\d.])', text) is not None
+
+@pytest.mark.parametrize('kind', _value_kinds())
+def test_no_feedback_before_the_reveal_shows_the_answer(kind, monkeypatch):
+    monkeypatch.setenv('CONVBOOK_PROGRESS', 'off')
+    for s in range(60):
+        e = practice(kind, seed=s)
+        shown = list(e.hint_ladder()[:e.reveal_after - 1])
+        for m in e.mistakes:
+            if e.is_right(m.answer): continue
+            shown += [m.label, m.why, m.working, str(e.judge(m.answer))]
+        if isinstance(e.answer, str): shown += [str(e.judge(c)) for c in e.choices if c != e.answer]
+        elif isinstance(e.answer, (int, float)): shown.append(str(e.judge(e.answer + 1000)))
+        for t in shown: assert not _shows(e, t), (kind, s, e.answer, t)
+        if kind == 'which_kernel':
+            assert not any(e._leaks(m.label + ' ' + m.why) for m in e.mistakes), (s, [m.label for m in e.mistakes])
+
+# ---- the tolerance keeps the prompt's promise
+@pytest.mark.parametrize('kind', _value_kinds())
+def test_an_answer_rounded_as_the_prompt_says_is_right(kind, monkeypatch):
+    import re
+    monkeypatch.setenv('CONVBOOK_PROGRESS', 'off')
+    for s in range(150):
+        e = practice(kind, seed=s)
+        floats = [v for v in (e.answer if isinstance(e.answer, tuple) else (e.answer,)) if isinstance(v, float)]
+        if not floats: continue
+        d = re.search(r'to (\d+) decimals', e.form)
+        assert e.tol and d, (kind, s, e.form, e.tol)           # a float answer says how many decimals it needs
+        d = int(d.group(1))
+        a = e.answer
+        rounded = tuple(round(v, d) if isinstance(v, float) else v for v in a) if isinstance(a, tuple) else round(a, d)
+        assert e.judge(rounded), (kind, s, a, rounded, str(e.judge(rounded)))
+        if not isinstance(a, tuple) and round(a, d - 1) != round(a, d):   # rounded further than promised: not a try, asked for more decimals
+            fb = e.judge(round(a, d - 1))
+            assert fb or fb.status == 'mistake' or (fb.status == 'form' and 'give more decimals' in fb.note), (kind, s, a, str(fb))
+
+def test_bn_running_mean_seed_4_close():
+    e = practice('bn_running_mean', seed=4)
+    fb = e.judge(round(e.answer, 2))
+    assert fb.status == 'form' and not fb.counts and 'rounded too far to be checked: give more decimals' in str(fb)
+    assert e.judge(round(e.answer, 3))
+
+# ---- wording
+def test_a_one_tuple_for_one_number():
+    e = practice('numel', seed=0)
+    assert e.judge((e.answer,)) and e.judge([e.answer]) and not e.judge((e.answer + 1,))
+    assert 'Your answer has 2 numbers, and the answer is one number' in str(e.judge((1, 2)))
+
+PAST = {'forgot', 'kept', 'shrank', 'put', 'left', 'took', 'gave', 'made', 'mixed', 'set', 'got', 'read', 'thought', 'blamed'}
+
+@pytest.mark.parametrize('kind', list(EXERCISES))
+def test_every_label_reads_after_it_looks_like_you(kind, monkeypatch):
+    monkeypatch.setenv('CONVBOOK_PROGRESS', 'off')
+    labels = {m.label for s in range(40) for m in practice(kind, seed=s).mistakes}
+    for l in labels:
+        first = l.split()[0]
+        assert first.endswith('ed') or first in PAST, (kind, l)      # "It looks like you <did something>"
+
+@pytest.mark.parametrize('kind', ['conv_size', 'pool_size', 'transposed_size'])
+def test_two_d_hints_have_a_colon_after_the_axis(kind, monkeypatch):
+    monkeypatch.setenv('CONVBOOK_PROGRESS', 'off')
+    n = 0
+    for s in range(40):
+        e = practice(kind, seed=s)
+        if e.params['nd'] != 2: continue
+        n += 1
+        for h in e.hints: assert h.startswith('height: ') and '; width: ' in h, (kind, s, h)
+    assert n > 5
+
+# ---- a picture in a terminal
+def test_terminal_says_how_to_see_the_picture():
+    e = practice('which_kernel', seed=0)
+    assert "ex.picture().savefig('exercise.png')" in repr(e) and "picture" not in repr(practice('numel', seed=0))
