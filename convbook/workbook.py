@@ -242,17 +242,23 @@ def _locked(path:Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path.with_name(path.name + '.lock'), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError: yield; return                              # can't lock here: nothing can be written either
+    unlock = None
     try:
         try:
             import fcntl
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except ImportError:                                    # Windows: lock the lock file's first byte
-            import msvcrt
-            for _ in range(100):
-                try: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1); break
-                except OSError: time.sleep(0.05)
+            fcntl.flock(fd, fcntl.LOCK_EX)                     # released when `fd` is closed
+        except ImportError:                                    # Windows: lock the lock file's first byte, waiting up to 10 s
+            try:
+                import msvcrt
+                for _ in range(200):
+                    try: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1); unlock = lambda: msvcrt.locking(fd, msvcrt.LK_UNLCK, 1); break
+                    except OSError: time.sleep(0.05)
+            except ImportError: pass                           # no way to lock: one process at a time is still right
         yield
-    finally: os.close(fd)                                      # closing releases the lock
+    finally:
+        try:
+            if unlock: unlock()
+        finally: os.close(fd)
 
 def _save_progress(kinds:dict):
     "Write `kinds` to the progress file, atomically; if it can't be written, say so once and keep nothing"
