@@ -356,7 +356,7 @@ def _form(self:Exercise, given) -> str:
     return ''
 
 def _order(v):
-    "A sort key for the parts of an answer, numbers before names before tuples"
+    "A sort key for the parts of an answer: numbers in order, then anything else by its text"
     return (0, v, '') if isinstance(v, numbers.Real) else (1, 0, str(v))
 
 @patch
