@@ -118,7 +118,7 @@ def plot_learned_kernels(model:nn.Module, # A model whose first convolution read
                          names=('left_edge','top_edge','diag1_edge','diag2_edge'), # Titles of the hand-made kernels
                          size:float=1.6, # Inches per panel
                         ):
-    "Hand-made kernels and their feature maps on `img` (top), then the model's first-layer kernels and theirs (bottom), all with the model's stride and padding; red positive, blue negative, one colour scale per row of kernels and per row of maps"
+    "Hand-made kernels and their feature maps on `img` (top), then the model's first-layer kernels and theirs (bottom), all with the model's stride and padding; red positive, blue negative, one colour scale per row of kernels and per row of maps, each with its colour bar"
     c = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
     if c is None or c.in_channels != 1: raise ValueError("plot_learned_kernels needs a model whose first nn.Conv2d reads one channel")
     if img.ndim != 2: raise ValueError(f"img must be a 2-D image, got shape {tuple(img.shape)}")
@@ -129,7 +129,7 @@ def plot_learned_kernels(model:nn.Module, # A model whose first convolution read
                 (c.weight.detach()[:,0].float().cpu(), c(x.to(c.weight.device, c.weight.dtype))[0].float().cpu(),
                  [f'learned {i}' for i in range(c.out_channels)])]
     n = max(len(r[0]) for r in rows)
-    fig, axs = plt.subplots(4, n, figsize=(size*n, size*3.4), height_ratios=[0.7,1,0.7,1], squeeze=False)
+    fig, axs = plt.subplots(4, n, figsize=(size*n + 1, size*3.4), height_ratios=[0.7,1,0.7,1], squeeze=False, layout='constrained')
     for ax in axs.flat: ax.axis('off')
     for r,(ks,maps,titles) in enumerate(rows):
         klim, mlim = ks.abs().max().item() or 1., maps.abs().max().item() or 1.
@@ -139,8 +139,10 @@ def plot_learned_kernels(model:nn.Module, # A model whose first convolution read
             for (y,xx),v in np.ndenumerate(k.numpy()):
                 ka.text(xx, y, f'{v:.1f}', ha='center', va='center', fontsize=7, color='white' if abs(v) > 0.6*klim else 'black')
             ka.set_title(titles[i] if i < len(titles) else str(i), fontsize=8)
-            ma.imshow(m, cmap='RdBu_r', vmin=-mlim, vmax=mlim)
-    fig.tight_layout()
+            mi = ma.imshow(m, cmap='RdBu_r', vmin=-mlim, vmax=mlim)
+        ki = ka.images[0]
+        for row,im,what in ((2*r, ki, 'weight'), (2*r+1, mi, 'map value')):
+            fig.colorbar(im, ax=list(axs[row]), shrink=0.9, aspect=12).set_label(what, fontsize=7)
     return fig
 
 # %% ../nbs/api/06_cnn.ipynb #697658e8

@@ -692,11 +692,16 @@ def plot_receptive_fields(s:pd.DataFrame, # A `layer_summary` of a model on one 
                           img:torch.Tensor, # The 2-D image to draw on
                           layers:list|None=None, # Layer names in `s`; default: its first four convolutions
                           unit:tuple|None=None, # `(layer, (i, j))`: one more unit, whose field is drawn dashed
+                          at:tuple|None=None, # An input pixel `(row, col)`: each layer's box is that of its unit centred nearest it; default the image's centre
                           colors=('#e41a1c','#ff7f00','#4daf4a','#377eb8'), # One colour per layer, in turn
                           figsize=(5.2, 3.6), # Figure size, inches
                          ):
-    "The box each of `layers`' unit (0, 0) sees, drawn on `img` (and that of `unit`, dashed), from the summary's rf, jump and start"
+    "The box that the unit of each of `layers` centred nearest pixel `at` sees, drawn on `img` (and that of `unit`, dashed), from the summary's rf, jump and start"
     if img.ndim != 2: raise ValueError(f"img must be a 2-D image, got shape {tuple(img.shape)}")
+    given = (img.shape[0]//2, img.shape[1]//2) if at is None else at
+    try: at = tuple(operator.index(a) for a in given if not isinstance(a, bool))
+    except TypeError: at = ()
+    if len(at) != 2: raise ValueError(f"at={given!r}: give one input pixel as (row, col), two whole numbers")
     if layers is None: layers = s[s.type.str.startswith('Conv') & (s.call == 1)].layer.tolist()[:4]
     def row(l):
         r = s[(s.layer == l) & (s.call == 1)]
@@ -706,17 +711,19 @@ def plot_receptive_fields(s:pd.DataFrame, # A `layer_summary` of a model on one 
         return r
     fig, ax = plt.subplots(figsize=figsize)
     ax.imshow(img, cmap='Greys_r')
-    los = []
+    los, his = [], []
     def box(r, i, j, **kw):
         h, cy, cx = (r.rf-1)/2, r.start + i*r.jump, r.start + j*r.jump
-        ax.add_patch(Rectangle((cx-h-0.5, cy-h-0.5), r.rf, r.rf, fill=False, lw=2, **kw)); los.extend([cx-h, cy-h])
+        ax.add_patch(Rectangle((cx-h-0.5, cy-h-0.5), r.rf, r.rf, fill=False, lw=2, **kw)); los.extend([cx-h, cy-h]); his.extend([cx+h, cy+h])
+    def nearest(r, a, n): return min(max(math.floor((a - r.start)/r.jump + 0.5), 0), n - 1)   # the unit centred nearest pixel a
     for k,l in enumerate(layers):
-        r = row(l); box(r, 0, 0, color=colors[k % len(colors)], label=f"{l}: rf {r.rf:g}")
+        r = row(l); i, j = nearest(r, at[0], r.output[-2]), nearest(r, at[1], r.output[-1])
+        box(r, i, j, color=colors[k % len(colors)], label=f"{l}, unit ({i}, {j}): rf {r.rf:g}")
     if unit is not None:
         l, (i, j) = unit; r = row(l)
         box(r, i, j, color=colors[list(layers).index(l) % len(colors)] if l in layers else 'black', ls='--', label=f"{l}, unit ({i}, {j}): rf {r.rf:g}")
-    lo = min(los + [0]) - 1.5
-    ax.set_xlim(lo, img.shape[1] - 0.5); ax.set_ylim(img.shape[0] - 0.5, lo)
+    lo, hi = min(los + [0]) - 1.5, max(his + [max(img.shape) - 1]) + 1.5
+    ax.set_xlim(lo, hi); ax.set_ylim(hi, lo)
     ax.set_xlabel('input column (pixels)', fontsize=8); ax.set_ylabel('input row (pixels)', fontsize=8)
     ax.legend(fontsize=8, loc='upper left', bbox_to_anchor=(1.02, 1)); ax.set_title('receptive fields', fontsize=9)
     fig.tight_layout()
