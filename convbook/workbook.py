@@ -104,10 +104,13 @@ class Exercise:
                  hints:tuple=(), # More specific hints than `hint`, one for each further wrong try, still without the answer
                  square:bool=False, # The question asks for a square size, so one number stands for a tuple whose parts are equal
                  choices:tuple|None=None, # The answers allowed, where the answer is one of a few names (a kernel's, say)
+                 alternatives:tuple=(), # Further answers that are right too (a second layer that repairs a model, say), judged as `answer` is
+                 unordered:bool=False, # The answer is a tuple whose order doesn't matter (a set of channels): compared as sorted
                 ):
         store_attr()
         self.answer, self.mistakes, self.hints = as_answer(answer), list(mistakes), tuple(hints)
         self.choices = None if choices is None else tuple(as_answer(c) for c in choices)
+        self.alternatives = tuple(as_answer(a) for a in alternatives)
         self.tries = []   # the `Feedback` of every answer checked that counts as a try
     def __repr__(self): return f"{self.kind} exercise (seed {self.seed}): {self.question}"
 
@@ -279,6 +282,21 @@ def _form(self:Exercise, given) -> str:
         return f"{', '.join(repr(v) for v in (given if isinstance(given, tuple) else (given,)) if not isinstance(v, int))} is not a whole number, and the answer is. Answer with {self.form}."
     return ''
 
+def _order(v):
+    "A sort key for the parts of an answer, numbers before names before tuples"
+    return (0, v, '') if isinstance(v, numbers.Real) else (1, 0, str(v))
+
+@patch
+def _same(self:Exercise, a, b) -> bool:
+    "Whether the plain answers `a` and `b` agree for this exercise: within `tol`, in any order where the exercise is `unordered`"
+    if self.unordered and isinstance(a, tuple) and isinstance(b, tuple): a, b = tuple(sorted(a, key=_order)), tuple(sorted(b, key=_order))
+    return same_answer(a, b, self.tol)
+
+@patch
+def is_right(self:Exercise, given) -> bool:
+    "Whether the plain answer `given` is the `answer` or one of the `alternatives`"
+    return any(self._same(given, a) for a in (self.answer,) + self.alternatives)
+
 @patch
 def judge(self:Exercise, answer) -> Feedback:
     "The `Feedback` on `answer` as a first try: `check` without counting it. `None` or `...` means not answered yet"
@@ -286,14 +304,15 @@ def judge(self:Exercise, answer) -> Feedback:
     if self.accept is not None and (verdict := self.accept(answer)) is not None:
         ok, note = verdict
         return Feedback(self, 'right' if ok else 'wrong', answer, note=note)
+    if self.unordered and isinstance(answer, (set, frozenset)): answer = sorted(answer, key=_order)   # a set has no order, and needs none here
     given = as_answer(answer)
     if given is UNREADABLE or (_has_text(given) and not _has_text(self.answer)): return Feedback(self, 'unreadable', answer)
     typed = ''
     if _whole(self.answer) and not self.tol and (clean := _denoise(given)) != given: typed, given = _typed(given), clean
     if isinstance(self.answer, tuple) and isinstance(given, numbers.Real) and (self.square or len(self.answer) == 1):
         given = (given,)*len(self.answer)    # one number for a square size: 6 for (6, 6)
-    if same_answer(given, self.answer, self.tol): return Feedback(self, 'right', given, typed=typed)
-    found = [m for m in self.mistakes if not same_answer(m.answer, self.answer, self.tol) and same_answer(given, m.answer, self.tol)]
+    if self.is_right(given): return Feedback(self, 'right', given, typed=typed)
+    found = [m for m in self.mistakes if not self.is_right(m.answer) and self._same(given, m.answer)]
     if found: return Feedback(self, 'mistake', given, found, typed=typed)
     if (form := self._form(given)): return Feedback(self, 'form', given, note=form, typed=typed)
     return Feedback(self, 'wrong', given, typed=typed)
@@ -537,7 +556,7 @@ def verify_generator(gen, # An exercise generator: `gen(seed=...)` returns an `E
         assert ex.judge(...).status == 'unanswered'
         for m in ex.mistakes:
             told.setdefault(m.name, 0)
-            if same_answer(m.answer, ex.answer, ex.tol): continue
+            if ex.is_right(m.answer): continue
             fb = ex.judge(list(m.answer) if isinstance(m.answer, tuple) else m.answer)   # as a learner might write it
             assert m.name in fb.names and f"**{m.label}**" in str(fb), f"seed {s}: {m.name}'s answer {m.answer!r} got {fb!r}"
             told[m.name] += 1
