@@ -14,7 +14,7 @@ from fastcore.basics import patch, store_attr
 __all__ = ['UNREADABLE', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
            'forgot_the_channels', 'Exercise', 'draw_seed', 'numel_exercise', 'progress_path', 'set_progress',
            'load_progress', 'record_try', 'clear_progress', 'Feedback', 'check', 'fmt_answer', 'Solution', 'Unparsed',
-           'parse_answer', 'verify_generator']
+           'TypedSet', 'parse_answer', 'verify_generator']
 
 # %% ../nbs/api/00a_workbook.ipynb #43c275fb
 UNREADABLE = object()   # what `as_answer` returns for an answer it cannot read
@@ -483,6 +483,16 @@ class Unparsed:
     def __repr__(self): return self.text
     def __eq__(self, other): return isinstance(other, Unparsed) and other.text == self.text
 
+class TypedSet(set):
+    "A set typed as `{2, 1}`: a set, gone through and shown in the order it was typed (a plain set's order depends on hashes)"
+    def __init__(self, items=()):
+        super().__init__(items)
+        self.typed = []
+        for v in items:
+            if v not in self.typed: self.typed.append(v)   # as the set keeps it: the first of equal items (1 and 1.0 and True)
+    def __iter__(self): return iter(self.typed)
+    def __repr__(self): return '{' + ', '.join(map(repr, self.typed)) + '}'
+
 _INT, _FLOAT = re.compile(r'[+-]?\d+'), re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?')
 _SPECIAL, _NAME = re.compile(r'[+-]?(?:nan|inf|infinity)', re.I), re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 _OPEN = {'(': ')', '[': ']', '{': '}'}
@@ -531,7 +541,7 @@ def _item(s:str):
         if not inner.strip(): raise ValueError('{} is a dict')
         items = _items(inner, True)
         if not all(map(_hashable, items)): raise ValueError(s)
-        return set(items)
+        return TypedSet(items)
     raise ValueError(s)
 
 def parse_answer(text:str, # What the learner typed
