@@ -493,7 +493,7 @@ class TypedSet(set):
     def __iter__(self): return iter(self.typed)
     def __repr__(self): return '{' + ', '.join(map(repr, self.typed)) + '}'
 
-_INT, _FLOAT = re.compile(r'[+-]?\d+'), re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?')
+_INT, _FLOAT = re.compile(r'[+-]?\d+', re.ASCII), re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?', re.ASCII)   # ASCII digits only
 _SPECIAL, _NAME = re.compile(r'[+-]?(?:nan|inf|infinity)', re.I), re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 _OPEN = {'(': ')', '[': ']', '{': '}'}
 

@@ -109,10 +109,11 @@ def read_bank(dest:Path) -> dict:
         res[p.stem] = json.loads(t[t.index(', ') + 2:t.rindex(');')])
     return res
 
-def start(dest:Path) -> subprocess.Popen:
-    "Start writing the bank into `dest` (the site's `docs/assets/exercises`) in a process of its own"
-    Path(dest).mkdir(parents=True, exist_ok=True)
-    return subprocess.Popen([sys.executable, str(Path(__file__)), str(dest)], cwd=ROOT)
+def start() -> tuple:
+    "Start writing the bank in a process of its own, into a temporary folder: `(process, folder)` for `install`"
+    import tempfile
+    dest = Path(tempfile.mkdtemp(prefix='convbook-bank-'))
+    return subprocess.Popen([sys.executable, str(Path(__file__)), str(dest)], cwd=ROOT), dest
 
 def widget(kind:str, seed:int=0) -> str:
     "The element a page holds for one exercise; the script fills it in"
@@ -136,12 +137,16 @@ def inject(md:str, kinds:list, practice:bool=False) -> str:
     at = m.end() + nxt.start() if nxt else len(md)
     return md[:at].rstrip() + '\n\n' + section(kinds) + md[at:]
 
-def install(docs:Path, conf:dict, proc:subprocess.Popen|None=None):
-    "Wait for the bank (`proc`, from `start`; else write it now), copy the widget's script and style, put the widgets on the pages, list the files in `conf`"
+def install(docs:Path, conf:dict, started:tuple|None=None):
+    "Wait for the bank (`started`, from `start`; else write it now), copy the widget's script and style, put the widgets on the pages, list the files in `conf`"
     from convbook.exercises import EXERCISES
     dest = Path(docs)/ASSETS
-    if proc is None: write_bank(dest)
-    elif proc.wait() != 0: raise RuntimeError("writing the exercise bank failed (see above)")
+    if started is None: write_bank(dest)
+    else:
+        proc, tmp = started
+        if proc.wait() != 0: raise RuntimeError("writing the exercise bank failed (see above)")
+        shutil.rmtree(dest, ignore_errors=True); dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(tmp), str(dest)); dest.chmod(0o755)
     shutil.copy(HERE/'site_exercises.js', dest/'exercises.js')
     shutil.copy(HERE/'site_exercises.css', dest/'exercises.css')
     for p in sorted((Path(docs)/'course').glob('*.md')):
