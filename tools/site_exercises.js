@@ -461,7 +461,7 @@ function show(box, kind, info, entries) {
     box.dataset.exerciseSeed = e.seed;
     head.innerHTML = `<strong>Exercise</strong> (${escHtml(kind)}, seed ${e.seed})`;
     q.innerHTML = e.question_html;
-    fig.innerHTML = e.figure ? `<img src="${escHtml(BASE + e.figure)}" alt="${escHtml(e.figure_alt || '')}">` : '';
+    fig.innerHTML = e.figure ? `<a href="${escHtml(BASE + e.figure)}"><img src="${escHtml(BASE + e.figure)}" alt="${escHtml(e.figure_alt || '')}"></a>` : '';
     fig.hidden = !e.figure;
     formP.innerHTML = '<em>Answer with ' + escHtml(e.form) + '.</em>';
     input.value = ''; live.innerHTML = ''; sol.hidden = true; sol.innerHTML = ''; solBtn.setAttribute('aria-expanded', 'false');

@@ -149,9 +149,11 @@ def install(docs:Path, conf:dict, started:tuple|None=None):
         shutil.move(str(tmp), str(dest)); dest.chmod(0o755)
     shutil.copy(HERE/'site_exercises.js', dest/'exercises.js')
     shutil.copy(HERE/'site_exercises.css', dest/'exercises.css')
-    for p in sorted((Path(docs)/'course').glob('*.md')):
-        kinds = [k for k,(g,ch) in EXERCISES.items() if ch[:2] == p.stem[:2]]
-        p.write_text(inject(p.read_text(), kinds))
+    from nbdev.config import nbpath2html
+    for nb in sorted((ROOT/'nbs'/'course').glob('*.ipynb')):   # a chapter's page: course/01_kernels.ipynb is course/kernels.md
+        p = Path(docs)/nbpath2html(Path('course')/nb.name).with_suffix('.md')
+        kinds = [k for k,(g,ch) in EXERCISES.items() if ch[:2] == nb.stem[:2]]
+        if p.exists(): p.write_text(inject(p.read_text(), kinds))
     if (pr := Path(docs)/'practice.md').exists(): pr.write_text(inject(pr.read_text(), list(EXERCISES), practice=True))
     conf['extra_javascript'] = [*conf.get('extra_javascript', []), f'{ASSETS}/exercises.js']
     conf['extra_css'] = [*conf.get('extra_css', []), f'{ASSETS}/exercises.css']
