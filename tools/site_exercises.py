@@ -32,9 +32,9 @@ def plain(v):
     return v
 
 def is_value_kind(ex) -> bool:
-    "Whether `ex` is answered with a value (a number, a tuple, a name), which the site can check; not code to write"
-    from convbook.workbook import UNREADABLE
-    return not getattr(ex, 'code', False) and ex.answer is not None and ex.answer is not UNREADABLE and not callable(ex.answer)
+    "Whether `ex` is answered with a plain value (a number, a name, a tuple of them: what `as_answer` gives), which the site can check; not with code to write"
+    def plain_value(v): return (isinstance(v, (int, float, str)) and not isinstance(v, bool)) or (isinstance(v, tuple) and all(map(plain_value, v)))
+    return plain_value(ex.answer)
 
 def md_html(md:str) -> str:
     "Markdown as the site renders it (Python-Markdown, with tables and fenced code)"
