@@ -18,7 +18,7 @@ __all__ = ['CONV_MISTAKES', 'POOL_MISTAKES', 'TRANSPOSED_MISTAKES', 'WEIGHT_MIST
            'rounded_up_without_ceil_mode', 'left_out_the_padding', 'left_out_the_dilation', 'pool_size_exercise',
            'used_the_convolution_formula', 'forgot_the_output_padding', 'added_the_padding',
            'multiplied_the_input_by_the_stride', 'ignored_the_dilation', 'transposed_size_exercise', 'left_it_at_zero',
-           'used_the_largest', 'used_the_input_remainder', 'output_padding_exercise', 'dropped_the_input_channels',
+           'used_stride_minus_one', 'used_the_input_remainder', 'output_padding_exercise', 'dropped_the_input_channels',
            'swapped_the_channels', 'ignored_the_groups', 'divided_both_by_the_groups', 'put_the_channels_last',
            'weight_shape_exercise']
 
@@ -259,7 +259,7 @@ CONV_MISTAKES = (forgot_the_padding, padded_one_side, forgot_the_dilation, round
 
 # %% ../nbs/api/03_arith.ipynb #acb38f3a
 import itertools
-from .workbook import _apart, _untied
+from .workbook import told_apart, untied
 
 def _call(cls:str, args:list, kw:dict) -> str:
     "The PyTorch call `cls(*args, **kw)` as text"
@@ -283,7 +283,7 @@ def _apply(f, dims:list, right=None, working=None):
 
 def _axes(nd:int, dims:list, text) -> str:
     "`text(numbers)` for the one axis, or for the height and the width"
-    return text(**dims[0]) if nd == 1 else f"height {text(**dims[0])}; width {text(**dims[1])}"
+    return text(**dims[0]) if nd == 1 else f"height: {text(**dims[0])}; width: {text(**dims[1])}"
 
 def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str, diagram, hints=None, tries:int=30) -> Exercise:
     "An output-size exercise: `draw(rng, layer)` gives one dimension's numbers, drawn again until two misconceptions in `fs` can be told apart from the right answer; then other input sizes are tried (at most `tries`) until each misconception gives its own answer. Those that still share one (the layer makes them equal) go unnamed"
@@ -300,12 +300,12 @@ def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str,
             ms = [m for f in fs if (m := _apply(f, dims, right, working)) is not None]
             ans = ans[0] if nd == 1 else ans
             if sum(m.answer != ans for m in ms) < 2: continue
-            if found is None or _apart(ms, ans): found = dims, ans, ms
-            if _apart(ms, ans): break
+            if found is None or told_apart(ms, ans): found = dims, ans, ms
+            if told_apart(ms, ans): break
         if found is not None: break
     dims, ans, ms = found
-    work = _axes(nd, dims, working).replace('; width', ', width')
-    return Exercise(kind, question(r, nd, dims, layer), ans, work, hint=hint, mistakes=_untied(ms, ans), seed=seed,
+    work = working(**dims[0]) if nd == 1 else f"height {working(**dims[0])}, width {working(**dims[1])}"
+    return Exercise(kind, question(r, nd, dims, layer), ans, work, hint=hint, mistakes=untied(ms, ans), seed=seed,
                     form='a whole number' if nd == 1 else 'a pair (height, width)', labels=('height', 'width') if nd == 2 else None,
                     diagram=diagram(nd, dims, layer), params=dict(nd=nd, dims=dims, layer=layer),
                     hints=hints(nd, dims, layer) if hints else (), square=nd == 2 and dims[0] == dims[1])
@@ -473,7 +473,7 @@ def left_it_at_zero(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
     "Left `output_padding` at 0: the transposed convolution then returns to the smallest input size that gives this output"
     return 0, "output_padding=0"
 
-def used_the_largest(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
+def used_stride_minus_one(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
     "Took the largest value allowed, `stride - 1`, whatever the sizes"
     return stride - 1, f"{stride} - 1 = {stride-1}"
 
@@ -485,15 +485,15 @@ def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `Non
                            ) -> Exercise:
     "The `output_padding` a transposed convolution needs to give back an encoder layer's input size"
     seed, r = draw_seed(seed)
-    fs = (left_it_at_zero, used_the_largest, used_the_input_remainder)
+    fs = (left_it_at_zero, used_stride_minus_one, used_the_input_remainder)
     for t in itertools.count():
         q = dict(n=r.randint(5, 28), ks=r.choice([2, 3, 3, 4, 5]), stride=r.choice([2, 2, 3, 4]), padding=r.choice([0, 1, 1, 2]), dilation=1)
         if q['padding'] > q['ks']//2 or kernel_span(q['ks']) > q['n'] + 2*q['padding']: continue
         o = conv_out_size(**q)
         op = q['n'] - conv_transpose_out_size(o, q['ks'], q['stride'], q['padding'], 0, q['dilation'])
         ms = [mistake(f, **q) for f in fs]
-        if sum(m.answer != op for m in ms) >= (1 if q['stride'] == 2 else 2) and (t >= 200 or _apart(ms, op)): break   # stride 2 leaves one wrong number
-    ms = _untied(ms, op)
+        if sum(m.answer != op for m in ms) >= (1 if q['stride'] == 2 else 2) and (t >= 200 or told_apart(ms, op)): break   # stride 2 leaves one wrong number
+    ms = untied(ms, op)
     n, ks, s, pad = q['n'], q['ks'], q['stride'], q['padding']
     kw = dict(kernel_size=ks, stride=s, **({'padding': pad} if pad else {}))
     return Exercise('output_padding', f"An encoder layer {_call('Conv2d', [16, 32], kw)} turns {_a(n)} {n}x{n} image into {o}x{o}. "
@@ -551,8 +551,8 @@ def weight_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
         kh = r.choice([1, 3, 3, 5, 7]); kw = kh if r.random() < 0.75 else r.choice([1, 3, 5])
         ans = conv_weight_shape(cin, cout, (kh, kw), groups=g)
         ms = [mistake(f, cin, cout, (kh, kw), g) for f in WEIGHT_MISTAKES if f(cin, cout, (kh, kw), g)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 3 and (t >= 200 or _apart(ms, ans)): break
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 3 and (t >= 200 or told_apart(ms, ans)): break
+    ms = untied(ms, ans)
     kw_ = dict(kernel_size=kh if kh == kw else (kh, kw), **({'groups': g} if g > 1 else {}))
     return Exercise('weight_shape', f"What is the shape of {_call('Conv2d', [cin, cout], kw_)[:-1]}.weight`?", ans,
                     f"one kernel per output channel, {cout}; each reads {cin}//{g} = {cin//g} input channel{'s' if cin//g > 1 else ''}; "

@@ -20,9 +20,9 @@ from .workbook import Exercise, mistake, draw_seed
 __all__ = ['top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'edge_kernels', 'identity', 'box_blur', 'gaussian_blur',
            'sharpen', 'sobel_x', 'sobel_y', 'KERNELS', 'IMAGE_FILTERS', 'KERNEL_FAMILIES', 'KERNEL_LOOKS',
            'SUM_KERNELS', 'load_digit', 'show_pixels', 'apply_kernel', 'conv_by_hand', 'convolve', 'shift_image',
-           'show_shift', 'show_filter', 'show_kernels', 'swapped_the_axes', 'blur_for_sharpen', 'copy_for_blur',
-           'which_kernel_exercise', 'flipped_the_kernel', 'reversed_the_signs', 'used_the_corner', 'ignored_the_signs',
-           'kernel_sum_exercise']
+           'show_shift', 'show_filter', 'show_kernels', 'swapped_the_axes', 'mixed_up_smoothing_and_sharpening',
+           'mixed_up_copying_and_blurring', 'which_kernel_exercise', 'flipped_the_kernel', 'reversed_the_signs',
+           'used_the_corner', 'ignored_the_signs', 'kernel_sum_exercise']
 
 # %% ../nbs/api/01_kernels.ipynb #c53a78b2
 def _whole(v) -> bool:
@@ -217,7 +217,7 @@ def show_kernels(img:torch.Tensor, # A 2-D image
     return fig
 
 # %% ../nbs/api/01_kernels.ipynb #6cce60db
-from .workbook import _apart, _untied   # which mistakes a wrong answer can name (00a_workbook); the other chapters import them from here too
+from .workbook import told_apart, untied   # which mistakes a wrong answer can name (00a_workbook)
 
 KERNEL_FAMILIES = dict(vertical=('left_edge','sobel_x'), horizontal=('top_edge','sobel_y'), blur=('box_blur','gaussian_blur'),
                        sharpen=('sharpen',), identity=('identity',))
@@ -227,13 +227,13 @@ def swapped_the_axes(name:str):
     other = dict(top_edge='left_edge', left_edge='top_edge', sobel_y='sobel_x', sobel_x='sobel_y').get(name)
     return other, f"`{other}`, whose map would light up the {'sides of vertical' if other in ('left_edge','sobel_x') else 'tops and bottoms of horizontal'} strokes instead"
 
-def blur_for_sharpen(name:str):
-    "Mixed up smoothing and sharpening: a blur averages each pixel with its neighbours (softer strokes, nothing negative); sharpen takes 5 times the pixel minus its four neighbours (crisper strokes with negative rims just outside them)"
+def mixed_up_smoothing_and_sharpening(name:str):
+    "A blur averages each pixel with its neighbours (softer strokes, nothing negative); a sharpening kernel takes 5 times the pixel minus its four neighbours (crisper strokes with negative rims just outside them)"
     other = dict(sharpen='gaussian_blur', box_blur='sharpen', gaussian_blur='sharpen').get(name)
     return other, f"`{other}`, whose map would {'be softer, with nothing negative' if other != 'sharpen' else 'have crisp strokes with blue rims'}"
 
-def copy_for_blur(name:str):
-    "Mixed up the image and a blurred copy: `identity` gives the pixels back unchanged, a blur spreads each one over its neighbours"
+def mixed_up_copying_and_blurring(name:str):
+    "Mixed up the image and a blurred copy: a kernel with a single 1 in its middle gives the pixels back unchanged, a blur spreads each one over its neighbours"
     other = dict(identity='box_blur', box_blur='identity', gaussian_blur='identity').get(name)
     return other, f"`{other}`, whose map would be {'the digit exactly as it is' if other == 'identity' else 'a blurred copy of the digit'}"
 
@@ -273,7 +273,7 @@ def which_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
     digit, idx = r.choice([3, 7]), r.randrange(400)
     fam = r.choice(list(KERNEL_FAMILIES))
     name = r.choice(KERNEL_FAMILIES[fam])
-    ms = [mistake(f, name) for f in (swapped_the_axes, blur_for_sharpen, copy_for_blur) if f(name)[0]]
+    ms = [mistake(f, name) for f in (swapped_the_axes, mixed_up_smoothing_and_sharpening, mixed_up_copying_and_blurring) if f(name)[0]]
     names = [name] + [m.answer for m in ms]
     others = [f for f in KERNEL_FAMILIES if not any(n in KERNEL_FAMILIES[f] for n in names)]
     r.shuffle(others)
@@ -344,7 +344,7 @@ def kernel_sum_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         row, col = r.randrange(2, 24), r.randrange(2, 24)
         ans = int(full[row-1, col-1])
         if ans != 0 and len({ans} | {f(img, k, row, col)[0] for f in fs}) == len(fs) + 1: break   # every mistake its own number
-    ms = _untied([mistake(f, img, k, row, col) for f in fs], ans)
+    ms = untied([mistake(f, img, k, row, col) for f in fs], ans)
     patch = img[row-2:row+3, col-2:col+3]
     return Exercise('kernel_sum', f"`{name}` = `{k.int().tolist()}` is centred on row {row}, column {col} of a handwritten {digit}. "
                     f"Here are the pixels around that position:\n\n{_table(patch, row-2, col-2)}\n\nWhat number does the kernel give there?",

@@ -12,7 +12,7 @@ from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
 __all__ = ['MATMUL_MISTAKES', 'im2col', 'conv2d_unfold', 'conv_matrix', 'left_out_the_channels', 'counted_the_input_pixels',
-           'made_patches_rows', 'swapped_rows_and_columns', 'forgot_the_output_channels', 'counted_every_entry',
+           'put_the_patches_in_rows', 'swapped_rows_and_columns', 'forgot_the_output_channels', 'counted_every_entry',
            'forgot_the_input_channels', 'matmul_shape_exercise']
 
 # %% ../nbs/api/05_matmul.ipynb #afd742f4
@@ -103,7 +103,7 @@ def conv_matrix(weight:torch.Tensor, # Kernels `[O, C//groups, kh, kw]`
 
 # %% ../nbs/api/05_matmul.ipynb #68f95691
 import itertools
-from .kernels import _apart, _untied
+from .workbook import told_apart, untied
 
 def _geometry(q:dict) -> tuple:
     "Output size `(oh, ow)` and number of positions `L` of the convolution described by `q`"
@@ -120,7 +120,7 @@ def counted_the_input_pixels(q:dict):
     v = (q['N'], q['C']*q['ks']**2, q['H']*q['W'])
     return v, f"({q['N']}, {q['C']}*{q['ks']}*{q['ks']}, {q['H']}*{q['W']}) = {v}"
 
-def made_patches_rows(q:dict):
+def put_the_patches_in_rows(q:dict):
     "Put the patches in rows: `F.unfold` (and `im2col`) put each patch in a column, `[N, C*kh*kw, L]`"
     oh,ow,L = _geometry(q); v = (q['N'], L, q['C']*q['ks']**2)
     return v, f"({q['N']}, {oh}*{ow}, {q['C']}*{q['ks']}*{q['ks']}) = {v}"
@@ -147,7 +147,7 @@ def forgot_the_input_channels(q:dict):
     oh,ow,L = _geometry(q); v = q['O']*L*q['ks']**2
     return v, f"{q['O']}*{oh}*{ow}*{q['ks']}*{q['ks']} = {v}"
 
-MATMUL_MISTAKES = dict(columns=(left_out_the_channels, counted_the_input_pixels, made_patches_rows),
+MATMUL_MISTAKES = dict(columns=(left_out_the_channels, counted_the_input_pixels, put_the_patches_in_rows),
                        matrix=(swapped_rows_and_columns, forgot_the_output_channels),
                        weights=(forgot_the_output_channels, counted_every_entry, forgot_the_input_channels))
 
@@ -169,8 +169,8 @@ def matmul_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
             m = conv_matrix(w, (q['C'], q['H'], q['W']), q['stride'], q['padding'], sparse=True)
             ans = tuple(m.shape) if what == 'matrix' else int(m._nnz())
         ms = [mistake(f, q) for f in MATMUL_MISTAKES[what]]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+    ms = untied(ms, ans)
     conv = f"`F.conv2d(x, w, stride={q['stride']}, padding={q['padding']})` with `x` of shape `[{q['N']}, {q['C']}, {q['H']}, {q['W']}]` and `w` of shape `[{q['O']}, {q['C']}, {q['ks']}, {q['ks']}]`"
     question = dict(columns=f"What is the shape of `im2col(x, {q['ks']}, {q['stride']}, {q['padding']})`, the columns that turn {conv} into a matrix multiplication?",
                     matrix=f"What is the shape of `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']}, {q['padding']})`, the matrix of {conv} for one image?",

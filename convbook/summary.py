@@ -21,7 +21,7 @@ from .workbook import Exercise, mistake, draw_seed
 __all__ = ['UNKNOWN', 'rf_step', 'layer_geometry', 'Field', 'grid_field', 'same_field', 'Geo', 'geo', 'set_geo', 'input_geo',
            'windowed', 'combine', 'mixing', 'reshaped', 'permuted', 'out_geo', 'GeoMode', 'trace_calls', 'LayerSummary',
            'layer_summary', 'summary_cells', 'plot_receptive_fields', 'PositiveMode', 'brute_force_rf', 'check_rf',
-           'effective_rf', 'forgot_the_bias', 'one_bias_per_weight', 'one_bias_per_input_channel',
+           'effective_rf', 'forgot_the_bias', 'counted_one_bias_per_weight', 'counted_one_bias_per_input_channel',
            'counted_all_input_channels', 'counted_one_kernel', 'param_count_exercise', 'used_the_input_grid',
            'forgot_the_groups_in_the_macs', 'forgot_the_bias_adds', 'forgot_the_output_channels', 'mac_count_exercise',
            'ignored_the_strides', 'multiplied_the_jump_too_early', 'multiplied_the_kernel_sizes',
@@ -916,13 +916,13 @@ def forgot_the_bias(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:i
     v = cout*(cin//groups)*ks*ks
     return v, f"{cout}*{cin//groups}*{ks}*{ks} = {v}"
 
-def one_bias_per_weight(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+def counted_one_bias_per_weight(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
     "Counted one bias per weight: there is one per output channel"
     if not bias: return None, ''
     v = 2*cout*(cin//groups)*ks*ks
     return v, f"2*{cout}*{cin//groups}*{ks}*{ks} = {v}"
 
-def one_bias_per_input_channel(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
+def counted_one_bias_per_input_channel(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, h:int=8, stride:int=1, padding:int=0):
     "Counted one bias per input channel: the bias belongs to the output channel, so there are `out_channels` of them"
     if not bias or cin == cout: return None, ''
     v = cout*(cin//groups)*ks*ks + cin
@@ -941,7 +941,7 @@ def counted_one_kernel(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, 
     return v, f"{cin//groups}*{ks}*{ks}" + (" + 1" if bias else '') + f" = {v}"
 
 # %% ../nbs/api/07_summary.ipynb #a3552c59
-from .kernels import _apart, _untied
+from .workbook import told_apart, untied
 
 def _draw_conv_layer(r):
     while True:
@@ -960,14 +960,14 @@ def param_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
                         ) -> Exercise:
     "The number of parameters of a convolution layer"
     seed, r = draw_seed(seed)
-    fs = (forgot_the_bias, one_bias_per_weight, one_bias_per_input_channel, counted_all_input_channels, counted_one_kernel)
+    fs = (forgot_the_bias, counted_one_bias_per_weight, counted_one_bias_per_input_channel, counted_all_input_channels, counted_one_kernel)
     for t in itertools.count():
         q = _draw_conv_layer(r)
         layer = nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'], device='meta')
         ans = sum(p.numel() for p in layer.parameters())
         ms = [mistake(f, **q) for f in fs if f(**q)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+    ms = untied(ms, ans)
     cg = q['cin']//q['groups']
     return Exercise('param_count', f"How many parameters does {_layer_call(q)} have?", ans,
                     f"{q['cout']} kernels of {cg}*{q['ks']}*{q['ks']} = {cg*q['ks']**2} weight{'s' if cg*q['ks']**2 > 1 else ''} each"
@@ -1020,8 +1020,8 @@ def mac_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         q = _draw_conv_layer(r)
         ans = macs(q)
         ms = [mistake(f, **q) for f in fs if f(**q)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+    ms = untied(ms, ans)
     o = conv_out_size(q['h'], q['ks'], q['stride'], q['padding'])
     cg, per = q['cin']//q['groups'], _per_output(q['cin'], q['groups'], q['ks'], q['bias'])
     return Exercise('mac_count', f"{_layer_call(q)} gets one {q['h']}x{q['h']} image with {q['cin']} channel{'s' if q['cin'] > 1 else ''}. "
@@ -1088,8 +1088,8 @@ def receptive_field_exercise(seed:int|None=None, # Same seed, same exercise; `No
         except ValueError: continue
         ans = _rf(layers)                                     # the recurrence of `layer_summary`, checked against it and by brute force in the tests
         ms = [mistake(f, layers) for f in fs if f(layers)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+    ms = untied(ms, ans)
     steps, rf, j = [], 1, 1
     for (ks, s, d), t in zip(layers, text):
         k = kernel_span(ks, d); steps.append(f"{t}: rf = {rf} + ({k} - 1)*{j} = {rf + (k-1)*j}, jump = {j}*{s} = {j*s}"); rf, j = rf + (k-1)*j, j*s
