@@ -248,7 +248,10 @@ class Exercise {
     if (Array.isArray(a) && !Array.isArray(given)) return `one number isn't enough here: the answer has ${a.length} parts${parts()}. Answer with ${this.form_}.`;
     if (Array.isArray(a) && given.length !== a.length)
       return `your answer has ${given.length} part${given.length > 1 ? 's' : ''}, the answer has ${a.length}${parts()}. Answer with ${this.form_}.`;
-    if (!Array.isArray(a) && Array.isArray(given)) return `the answer is one number, not ${given.length}. Answer with ${this.form_}.`;
+    if (!Array.isArray(a) && Array.isArray(given)) return `your answer has ${given.length} numbers, and the answer is one number. Answer with ${this.form_}.`;
+    if (this.tol && isNum(a) && !isInt(a) && isNum(given) && given !== a &&
+        [1, 2, 3, 4, 5].some(d => Math.abs(given - Number(fixed(a, d))) <= 1e-9 * Math.max(1, Math.abs(a))))   // the answer rounded, further than `tol` allows
+      return `close, but ${fmtAnswer(given)} is rounded too far to be checked: give more decimals. Answer with ${this.form_}.`;
     if (whole(a) && !this.tol && !whole(given))
       return `${list.filter(v => !isInt(v)).map(repr).join(', ')} is not a whole number, and the answer is. Answer with ${this.form_}.`;
     return '';
@@ -262,6 +265,7 @@ class Exercise {
     let typed = '';
     if (whole(this.answer) && !this.tol) { const clean = denoise(given); if (pyNe(clean, given, true)) { typed = typedStr(given); given = clean; } }
     if (Array.isArray(this.answer) && isNum(given) && (this.square || this.answer.length === 1)) given = this.answer.map(() => given);
+    if (!Array.isArray(this.answer) && Array.isArray(given) && given.length === 1) given = given[0];   // (5,) for 5
     if (this.isRight(given)) return fb('right', given, {typed});
     const found = this.mistakes.filter(m => !this.isRight(m.answer) && this.same(given, m.answer));
     if (found.length) return fb('mistake', given, {mistakes: found, typed});
