@@ -143,8 +143,11 @@ def install(docs:Path, conf:dict, started:tuple|None=None):
     dest = Path(docs)/ASSETS
     if started is None: write_bank(dest)
     else:
+        import time
         proc, tmp = started
+        t0 = time.perf_counter()
         if proc.wait() != 0: raise RuntimeError("writing the exercise bank failed (see above)")
+        print(f"  the pages waited {time.perf_counter() - t0:.1f} s for the exercise bank", flush=True)
         shutil.rmtree(dest, ignore_errors=True); dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(tmp), str(dest)); dest.chmod(0o755)
     shutil.copy(HERE/'site_exercises.js', dest/'exercises.js')
