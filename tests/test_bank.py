@@ -113,3 +113,22 @@ def test_widget_says_what_check_says(bank, tmp_path):
                     break
     assert not diffs, f"{len(diffs)} of {n} answers differ:\n" + '\n'.join(diffs[:10])
     assert n > 20000 and all(statuses.get(s, 0) > 100 for s in ('right', 'mistake', 'wrong', 'form', 'unreadable', 'unanswered')), (n, statuses)
+
+def test_bank_is_deterministic_and_shows_code_kinds(tmp_path, monkeypatch):
+    "Two writes of the bank give the same bytes (pictures included); a kind answered with code gets its question and its chapter's Colab link"
+    sys.path.insert(0, str(ROOT/'tools'))
+    import site_exercises, convbook.exercises
+    from convbook.workbook import Exercise
+    def code_exercise(seed=None):
+        "Write a function (a stand-in for a code kind: its answer is no value)"
+        return Exercise('write_it', f"Write `f` (seed {seed}).", object(), 'def f(): ...', seed=seed)
+    kinds = {k: convbook.exercises.EXERCISES[k] for k in ('numel', 'which_kernel')}
+    monkeypatch.setattr(convbook.exercises, 'EXERCISES', {**kinds, 'write_it': (code_exercise, '01_kernels')})
+    for d in ('a', 'b'): site_exercises.write_bank(tmp_path/d, seeds=range(2))
+    files = sorted(p.relative_to(tmp_path/'a') for p in (tmp_path/'a').rglob('*') if p.is_file())
+    assert len(files) == 6 and files == sorted(p.relative_to(tmp_path/'b') for p in (tmp_path/'b').rglob('*') if p.is_file())
+    assert all((tmp_path/'a'/f).read_bytes() == (tmp_path/'b'/f).read_bytes() for f in files), "two writes of the bank differ"
+    b = site_exercises.read_bank(tmp_path/'a')
+    assert [e['seed'] for e in b['write_it']] == list(site_exercises.CODE_SEEDS) and all(e['code'] and 'Write <code>f</code>' in e['question_html'] for e in b['write_it'])
+    index = (tmp_path/'a'/'bank'/'index.js').read_text()
+    assert '"code":true' in index and 'colab.research.google.com/github/convbook/convbook/blob/main/nbs/course/01_kernels.ipynb' in index
