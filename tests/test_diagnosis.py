@@ -78,7 +78,7 @@ def test_last_hint_works_out_to_the_answer():
         got = tuple(_eval(p) for p in parts)
         assert (got[0] if len(got) == 1 else got) == e.answer, (s, e.hints[1])
         e = arith.transposed_size_exercise(seed=s)
-        parts = [p.strip() for p in re.split(r'height |; width |: work', e.hints[1]) if p.strip() and p.strip() != 'it out.']
+        parts = [p.strip() for p in re.split(r'height: |; width: |: work', e.hints[1]) if p.strip() and p.strip() != 'it out.']
         got = tuple(_eval(p) for p in parts)
         assert (got[0] if len(got) == 1 else got) == e.answer, (s, e.hints[1])
         e = summary.param_count_exercise(seed=s)

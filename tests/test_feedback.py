@@ -90,7 +90,7 @@ def test_one_number_only_for_a_square_size():
 def test_wrong_length_tuple_has_its_own_reply():
     e = Exercise('s', 'q', (2, 3), 'w', labels=('height', 'width'), form='a pair (height, width)')
     assert str(check(e, (2, 3, 1))) == '✎ **Not counted as a try:** Your answer has 3 parts, the answer has 2 (height, width). Answer with a pair (height, width).'
-    assert str(check(Exercise('s', 'q', 4, 'w', form='a whole number'), (4, 4))).endswith('The answer is one number, not 2. Answer with a whole number.')
+    assert str(check(Exercise('s', 'q', 4, 'w', form='a whole number'), (4, 4))).endswith('Your answer has 2 numbers, and the answer is one number. Answer with a whole number.')
 
 def test_a_range_is_the_tuple_it_stands_for():
     e = Exercise('c', 'Which channels?', (4, 5, 6, 7), 'w')
