@@ -53,7 +53,7 @@ EXERCISES = _Kinds(
 
 # %% ../nbs/api/10_exercises.ipynb #dd9f4b67
 def exercise_kinds(seeds=range(30), # Exercises drawn to collect each kind's mistakes
-                  ) -> pd.DataFrame:
+                  ): # A pandas `DataFrame`, a row per kind (no annotation: pandas is imported only when this runs)
     "A table of the kinds of exercise: chapter, what it asks, and the mistakes it recognises"
     import pandas as pd
     rows = []
