@@ -547,13 +547,15 @@ def solution(self:Exercise) -> Solution:
 # %% ../nbs/api/00a_workbook.ipynb #b580e256
 class Unparsed:
     "Text typed for an answer that `parse_answer` can't read as a value: `check` says it can't read it, and shows it as typed"
-    def __init__(self, text:str): self.text = text
+    def __init__(self, text:str, # The text as typed, stripped
+                ): self.text = text
     def __repr__(self): return self.text
     def __eq__(self, other): return isinstance(other, Unparsed) and other.text == self.text
 
 class TypedSet(set):
     "A set typed as `{2, 1}`: a set, gone through and shown in the order it was typed (a plain set's order depends on hashes)"
-    def __init__(self, items=()):
+    def __init__(self, items=(), # The items, in the order typed
+                ):
         super().__init__(items)
         self.typed = []
         for v in items:
