@@ -53,8 +53,8 @@ EXERCISES = _Kinds(
 
 # %% ../nbs/api/10_exercises.ipynb #dd9f4b67
 def exercise_kinds(seeds=range(30), # Exercises drawn to collect each kind's mistakes
-                  ): # A pandas `DataFrame`, a row per kind (no annotation: pandas is imported only when this runs)
-    "A table of the kinds of exercise: chapter, what it asks, and the mistakes it recognises"
+                  ):
+    "A table (a `DataFrame`) of the kinds of exercise: chapter, what it asks, and the mistakes it recognises"
     import pandas as pd
     rows = []
     for kind,(gen,chapter) in EXERCISES.items():

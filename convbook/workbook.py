@@ -242,17 +242,23 @@ def _locked(path:Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path.with_name(path.name + '.lock'), os.O_RDWR | os.O_CREAT, 0o644)
     except OSError: yield; return                              # can't lock here: nothing can be written either
+    unlock = None
     try:
         try:
             import fcntl
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        except ImportError:                                    # Windows: lock the lock file's first byte
-            import msvcrt
-            for _ in range(100):
-                try: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1); break
-                except OSError: time.sleep(0.05)
+            fcntl.flock(fd, fcntl.LOCK_EX)                     # released when `fd` is closed
+        except ImportError:                                    # Windows: lock the lock file's first byte, waiting up to 10 s
+            try:
+                import msvcrt
+                for _ in range(200):
+                    try: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1); unlock = lambda: msvcrt.locking(fd, msvcrt.LK_UNLCK, 1); break
+                    except OSError: time.sleep(0.05)
+            except ImportError: pass                           # no way to lock: one process at a time is still right
         yield
-    finally: os.close(fd)                                      # closing releases the lock
+    finally:
+        try:
+            if unlock: unlock()
+        finally: os.close(fd)
 
 def _save_progress(kinds:dict):
     "Write `kinds` to the progress file, atomically; if it can't be written, say so once and keep nothing"
@@ -350,7 +356,7 @@ def _form(self:Exercise, given) -> str:
     return ''
 
 def _order(v):
-    "A sort key for the parts of an answer, numbers before names before tuples"
+    "A sort key for the parts of an answer: numbers in order, then anything else by its text"
     return (0, v, '') if isinstance(v, numbers.Real) else (1, 0, str(v))
 
 @patch

@@ -308,8 +308,6 @@ def _shows_answer(e, text:str, given, fb=None) -> bool:
     text = re.sub(r'\(try \d+\)|after \d+ more wrong tr', '', text.replace(e.form, ''))   # the feedback's own counts
     if e.choices and (listed := re.search(r'`[^?]*`', e.question)): text = text.replace(listed.group(0), '')   # the names offered, as the question lists them
     for m in ms: text = text.replace(m.working, '')
-    if isinstance(a, str):
-        for m in ms: text = text.replace(m.label, '').replace(m.why, '')   # a mistake's name and why may name a kernel ('blur for sharpen')
     if isinstance(a, tuple): return (fmt_answer(a) in text and fmt_answer(a) not in e.question) or str(list(a)) in text
     if isinstance(a, str): return re.search(rf'(?<![\w]){re.escape(a)}(?![\w])', text.lower()) is not None
     f = fmt_answer(a)

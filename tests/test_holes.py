@@ -192,3 +192,10 @@ def test_two_d_hints_have_a_colon_after_the_axis(kind, monkeypatch):
 def test_terminal_says_how_to_see_the_picture():
     e = practice('which_kernel', seed=0)
     assert "ex.picture().savefig('exercise.png')" in repr(e) and "picture" not in repr(practice('numel', seed=0))
+
+def test_no_fcntl_still_keeps_tries(where, monkeypatch):
+    "Where `fcntl` is missing (Windows has `msvcrt` instead; elsewhere there may be neither), tries are still kept"
+    monkeypatch.setitem(sys.modules, 'fcntl', None)
+    monkeypatch.setitem(sys.modules, 'msvcrt', None)
+    for s in range(3): check(numel_exercise(seed=s), 0)
+    assert load_progress()['numel']['tries'] == 3
