@@ -1,7 +1,8 @@
 """The exercises on the static docs site: a bank drawn from the Python generators, and a small widget that checks
 answers in the page, with the verdicts and the words of `check`.
 
-    python tools/site_exercises.py DEST   # write the bank alone into DEST/bank and DEST/fig (what `start` runs)
+    python tools/site_exercises.py DEST              # write the bank alone into DEST/bank and DEST/fig
+    python tools/site_exercises.py DEST --pictures   # its pictures only (what `start` runs)
 
 tools/docs.py calls `start` when it begins to build the site and `install` once the pages are written:
 - the bank: for every kind of `EXERCISES` whose answer is a value, `SEEDS` exercises, one JavaScript file per kind
@@ -9,8 +10,8 @@ tools/docs.py calls `start` when it begins to build the site and `install` once 
   from file:// as from a server, on demand: a page loads only the kinds it shows), each entry with everything `judge`
   and the feedback use (see `entry`), and the picture of an exercise that has one as a PNG (`fig/<kind>-<seed>.png`).
   A kind whose answer is not a value (code to write) gets its question only, with a link to its chapter in Colab.
-  It is written in a process of its own while the pages are made (the machine's second core), the same bytes on
-  every build;
+  The pictures (the slow part) are drawn in a process of its own while the pages are made (the machine's second
+  core), the entries once the pages are written; the same bytes on every build;
 - the widget, tools/site_exercises.js and .css, on every course chapter's "Exercises" section (the kinds of its
   chapter) and on the Practice page (every kind): see the script for what it does.
 """
@@ -72,8 +73,8 @@ def chapter_of(kind:str) -> str:
     found = sorted((ROOT/'nbs'/'course').glob(f'{n}_*.ipynb'))
     return found[0].stem if found else ''
 
-def write_bank(dest:Path, seeds=SEEDS, pictures:bool=True) -> dict:
-    "Write the bank into `dest/bank/<kind>.js` (and pictures into `dest/fig/`); `{kind: number of entries}`"
+def write_bank(dest:Path, seeds=SEEDS, pictures:bool=True, entries:bool=True) -> dict:
+    "Write the bank into `dest/bank/<kind>.js` (if `entries`) and the pictures into `dest/fig/` (if `pictures`); `{kind: number of entries}`"
     import colab
     from convbook.exercises import EXERCISES
     dest = Path(dest)
@@ -82,22 +83,22 @@ def write_bank(dest:Path, seeds=SEEDS, pictures:bool=True) -> dict:
     for kind,(gen,chapter) in EXERCISES.items():
         first = gen(seed=seeds[0])
         code = not is_value_kind(first)
-        entries = []
+        if not entries and (code or first.picture is None): continue   # pictures only: this kind has none
+        es = []
         for s in (CODE_SEEDS if code else seeds):
             ex = first if s == seeds[0] and not code else gen(seed=s)
-            if code: e = dict(kind=kind, seed=s, question_html=md_html(ex.question), code=True)
-            else: e = entry(ex)
-            if pictures and not code and (png := picture_png(ex)) is not None:
+            e = dict(kind=kind, seed=s, question_html=md_html(ex.question), code=True) if code else entry(ex) if entries else {}
+            if not code and ex.picture is not None:
                 name = f'{kind}-{s}.png'
-                (dest/'fig'/name).write_bytes(png)
+                if pictures: (dest/'fig'/name).write_bytes(picture_png(ex))
                 e.update(figure=f'fig/{name}', figure_alt=PICTURE_ALT.get(kind, "The exercise's picture."))
-            entries.append(e)
+            es.append(e)
+        counts[kind] = len(es)
+        if not entries: continue
         nb = chapter_of(kind)
-        index[kind] = dict(chapter=chapter, code=code, n=len(entries),
-                           colab=colab.colab_url(ROOT/'nbs'/'course'/f'{nb}.ipynb') if nb else '')
-        (dest/'bank'/f'{kind}.js').write_text(f"convbookExercises.add({json.dumps(kind)}, {json.dumps(entries, sort_keys=True, ensure_ascii=False, separators=(',', ':'))});\n")
-        counts[kind] = len(entries)
-    (dest/'bank'/'index.js').write_text(f"convbookExercises.kinds({json.dumps(index, sort_keys=True, separators=(',', ':'))});\n")
+        index[kind] = dict(chapter=chapter, code=code, n=len(es), colab=colab.colab_url(ROOT/'nbs'/'course'/f'{nb}.ipynb') if nb else '')
+        (dest/'bank'/f'{kind}.js').write_text(f"convbookExercises.add({json.dumps(kind)}, {json.dumps(es, sort_keys=True, ensure_ascii=False, separators=(',', ':'))});\n")
+    if entries: (dest/'bank'/'index.js').write_text(f"convbookExercises.kinds({json.dumps(index, sort_keys=True, separators=(',', ':'))});\n")
     return counts
 
 def read_bank(dest:Path) -> dict:
@@ -110,10 +111,10 @@ def read_bank(dest:Path) -> dict:
     return res
 
 def start() -> tuple:
-    "Start writing the bank in a process of its own, into a temporary folder: `(process, folder)` for `install`"
+    "Start drawing the bank's pictures (the slow part) in a process of its own, into a temporary folder: `(process, folder)` for `install`"
     import tempfile
     dest = Path(tempfile.mkdtemp(prefix='convbook-bank-'))
-    return subprocess.Popen([sys.executable, str(Path(__file__)), str(dest)], cwd=ROOT), dest
+    return subprocess.Popen([sys.executable, str(Path(__file__)), str(dest), '--pictures'], cwd=ROOT), dest
 
 def widget(kind:str, seed:int=0) -> str:
     "The element a page holds for one exercise; the script fills it in"
@@ -141,15 +142,19 @@ def install(docs:Path, conf:dict, started:tuple|None=None):
     "Wait for the bank (`started`, from `start`; else write it now), copy the widget's script and style, put the widgets on the pages, list the files in `conf`"
     from convbook.exercises import EXERCISES
     dest = Path(docs)/ASSETS
+    shutil.rmtree(dest, ignore_errors=True)
     if started is None: write_bank(dest)
-    else:
+    else:                                                 # the entries here, meanwhile the pictures in the other process
         import time
         proc, tmp = started
         t0 = time.perf_counter()
-        if proc.wait() != 0: raise RuntimeError("writing the exercise bank failed (see above)")
-        print(f"  the pages waited {time.perf_counter() - t0:.1f} s for the exercise bank", flush=True)
-        shutil.rmtree(dest, ignore_errors=True); dest.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(tmp), str(dest)); dest.chmod(0o755)
+        n = write_bank(dest, pictures=False)
+        t1 = time.perf_counter()
+        if proc.wait() != 0: raise RuntimeError("drawing the exercise bank's pictures failed (see above)")
+        print(f"  exercise bank: {sum(n.values())} exercises of {len(n)} kinds in {t1 - t0:.1f} s, then {time.perf_counter() - t1:.1f} s "
+              f"waiting for the pictures", flush=True)
+        for f in sorted((tmp/'fig').iterdir()): shutil.move(str(f), str(dest/'fig'/f.name))
+        shutil.rmtree(tmp, ignore_errors=True)
     shutil.copy(HERE/'site_exercises.js', dest/'exercises.js')
     shutil.copy(HERE/'site_exercises.css', dest/'exercises.css')
     from nbdev.config import nbpath2html
@@ -169,5 +174,7 @@ if __name__ == '__main__':
     import time
     sys.path.insert(0, str(HERE))
     t0 = time.perf_counter()
-    n = write_bank(Path(sys.argv[1]))
-    print(f"  exercise bank: {sum(n.values())} exercises of {len(n)} kinds, {size(sys.argv[1])/1e6:.2f} MB, in {time.perf_counter()-t0:.1f} s", flush=True)
+    only_pictures = sys.argv[2:] == ['--pictures']
+    n = write_bank(Path(sys.argv[1]), entries=not only_pictures)
+    print(f"  exercise bank: {'pictures of ' if only_pictures else ''}{sum(n.values())} exercises of {len(n)} kinds, "
+          f"{size(sys.argv[1])/1e6:.2f} MB, in {time.perf_counter()-t0:.1f} s", flush=True)
