@@ -15,7 +15,7 @@ from fastcore.basics import patch, store_attr
 __all__ = ['UNREADABLE', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
            'forgot_the_channels', 'told_apart', 'untied', 'Exercise', 'draw_seed', 'numel_exercise', 'progress_path',
            'set_progress', 'load_progress', 'record_try', 'clear_progress', 'Feedback', 'check', 'fmt_answer',
-           'Solution', 'verify_generator']
+           'Solution', 'Unparsed', 'TypedSet', 'parse_answer', 'verify_generator']
 
 # %% ../nbs/api/00a_workbook.ipynb #43c275fb
 UNREADABLE = object()   # what `as_answer` returns for an answer it cannot read
@@ -549,6 +549,85 @@ class Solution:
 def solution(self:Exercise) -> Solution:
     "The worked solution (collapsed in notebooks and on the docs site)"
     return Solution(self)
+
+# %% ../nbs/api/00a_workbook.ipynb #b580e256
+class Unparsed:
+    "Text typed for an answer that `parse_answer` can't read as a value: `check` says it can't read it, and shows it as typed"
+    def __init__(self, text:str, # The text as typed, stripped
+                ): self.text = text
+    def __repr__(self): return self.text
+    def __eq__(self, other): return isinstance(other, Unparsed) and other.text == self.text
+
+class TypedSet(set):
+    "A set typed as `{2, 1}`: a set, gone through and shown in the order it was typed (a plain set's order depends on hashes)"
+    def __init__(self, items=(), # The items, in the order typed
+                ):
+        super().__init__(items)
+        self.typed = []
+        for v in items:
+            if v not in self.typed: self.typed.append(v)   # as the set keeps it: the first of equal items (1 and 1.0 and True)
+    def __iter__(self): return iter(self.typed)
+    def __repr__(self): return '{' + ', '.join(map(repr, self.typed)) + '}'
+
+_INT, _FLOAT = re.compile(r'[+-]?\d+', re.ASCII), re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?', re.ASCII)   # ASCII digits only
+_SPECIAL, _NAME = re.compile(r'[+-]?(?:nan|inf|infinity)', re.I), re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
+_OPEN = {'(': ')', '[': ']', '{': '}'}
+
+def _split(s:str) -> list:
+    "`s` cut at its commas outside brackets and quotes; `ValueError` if a bracket or quote is left open or closed wrongly"
+    parts, stack, cur, quote = [], [], '', None
+    for ch in s:
+        if quote: quote = None if ch == quote else quote
+        elif ch in '\'"': quote = ch
+        elif ch in _OPEN: stack.append(_OPEN[ch])
+        elif ch in ')]}':
+            if not stack or stack.pop() != ch: raise ValueError(s)
+        elif ch == ',' and not stack: parts.append(cur); cur = ''; continue
+        cur += ch
+    if quote or stack: raise ValueError(s)
+    return parts + [cur]
+
+def _items(s:str, trailing:bool) -> list:
+    "The values of the comma-separated items of `s` (one trailing comma allowed if `trailing`)"
+    parts = [p.strip() for p in _split(s)]
+    if trailing and len(parts) > 1 and not parts[-1]: parts.pop()
+    return [_item(p) for p in parts]
+
+def _hashable(v) -> bool: return not isinstance(v, (list, set)) and (not isinstance(v, tuple) or all(map(_hashable, v)))
+
+def _item(s:str):
+    "The value of one item, `s` stripped; `ValueError` if it is none"
+    if not s: raise ValueError('empty')
+    if s == '...': return ...
+    if s in ('True', 'False', 'None'): return {'True': True, 'False': False, 'None': None}[s]
+    if _INT.fullmatch(s): return int(s) if len(s.lstrip('+-').lstrip('0')) <= 15 else float(s)
+    if _FLOAT.fullmatch(s) or _SPECIAL.fullmatch(s): return float(s)
+    if _NAME.fullmatch(s): return s
+    if len(s) >= 2 and s[0] == s[-1] and s[0] in '\'"':
+        inner = s[1:-1]
+        if s[0] in inner or '\\' in inner or not inner.isprintable(): raise ValueError(s)
+        return inner
+    if s[0] in _OPEN and s[-1] == _OPEN[s[0]]:
+        inner = s[1:-1]
+        _split(inner)                                            # the first bracket must close at the end: not `(1)(2)`
+        if s[0] == '[': return [] if not inner.strip() else _items(inner, True)
+        if s[0] == '(':
+            if not inner.strip(): return ()
+            return tuple(_items(inner, True)) if len(_split(inner)) > 1 else _item(inner.strip())
+        if not inner.strip(): raise ValueError('{} is a dict')
+        items = _items(inner, True)
+        if not all(map(_hashable, items)): raise ValueError(s)
+        return TypedSet(items)
+    raise ValueError(s)
+
+def parse_answer(text:str, # What the learner typed
+                ):
+    "The Python value that `text`, typed as an answer on the site, stands for (see the table above); `Unparsed(text)` for text that reads as no value"
+    if not isinstance(text, str): raise TypeError(f"text={text!r}: give the typed answer as a str")
+    s = text.strip()
+    if not s: return None
+    try: return tuple(_items(s, True)) if len(_split(s)) > 1 else _item(s)
+    except ValueError: return Unparsed(s)
 
 # %% ../nbs/api/00a_workbook.ipynb #fa1e85b1
 def verify_generator(gen, # An exercise generator: `gen(seed=...)` returns an `Exercise`

@@ -30,6 +30,9 @@ def site(tmp_path_factory):
     sys.path.insert(0, str(ROOT/'tools'))
     import docs
     dest = docs.site(tmp_path_factory.mktemp('site'))
+    # nbdev's processing runs the notebooks' cells that import, here: some point progress at a file of their own
+    # (`set_progress`), which would outlive the build in this process; tests that run later get the default back
+    import convbook.workbook; convbook.workbook.set_progress(None)
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *a): pass
     class Server(socketserver.ThreadingTCPServer): daemon_threads = True   # Chromium fetches a page's files in parallel

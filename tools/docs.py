@@ -26,6 +26,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 from nbdev.config import get_config, nbpath2html
 from nbdev.quarto import proc_nbs
 import explorer_site   # the convolution explorer's host (tools/explorer_site.py)
+import site_exercises  # the exercises answered in the page (tools/site_exercises.py)
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SRC, SITE = ROOT/'_site_src', ROOT/'_site'
@@ -369,6 +370,7 @@ def mkdocs_config(cfg, dest:Path, nav:list, strict:bool=True) -> dict:
 def site(dest:Path=SITE, strict:bool=True) -> Path:
     "Build the static documentation site into `dest` from nbdev's processed notebooks"
     import jupyter_server_mathjax
+    bank = site_exercises.start()   # the exercise bank, written by a second process meanwhile
     cfg = get_config(ROOT)
     cache = processed()
     classes = lib_classes(cfg.lib_path)
@@ -397,6 +399,7 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     (SITE_SRC/'overrides'/'partials'/'source.html').write_text(SOURCE_PARTIAL)
     conf = mkdocs_config(cfg, dest, nav, strict)
     explorer_site.install(docs, conf)   # the live explorer on the pages that show one
+    site_exercises.install(docs, conf, bank)   # the exercises, answered in the page
     (SITE_SRC/'mkdocs.yml').write_text(yaml.safe_dump(conf, sort_keys=False))
     env = {**os.environ, 'NO_MKDOCS_2_WARNING': '1', 'SOURCE_DATE_EPOCH': build_date()}
     subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '-q', '-f', str(SITE_SRC/'mkdocs.yml')], check=True, env=env)
