@@ -29,6 +29,7 @@ import explorer_site   # the convolution explorer's host (tools/explorer_site.py
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SRC, SITE = ROOT/'_site_src', ROOT/'_site'
+ASSETS = Path(__file__).resolve().parent/'site'   # the site's own CSS, JavaScript and HTML (tools/site/)
 DROP_MIMES = ('application/vnd.jupyter.widget-view+json',)
 
 def find_nbconvert_templates():
@@ -226,112 +227,26 @@ def site_pages(cfg) -> list:
         else: res += [(p['section'], q) for q in p['contents']]
     return res
 
-MATHJAX_CONFIG = """window.MathJax = {
-  tex2jax: {inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: true,
-            processEnvironments: true, ignoreClass: ".*", processClass: "arithmatex"},
-  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
-  showMathMenu: false, messageStyle: "none"
-};
-"""
+MATHJAX_CONFIG = (ASSETS/'mathjax-config.js').read_text()
 
-EXTRA_CSS = """
-.source-link { float: right; font-size: smaller; }
-.md-typeset pre > code { white-space: pre; }
-.md-typeset img { max-width: 100%; height: auto; }
-.md-typeset td code { white-space: nowrap; }
-/* Output tables (pandas): the theme's table (its colours, borders, a box that scrolls when the table is wider than
-   the column), made compact so that the columns that carry a table's point fit a desktop column: small padding, no
-   minimum width, 12 px text (never less; pandas Styler tables set a font size per cell, by id, which this overrides),
-   and long text (a sentence, a formula) wraps while numbers and shapes stay whole. Layer names (`layer1.0.conv1`)
-   break only at their dots (`wrap_names`). The first column (row labels, layer names) stays in view while the rest
-   scrolls. */
-.md-typeset .nb-table { max-width: 100%; overflow-x: auto; margin: 1em 0; }
-/* Once the theme's JavaScript has wrapped the table in its own scrolling box, that box scrolls: a second one around
-   it would clip the table's first column (the row labels) */
-.md-typeset .nb-table:has(.md-typeset__scrollwrap) { overflow-x: visible; }
-/* On a phone, narrow columns for small tables of numbers (the pixels around a kernel's position in an exercise) */
-@media screen and (max-width: 44.984375em) {
-  .md-typeset table:not([class]) th, .md-typeset table:not([class]) td { min-width: 0; padding: .6em .7em; }
-}
-.md-typeset .nb-table table:not([class]) { margin: 0; overflow: visible; }   /* not a scroll container: the first column sticks to the box that scrolls */
-.md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td {
-  padding: .4em .5em; min-width: 0; white-space: normal; font-size: max(12px, .6rem) !important; line-height: 1.35; }
-.md-typeset .nb-table table:not([class]) td, .md-typeset .nb-table table:not([class]) th { overflow-wrap: normal; word-break: normal; }
-.md-typeset .nb-table table[id^="T_"] th, .md-typeset .nb-table table[id^="T_"] td { padding: .15em .22em; min-width: 0; text-align: right; vertical-align: middle; white-space: nowrap; }
-.md-typeset .nb-table table:not([class]) tr > :first-child { position: sticky; left: 0; z-index: 1; background-color: var(--md-default-bg-color); }
-.md-typeset .nb-table table[id^="T_"] tr > th:first-child { box-shadow: inset -1px 0 var(--md-typeset-table-color); }
-/* A box that scrolls sideways shows it: a shadow on the side where more is hidden (it goes once that side is
-   reached), for display equations, code, tables and wide figures on a phone alike */
-.md-typeset div.arithmatex, .md-typeset .md-typeset__scrollwrap, .md-typeset .nb-table, .md-typeset p.wide-figure {
-  background:
-    linear-gradient(to right, var(--md-default-bg-color) 30%, transparent) left center / 2.4em 100% no-repeat local,
-    linear-gradient(to left, var(--md-default-bg-color) 30%, transparent) right center / 2.4em 100% no-repeat local,
-    radial-gradient(farthest-side at 0 50%, var(--md-default-fg-color--lighter), transparent) left center / .9em 100% no-repeat scroll,
-    radial-gradient(farthest-side at 100% 50%, var(--md-default-fg-color--lighter), transparent) right center / .9em 100% no-repeat scroll;
-}
-.md-typeset div.arithmatex { overflow-x: auto; overflow-y: hidden; }
-.md-typeset .md-typeset__table table:not([class]) { background: transparent; }
-/* On a phone a figure takes the screen's whole width (the text column keeps a margin); a wide one (WIDE_FIGURES_JS)
-   keeps a readable size and scrolls sideways in its paragraph, with the scroll cue */
-@media screen and (max-width: 44.984375em) {
-  .md-typeset p:has(> a > img:only-child), .md-typeset p:has(> img:only-child) { margin-left: -.8rem; margin-right: -.8rem; }
-  .md-typeset p.wide-figure { overflow-x: auto; overflow-y: hidden; }
-  .md-typeset p.wide-figure img { max-width: none; }
-}
-/* The caption of a figure that nbdev's processing left as the image's alternative text is not shown; a figure's
-   text is the notebook's. Math in a paragraph wraps rather than widening the page */
-.md-typeset p .MathJax { max-width: 100%; }
-"""
+EXTRA_CSS = (ASSETS/'extra.css').read_text()
 
 # On a phone, a figure more than 1.6 times the screen's width (two panels or more, drawn for a desktop column) would
 # shrink until its text can't be read: it is shown at up to twice the screen's width instead, in a paragraph that
 # scrolls sideways (EXTRA_CSS); a tap still opens it full size.
-WIDE_FIGURES_JS = """(function () {
-  function widen() {
-    var W = document.documentElement.clientWidth;
-    if (W > 720) return;
-    document.querySelectorAll('article p > a > img:only-child, article p > img:only-child').forEach(function (img) {
-      function fit() {
-        if (img.naturalWidth <= 1.6 * W) return;
-        img.style.width = Math.min(img.naturalWidth, 2 * W) + 'px';
-        img.closest('p').classList.add('wide-figure');
-      }
-      if (img.complete) fit(); else img.addEventListener('load', fit);
-    });
-  }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', widen); else widen();
-})();
-"""
+WIDE_FIGURES_JS = (ASSETS/'wide-figures.js').read_text()
 
 # The theme's link to the repository, without `data-md-component="source"`: with it, the theme's JavaScript asks
 # GitHub's API for the repository's stars, forks and latest release on every first visit, and the site makes no
 # network request.
-SOURCE_PARTIAL = """<a href="{{ config.repo_url }}" title="{{ lang.t('source') }}" class="md-source">
-  <div class="md-source__icon md-icon">
-    {% include ".icons/" ~ (config.theme.icon.repo or "fontawesome/brands/github") ~ ".svg" %}
-  </div>
-  <div class="md-source__repository">{{ config.repo_name }}</div>
-</a>
-"""
+SOURCE_PARTIAL = (ASSETS/'source.html').read_text()
 
 # The 404 page is served for a missing page at any depth, so its links can't be relative, and with `site_url` mkdocs
 # makes them absolute (`/convbook/assets/...`), which only works where the site is published. Instead they are
 # relative to a `<base>` that this script writes first: the site's folder, found in the address (its published path),
 # or else the shortest folder of the address that holds the site (asked synchronously, since the stylesheets that
 # follow need the base before they load).
-BASE_SCRIPT = """<script>(function () {
-  var p = location.pathname, known = %s, i = p.indexOf(known), base = '/';
-  if (i >= 0) base = p.slice(0, i + known.length);
-  else {
-    var parts = p.split('/').slice(0, -1);
-    for (var k = 1; k <= parts.length; k++) {
-      var dir = parts.slice(0, k).join('/') + '/', r = new XMLHttpRequest();
-      try { r.open('HEAD', dir + 'assets/mathjax-config.js', false); r.send(); if (r.status === 200) { base = dir; break; } } catch (e) {}
-    }
-  }
-  window.__convbookBase = base;
-  document.write('<base href="' + base + '">');
-})();</script>"""
+BASE_SCRIPT = (ASSETS/'base-404.html').read_text()
 
 def fix_404(html:str, site_path:str) -> str:
     "The 404 page with links relative to the site's folder wherever it is served (`BASE_SCRIPT`), not to `site_path` (`/convbook/`) only"
