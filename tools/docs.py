@@ -18,7 +18,7 @@ What the pages add to nbdev's processing, so that they read as nbdev's Quarto pa
 - the same bytes on every build (`SOURCE_DATE_EPOCH` is the last commit's date, for the sitemap).
 The README's images link to the repository's raw files, so that they show on PyPI too (`absolute_links`).
 """
-import argparse, ast, json, os, re, shutil, subprocess, sys, yaml
+import argparse, ast, html, json, os, re, shutil, subprocess, sys, yaml
 from pathlib import Path
 import nbformat
 from nbconvert import MarkdownExporter
@@ -63,8 +63,25 @@ def tidy_tables(html:str) -> str:
     if isinstance(html, list): html = ''.join(html)
     if '<table' not in html: return html
     html = re.sub(r'<style scoped>.*?</style>\s*', '', html, flags=re.S)
+    html = readable_text(html)
     html = re.sub(r'<table\b[^>]*>', lambda m: re.sub(r'\s(?:class|border)="[^"]*"', '', m.group(0)), html)
     return f'<div class="nb-table" markdown="0">\n{wrap_names(html.strip())}\n</div>'
+
+def luminance(hex_colour:str) -> float:
+    "The relative luminance of `#rrggbb` (WCAG 2)"
+    r,g,b = (int(hex_colour.lstrip('#')[i:i+2], 16)/255 for i in (0, 2, 4))
+    f = lambda c: c/12.92 if c <= 0.04045 else ((c+0.055)/1.055)**2.4
+    return 0.2126*f(r) + 0.7152*f(g) + 0.0722*f(b)
+
+def readable_text(html:str) -> str:
+    """A styled table's text colour on each cell's background as the one of black and white that contrasts more (pandas'
+    `background_gradient` puts #f1f1f1 on mid-greys, down to 2.4:1): in every CSS rule that sets both colours"""
+    def fix(m):
+        rule, bg = m.group(0), re.search(r'background-color:\s*(#[0-9a-fA-F]{6})', m.group(0))
+        if not bg or not re.search(r'(?<![-\w])color:', rule): return rule
+        text = '#000000' if luminance(bg.group(1)) > 0.179 else '#ffffff'   # 0.179: where black and white contrast alike
+        return re.sub(r'(?<![-\w])color:\s*#[0-9a-fA-F]{3,6}', f'color: {text}', rule)
+    return re.sub(r'<style\b.*?</style>', lambda st: re.sub(r'\{[^{}]*\}', fix, st.group(0)), html, flags=re.S)
 
 def wrap_names(html:str) -> str:
     "Let a dotted name in a table cell (`layer1.0.conv1`, `F.conv2d`) break after its dots, and nowhere else (`EXTRA_CSS` turns off breaking mid-word)"
@@ -113,6 +130,7 @@ def quarto_cell(c) -> list:
     if c.cell_type != 'code': return [c]
     opts = directives(c)
     if opts.get('include') == 'false' or opts.get('hide') == 'true': return []
+    c.metadata['quarto'] = opts   # fig-alt, fig-cap and label reach the figure (`figure_images`)
     if opts.get('echo') == 'false':
         if opts.get('output') == 'asis':
             return [nbformat.v4.new_markdown_cell(''.join(o.get('data', {}).get('text/markdown', '')) if 'data' in o else o.get('text', ''))
@@ -133,7 +151,27 @@ def nb2md(nb, files_dir:str):
     exp = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True)
     exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
     md, res = exp.from_notebook_node(nb, resources=dict(output_files_dir=files_dir))
-    return md, res.get('outputs', {})
+    return figure_images(md, cells, files_dir), res.get('outputs', {})
+
+def figure_images(md:str, cells:list, files_dir:str) -> str:
+    """The images that code cells drew, with the cell's `#| fig-alt` as alternative text (nbconvert writes "png") and its
+    `#| fig-cap` as title: `![alt](src "caption")`, and `{#fig-x}` after it for a cell with `#| label: fig-x`.
+    An image without fig-alt has its caption as alternative text, or else says where it is (the section's heading)"""
+    heading, where = '', {}
+    for i,c in enumerate(cells):
+        if c.cell_type == 'markdown':
+            hs = re.findall(r'^#{1,4} +(.+?)\s*$', c.source, re.M)
+            if hs: heading = re.sub(r'\\(.)', r'\1', re.sub(r'[`*]', '', hs[-1]))
+        else: where[i] = heading
+    def fig(m):
+        i = int(m.group(2))
+        opts = cells[i].metadata.get('quarto', {}) if i < len(cells) else {}
+        cap = opts.get('fig-cap', '')
+        alt = opts.get('fig-alt') or cap or (f"a figure drawn by the code above, in the section \u201c{where[i]}\u201d" if where.get(i) else 'a figure drawn by the code above')
+        label = opts.get('label', '')
+        q = lambda t: t.replace('"', '\u201d').replace(']', ')').replace('[', '(')
+        return f'![{q(alt)}]({m.group(1)}' + (f' "{q(cap)}"' if cap else '') + ')' + (f'{{#{label}}}' if label.startswith('fig-') else '')
+    return re.sub(r'!\[(?:png|jpeg|svg|gif)\]\((' + re.escape(files_dir) + r'/output_(\d+)_\d+\.\w+)\)', fig, md)
 
 def raw_url(cfg) -> str:
     "Where GitHub serves the files of the repository's default branch"
@@ -180,6 +218,7 @@ def readme():
     cfg = get_config(ROOT)
     nb = read_processed(processed(cfg.readme_nb)/cfg.readme_nb)
     md, outputs = nb2md(nb, 'README_files')
+    md = re.sub(r'(!\[[^\]]*\]\([^)]*\))\{#fig-[^}]*\}', r'\1', md)   # figure labels are the site's
     shutil.rmtree(ROOT/'README_files', ignore_errors=True)
     for fn,data in outputs.items(): (ROOT/fn).parent.mkdir(parents=True, exist_ok=True); (ROOT/fn).write_bytes(data)
     write_md(absolute_links(md, cfg.nbs_path, ROOT, raw_url(cfg)), {}, ROOT, 'README.md')
@@ -218,6 +257,100 @@ def link_images(md:str) -> str:
     "Make each image (figures, animations) a link to itself, so that a phone can open it full size and zoom"
     return re.sub(r'(?<!\[)!\[([^\]]*)\]\(([^)\s]+\.(?:png|gif|jpe?g|svg))\)', r'[![\1](\2)](\2)', md)
 
+def animation_text(stem:str):
+    """`(alt, caption)` of the GIF `stem`.gif that `convbook.viz.render_all` draws from `ANIMATIONS[stem]`, said from
+    its parameters (sizes, padding, stride, dilation, the output's size), or `None` for another file"""
+    from convbook.viz import ANIMATIONS, ConvDiagram
+    if stem not in ANIMATIONS: return None
+    d, kw = ConvDiagram(**ANIMATIONS[stem]), ANIMATIONS[stem]
+    (oh,ow), n, k = d.out_size, kw['n'], kw['ks']
+    pad, stride, dil, op = kw.get('padding', 0), kw.get('stride', 1), kw.get('dilation', 1), kw.get('output_padding', 0)
+    what = {'max': 'max pooling', 'avg': 'average pooling'}.get(d.mode, 'transposed convolution' if d.transposed else 'convolution')
+    parts = [f'padding {pad}' if pad else 'no padding', f'stride {stride}']
+    if dil > 1: parts.append(f'dilation {dil}')
+    if d.transposed and op: parts.append(f'output_padding {op}')
+    setting = ', '.join(parts)
+    cap = f"{what[0].upper() + what[1:]}: a {k}\u00d7{k} {'window' if d.mode != 'conv' else 'kernel'} on a {n}\u00d7{n} input, {setting}, gives a {oh}\u00d7{ow} output."
+    if d.transposed:
+        alt = (f"Animation of a transposed convolution ({setting}) drawn as a direct one: the {n}\u00d7{n} input, spread out "
+               f"with zeros and padded, is swept by a {k}\u00d7{k} kernel, one window per frame, filling a {oh}\u00d7{ow} output cell by cell")
+    else:
+        win = f"a {k}\u00d7{k} {'kernel' if d.mode == 'conv' else 'window'}" + (f" spread to {d.span[0]}\u00d7{d.span[1]} by dilation {dil}" if dil > 1 else '')
+        alt = (f"Animation of {what} ({setting}): {win} moves over the {n}\u00d7{n} input" + (' and its padding' if pad else '') +
+               f", one position per frame, and each position fills one cell of the {oh}\u00d7{ow} output" +
+               ('; every cell shows its number, and each output cell shows the ' + ({'max': 'largest number', 'avg': 'mean'}.get(d.mode, 'sum of products')) + ' under the window' if d.values else ''))
+    return alt, cap
+
+FIG_ROW = re.compile(r'^(?:!\[[^\]]*\]\([^)\s]+(?:\s+"[^"]*")?\)(?:\{#[\w.-]+\})?[ \t]*)+$', re.M)
+FIG_IMG = re.compile(r'!\[([^\]]*)\]\(([^)\s]+)(?:\s+"([^"]*)")?\)(?:\{#([\w.-]+)\})?')
+
+def number_figures(md:str, chapter:str, size=lambda src: None) -> str:
+    """Each line of the page that holds only images becomes figures: an image that links to itself (a phone opens it
+    full size), its alternative text, `width`/`height` (`size(src)`, so the page does not jump as it loads) and, but for
+    the page's first, `loading="lazy"`, and a caption numbered in the page's order: "Figure 6.2: ..." on chapter
+    `chapter` 6, "Figure 3: ..." where `chapter` is ''. A figure's id is its label (`{#fig-x}`), or else `fig-6.2`;
+    `@fig-x` in the text becomes a link "Figure 6.2". Alternative text that is a file name or a format ("png") is
+    replaced: GIFs of `ANIMATIONS` say what they show (`animation_text`), others have their caption, or the section's heading."""
+    count, labels, out, pos, heading = 0, {}, [], 0, ''
+    def one(m, first):
+        nonlocal count
+        alt, src, cap, label = m.groups()
+        stem = Path(src).stem
+        anim = animation_text(stem) if src.endswith('.gif') else None
+        if not alt.strip() or alt.strip() in (stem, 'png', 'gif', 'jpeg', 'svg', 'image'): alt = anim[0] if anim else (cap or f'a figure in the section \u201c{heading}\u201d')
+        cap = cap or (anim[1] if anim else '')
+        count += 1
+        num = f'{chapter}.{count}' if chapter else f'{count}'
+        fid = label or f'fig-{num}'
+        labels[fid] = num
+        wh = size(src)
+        attrs = (f' width="{wh[0]}" height="{wh[1]}"' if wh else '') + ('' if first else ' loading="lazy"')
+        esc = lambda t: html.escape(t, quote=True)
+        caption = f'<figcaption><span class="fig-num">Figure {num}</span>' + (f': {esc(cap)}' if cap else '') + '</figcaption>'
+        return f'<figure class="nb-figure" id="{esc(fid)}" markdown="0"><a href="{esc(src)}"><img src="{esc(src)}" alt="{esc(alt)}"{attrs}></a>{caption}</figure>'
+    for m in FIG_ROW.finditer(md):
+        before = md[pos:m.start()]
+        hs = re.findall(r'^#{1,4} +(.+?)\s*$', before, re.M)
+        if hs: heading = re.sub(r'\\(.)', r'\1', re.sub(r'[`*]', '', hs[-1]))
+        figs = [one(f, count == 0) for f in FIG_IMG.finditer(m.group(0))]
+        out += [before, '\n\n' + ('<div class="nb-figures" markdown="0">' + ''.join(figs) + '</div>' if len(figs) > 1 else figs[0]) + '\n\n']
+        pos = m.end()
+    md = ''.join(out) + md[pos:]
+    return re.sub(r'(?<![\w@])@(fig-[\w.-]*\w)', lambda m: f'[Figure {labels[m.group(1)]}](#{m.group(1)})' if m.group(1) in labels else m.group(0), md)
+
+def page_titles(nbname:str, title:str) -> tuple:
+    """`(in the navigation, as the page's heading, in the browser's title)` of a page: a course chapter is numbered
+    ("6. Our first convolutional neural network", chapter 00 is "0. How the exercises work"); a reference page says so
+    in its heading and title ("Improving training stability (reference)"), not in the navigation, where it is under
+    "Reference"; the others keep their title"""
+    m = re.match(r'course/(\d+)_', nbname)
+    if m: t = f'{int(m.group(1))}. {title}'; return t, t, t
+    if nbname.startswith('api/'): return title, f'{title} (reference)', f'{title} (reference)'
+    return title, title, title
+
+def page_meta(title:str, description:str) -> str:
+    "The Markdown front matter of a page: its title in the browser and its own description (the notebook's subtitle, as plain text), for `<meta name=description>` and the `og:` tags"
+    plain = re.sub(r'\[([^\]]*)\]\([^)]*\)', r'\1', re.sub(r'[`*]', '', description)).strip()
+    return '---\n' + yaml.safe_dump({'title': title, **({'description': plain} if plain else {})}, allow_unicode=True, width=10**6) + '---\n\n'
+
+def chapter_label(nbname:str) -> str:
+    "What a page's figures are numbered by: '6' for course/06_cnn.ipynb, 'R4' for the reference page api/04_viz.ipynb, '' for the others"
+    m = re.match(r'(course|api)/(\d+)([a-z]?)_', nbname)
+    if not m: return ''
+    return ('R' if m.group(1) == 'api' else '') + str(int(m.group(2))) + m.group(3)
+
+def image_size(outputs:dict, nb_dir:Path):
+    "A function giving `(width, height)` of an image `src` of a page: one of its `outputs` (bytes), or a file relative to its notebook's folder"
+    from io import BytesIO
+    from PIL import Image
+    def size(src):
+        try:
+            if src in outputs: return Image.open(BytesIO(outputs[src])).size
+            f = Path(nb_dir)/src
+            return Image.open(f).size if f.exists() else None
+        except Exception: return None
+    return size
+
 def site_pages(cfg) -> list:
     "`(section, notebook)` in the order of the Quarto sidebar; `section` is `None` for the pages at the top (home, practice)"
     sb = yaml.safe_load((cfg.nbs_path/'sidebar.yml').read_text())
@@ -248,6 +381,13 @@ SOURCE_PARTIAL = (ASSETS/'source.html').read_text()
 # follow need the base before they load).
 BASE_SCRIPT = (ASSETS/'base-404.html').read_text()
 
+def search_partial() -> str:
+    "The theme's search box, its dialog named (\"Search\") for screen readers"
+    import material
+    html = (Path(material.__file__).parent/'templates'/'partials'/'search.html').read_text()
+    assert 'role="dialog"' in html, "mkdocs-material's search partial changed: name its dialog again"
+    return html.replace('role="dialog"', 'role="dialog" aria-label="{{ lang.t(\'search\') }}"', 1)
+
 def fix_404(html:str, site_path:str) -> str:
     "The 404 page with links relative to the site's folder wherever it is served (`BASE_SCRIPT`), not to `site_path` (`/convbook/`) only"
     q = re.escape(site_path)
@@ -274,9 +414,9 @@ def mkdocs_config(cfg, dest:Path, nav:list, strict:bool=True) -> dict:
         docs_dir='docs', site_dir=str(Path(dest).resolve()), use_directory_urls=False, strict=strict, nav=nav,
         theme=dict(name='material', custom_dir='overrides', font=False, palette=palette, icon=dict(repo='fontawesome/brands/github'),
                    features=['navigation.sections', 'navigation.footer', 'toc.follow', 'content.code.copy']),
-        markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', 'toc', 'pymdownx.superfences',
+        markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', {'toc': dict(permalink='#', permalink_title='Link to this section')}, 'pymdownx.superfences',
                              {'pymdownx.arithmatex': dict(generic=True)}, {'pymdownx.highlight': dict(use_pygments=True)}],
-        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full', 'assets/wide-figures.js'],
+        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full', 'assets/wide-figures.js', 'assets/a11y.js'],
         extra_css=['assets/extra.css'], plugins=[{'search': dict(separator=SEARCH_SEPARATOR)}],
         validation=dict(omitted_files='warn', absolute_links='warn', unrecognized_links='warn', anchors='warn'),
     )
@@ -293,11 +433,15 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     nav, sections = [], {}
     for section,nbname in site_pages(cfg):
         nb = fix_show_docs(read_processed(cache/nbname), classes)
-        title = frontmatter(nb.cells[0]).get('title', nbname)
+        fm = frontmatter(nb.cells[0])
+        title, heading, head_title = page_titles(nbname, fm.get('title', nbname))
+        if fm: nb.cells[0].source = '---\n' + yaml.safe_dump({**fm, 'title': heading}, allow_unicode=True) + '---'
         page = nbpath2html(nbname).with_suffix('').as_posix()
         md, outputs = nb2md(nb, f'{Path(page).name}_files')
+        md = page_meta(head_title, fm.get('description', '')) + md
         (docs/page).parent.mkdir(parents=True, exist_ok=True)
-        write_md(search_exclude_tests(link_images(quarto2md(md, cfg.doc_url, page))), outputs, (docs/page).parent, f'{Path(page).name}.md')
+        md = number_figures(quarto2md(md, cfg.doc_url, page), chapter_label(nbname), image_size(outputs, (cache/nbname).parent))
+        write_md(search_exclude_tests(link_images(md)), outputs, (docs/page).parent, f'{Path(page).name}.md')
         item = {('Home' if page == 'index' else title): f'{page}.md'}
         if section is None: nav.append(item)
         else:
@@ -307,9 +451,12 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/'static', docs/'assets'/'mathjax')
     (docs/'assets'/'mathjax-config.js').write_text(MATHJAX_CONFIG)
     (docs/'assets'/'wide-figures.js').write_text(WIDE_FIGURES_JS)
+    shutil.copy(ASSETS/'a11y.js', docs/'assets'/'a11y.js')
     (docs/'assets'/'extra.css').write_text((cfg.nbs_path/'styles.css').read_text() + EXTRA_CSS)
     (SITE_SRC/'overrides'/'partials').mkdir(parents=True)
     (SITE_SRC/'overrides'/'partials'/'source.html').write_text(SOURCE_PARTIAL)
+    (SITE_SRC/'overrides'/'partials'/'search.html').write_text(search_partial())
+    shutil.copy(ASSETS/'main.html', SITE_SRC/'overrides'/'main.html')
     conf = mkdocs_config(cfg, dest, nav, strict)
     explorer_site.install(docs, conf)   # the live explorer on the pages that show one
     (SITE_SRC/'mkdocs.yml').write_text(yaml.safe_dump(conf, sort_keys=False))
