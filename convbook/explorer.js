@@ -372,7 +372,8 @@ function buildView(v) {
   v.sum = el_('div', {class: 'cbx-sum'});
   v.formulaBox = el_('div', {class: 'cbx-formula'});
   v.chanBox = el_('div', {class: 'cbx-channels'});
-  v.code = el_('pre', {class: 'cbx-code'});
+  // the PyTorch call: a box that may scroll sideways, so it takes the keyboard's focus (arrow keys scroll it)
+  v.code = el_('pre', {class: 'cbx-code', tabindex: '0', role: 'region', 'aria-label': 'the PyTorch code of this setting'});
   // the drawing: an SVG of the grids, a canvas with the numbers over it, and over the output grid an area for the pointer
   v.svgHost = el_('div'); v.canvas = el_('canvas', {class: 'cbx-numbers', 'aria-hidden': 'true'}); v.hit = el_('div', {class: 'cbx-o-hit'});
   v.pic = el_('div', {class: 'cbx-pic'}, v.svgHost, v.canvas, v.hit); v.ctx = v.canvas.getContext('2d');

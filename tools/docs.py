@@ -297,7 +297,7 @@ def number_figures(md:str, chapter:str, size=lambda src: None) -> str:
         alt, src, cap, label = m.groups()
         stem = Path(src).stem
         anim = animation_text(stem) if src.endswith('.gif') else None
-        if not alt.strip() or alt.strip() in (stem, 'png', 'gif', 'jpeg', 'svg', 'image'): alt = anim[0] if anim else (cap or f'a figure in the section \u201c{heading}\u201d')
+        if not alt.strip() or alt.strip() in (stem, 'png', 'gif', 'jpeg', 'svg', 'image') or re.fullmatch(r'[\w.-]*_[\w.-]*', alt.strip()): alt = anim[0] if anim else (cap or f'a figure in the section \u201c{heading}\u201d')
         cap = cap or (anim[1] if anim else '')
         count += 1
         num = f'{chapter}.{count}' if chapter else f'{count}'
@@ -306,7 +306,9 @@ def number_figures(md:str, chapter:str, size=lambda src: None) -> str:
         wh = size(src)
         attrs = (f' width="{wh[0]}" height="{wh[1]}"' if wh else '') + ('' if first else ' loading="lazy"')
         esc = lambda t: html.escape(t, quote=True)
-        caption = f'<figcaption><span class="fig-num">Figure {num}</span>' + (f': {esc(cap)}' if cap else '') + '</figcaption>'
+        code = lambda t: re.sub(r'`([^`]+)`', r'<code>\1</code>', esc(t))
+        alt = alt.replace('`', '')
+        caption = f'<figcaption><span class="fig-num">Figure {num}</span>' + (f': {code(cap)}' if cap else '') + '</figcaption>'
         return f'<figure class="nb-figure" id="{esc(fid)}" markdown="0"><a href="{esc(src)}"><img src="{esc(src)}" alt="{esc(alt)}"{attrs}></a>{caption}</figure>'
     for m in FIG_ROW.finditer(md):
         before = md[pos:m.start()]
@@ -397,6 +399,11 @@ def fix_404(html:str, site_path:str) -> str:
     html = re.sub(r'(<meta charset="utf-8">)', lambda m: m.group(1) + BASE_SCRIPT % json.dumps(site_path), html, count=1)
     return html
 
+def math_only_where_needed(page:str) -> str:
+    "A page without math (no `arithmatex` element) without MathJax's scripts: 366 kB and its fonts that only 6 of the pages use"
+    if 'class="arithmatex"' in page: return page
+    return re.sub(r'<script src="[^"]*(?:mathjax-config\.js|MathJax\.js\?[^"]*)"></script>\s*', '', page)
+
 def build_date() -> str:
     "Seconds since the epoch of the last commit (the sitemap's dates), so that two builds of one commit are byte-identical"
     r = subprocess.run(['git', 'log', '-1', '--format=%ct'], cwd=ROOT, capture_output=True, text=True)
@@ -465,6 +472,8 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     from urllib.parse import urlparse
     site_path = urlparse(cfg.doc_url).path.rstrip('/') + '/'
     if site_path != '/': (Path(dest)/'404.html').write_text(fix_404((Path(dest)/'404.html').read_text(), site_path))
+    for f in Path(dest).rglob('*.html'):
+        if not f.relative_to(dest).as_posix().startswith('assets/'): f.write_text(math_only_where_needed(f.read_text()))
     print(f"Built the site in {dest}: {len(site_pages(cfg))} pages")
     return Path(dest)
 
