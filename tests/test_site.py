@@ -342,3 +342,69 @@ def test_404_at_any_base(site, browser, tmp_path):
             page.close()
         finally:
             srv.shutdown(); srv.server_close()
+
+def content_pages(dest) -> list:
+    return sorted(p.relative_to(dest).as_posix() for p in dest.rglob('*.html') if not p.relative_to(dest).as_posix().startswith('assets/'))
+
+def test_light_pages(site):
+    """What a page loads: MathJax only where there is math; every image in the text with its width and height (no jump
+    while it loads) and, but for a page's first, loaded lazily; a description of its own and og: tags"""
+    dest, _ = site
+    with_math, descriptions = [], {}
+    for name in content_pages(dest):
+        text = (dest/name).read_text()
+        has_math = 'class="arithmatex"' in text
+        loads = 'MathJax.js' in text
+        assert has_math == loads, f"{name}: {'math without MathJax' if has_math else 'MathJax without math'}"
+        if has_math: with_math.append(name)
+        article = text.split('<article', 1)[-1]
+        imgs = re.findall(r'<img\b[^>]*>', article)
+        for k, img in enumerate(imgs):
+            assert re.search(r'\swidth="\d+"', img) and re.search(r'\sheight="\d+"', img), f"{name}: image without width/height: {img[:150]}"
+            assert ('loading="lazy"' in img) == (k > 0), f"{name}: image {k} {'should' if k else 'should not'} be lazy: {img[:150]}"
+        if name == '404.html': continue
+        d = re.search(r'<meta name="description" content="([^"]*)"', text)
+        assert d and d.group(1), f"{name}: no description"
+        descriptions.setdefault(d.group(1), []).append(name)
+        for prop in ('og:title', 'og:description', 'og:type'):
+            assert f'property="{prop}"' in text, f"{name}: no {prop}"
+    assert 3 <= len(with_math) <= 10, with_math
+    shared = {d: ps for d, ps in descriptions.items() if len(ps) > 1 and not set(ps) <= {'practice.html', 'api/exercises.html'}}
+    assert not shared, f"pages sharing a description: {shared}"
+
+def test_book_apparatus(site, browser):
+    "Numbered chapters in the navigation and previous/next, heading permalinks, numbered figure captions, Open in Colab on Practice, print without controls"
+    dest, base = site
+    page = browser.new_page(viewport=dict(width=1280, height=900))
+    open_page(page, base + 'course/cnn.html')
+    nav = page.locator('.md-nav--primary a.md-nav__link').all_inner_texts()
+    assert any(t.strip().startswith('6. Our first') for t in nav) and any(t.strip().startswith('0. How the exercises work') for t in nav), nav
+    footer = page.locator('.md-footer__link').all_inner_texts()
+    assert any('5. ' in t for t in footer) and any('7. ' in t for t in footer), footer
+    assert page.locator('article h2 a.headerlink').count() >= 3, "headings have no permalinks"
+    caps = page.locator('article figure figcaption').all_inner_texts()
+    assert caps and all(re.match(r'Figure 6\.\d+', c) for c in caps), caps
+    open_page(page, base + 'practice.html')
+    assert page.locator('article a[href*="colab.research.google.com"]').count() == 1, "practice.html has no Open in Colab link"
+    open_page(page, base + 'course/viz.html')
+    page.wait_for_selector('.cbx-controls')
+    page.emulate_media(media='print')
+    hidden = page.evaluate("""() => ['.md-clipboard', '.cbx-controls', '.cbx-steps', '.headerlink'].map(s => {
+        const e = document.querySelector(s); return [s, !e || getComputedStyle(e).display === 'none']; })""")
+    assert all(h for _, h in hidden), f"shown in print: {[s for s, h in hidden if not h]}"
+    page.close()
+
+def test_search_index_on_first_use(site, browser):
+    "A page does not fetch the search index until the reader turns to search; then search works"
+    dest, base = site
+    page = browser.new_page(viewport=dict(width=1280, height=900))
+    asked = []
+    page.on('request', lambda r: asked.append(r.url) if 'search_index' in r.url else None)
+    page.goto(base + 'course/kernels.html', wait_until='networkidle')
+    page.wait_for_timeout(300)
+    assert not asked, f"the search index was fetched on page load: {asked}"
+    page.locator('input.md-search__input').click()
+    page.keyboard.type('padding', delay=20)
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=10000)
+    assert asked, "search worked without fetching the index?"
+    page.close()
