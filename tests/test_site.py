@@ -333,7 +333,12 @@ def test_404_at_any_base(site, browser, tmp_path):
         try:
             page = browser.new_page(viewport=dict(width=1280, height=900))
             url = f'http://127.0.0.1:{srv.server_address[1]}/{prefix}/no/such/page.html'
+            bad = []
+            page.on('response', lambda r: bad.append((r.status, r.url)) if r.status >= 400 and r.url != url else None)
+            page.on('requestfailed', lambda r: bad.append(('failed', r.url)))
             page.goto(url, wait_until='networkidle')
+            if prefix == 'convbook': assert not bad, f"404 at its published path: failing requests {bad}"   # elsewhere it looks for the site's folder first
+            assert page.evaluate("() => [...document.querySelectorAll('article a')].map(a => a.href)") == [f'http://127.0.0.1:{srv.server_address[1]}/{prefix}/index.html']
             header = page.evaluate("() => { const h = document.querySelector('.md-header'); return h ? getComputedStyle(h).position : null; }")
             assert header == 'sticky', f"404 at /{prefix}/: unstyled (header position {header})"
             assert page.evaluate("() => getComputedStyle(document.querySelector('.md-typeset h1')).fontWeight") == '300'

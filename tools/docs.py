@@ -397,7 +397,13 @@ def fix_404(html:str, site_path:str) -> str:
     html = html.replace(f'__md_scope=new URL("{site_path}",location)', '__md_scope=new URL(window.__convbookBase,location)')
     html = re.sub(r'("(?:base|search)": ")' + q, lambda m: m.group(1) + ('./' if m.group(1).startswith('"base') else ''), html)
     html = re.sub(r'(<meta charset="utf-8">)', lambda m: m.group(1) + BASE_SCRIPT % json.dumps(site_path), html, count=1)
-    return html
+    # Chromium's preload scanner fetches the stylesheets and scripts it sees in the HTML before the `<base>` exists,
+    # from the missing page's folder (ten failing requests): each is written by a script after the base instead
+    def later(m):
+        return '<script>document.write(' + json.dumps(m.group(0)).replace('</', '<\\/') + ')</script>'
+    local = r'(?!https?:|/|#|data:)[^"]+'
+    html = re.sub(rf'<link\b[^>]*\bhref="{local}"[^>]*>', later, html)
+    return re.sub(rf'<script\b[^>]*\bsrc="{local}"[^>]*></script>', later, html)
 
 def math_only_where_needed(page:str) -> str:
     "A page without math (no `arithmatex` element) without MathJax's scripts: 366 kB and its fonts that only 6 of the pages use"
@@ -464,6 +470,7 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     (SITE_SRC/'overrides'/'partials'/'source.html').write_text(SOURCE_PARTIAL)
     (SITE_SRC/'overrides'/'partials'/'search.html').write_text(search_partial())
     shutil.copy(ASSETS/'main.html', SITE_SRC/'overrides'/'main.html')
+    shutil.copy(ASSETS/'404.html', SITE_SRC/'overrides'/'404.html')
     conf = mkdocs_config(cfg, dest, nav, strict)
     explorer_site.install(docs, conf)   # the live explorer on the pages that show one
     (SITE_SRC/'mkdocs.yml').write_text(yaml.safe_dump(conf, sort_keys=False))
