@@ -246,7 +246,10 @@ def search_exclude_tests(md:str) -> str:
         body = m.group(0)
         if not re.search(r'\btest_\w+\(|^\s*assert\b', body, re.M): return body
         return f'<div data-search-exclude markdown="1">\n\n{body}\n\n</div>'
-    return re.sub(r'^```python\n.*?^```$', wrap, md, flags=re.M|re.S)
+    md = re.sub(r'^```python\n.*?^```$', wrap, md, flags=re.M|re.S)
+    # an exercise's question names the API it is about (`nn.ConvTranspose2d(...)`), and there are dozens: search for
+    # that name leads to the explanations, not to the questions
+    return re.sub(r'^\*\*Exercise\*\* \(.*?(?=\n\s*\n|\Z)', lambda m: f'<div data-search-exclude markdown="1">\n\n{m.group(0)}\n\n</div>', md, flags=re.M|re.S)
 
 # The search index splits words at spaces, dashes and the punctuation of code (`nn.ConvTranspose2d(1,` is `nn`,
 # `ConvTranspose2d` and `1`), so that API names are found; `_` stays part of a name (`conv_transpose2d`). A dot
@@ -320,6 +323,21 @@ def number_figures(md:str, chapter:str, size=lambda src: None) -> str:
     md = ''.join(out) + md[pos:]
     return re.sub(r'(?<![\w@])@(fig-[\w.-]*\w)', lambda m: f'[Figure {labels[m.group(1)]}](#{m.group(1)})' if m.group(1) in labels else m.group(0), md)
 
+SEARCH_BOOST = {'course': 3}
+# The API names a course section is about, when its prose says it in words ("a transposed convolution"): they head the
+# section's text in the search index, so that searching the name finds the explanation (`search_keywords`)
+SEARCH_KEYWORDS = {r'transpos': 'nn.ConvTranspose2d, F.conv_transpose2d:', r'max pool|pooling': 'nn.MaxPool2d, nn.AvgPool2d:',
+                   r'batch norm': 'nn.BatchNorm2d:', r'\bgroups?\b|depthwise': 'groups=:'}
+
+def search_keywords(index:Path):
+    "Put `SEARCH_KEYWORDS` in front of the text of the course's sections whose title matches, in the search index `index`"
+    d = json.loads(Path(index).read_text())
+    for doc in d['docs']:
+        if not doc['location'].startswith('course/') or '#' not in doc['location']: continue
+        for pat, words in SEARCH_KEYWORDS.items():
+            if re.search(pat, doc['title'], re.I) and words not in doc['text']: doc['text'] = f'<p>{words}</p>' + doc['text']
+    Path(index).write_text(json.dumps(d, separators=(',', ':')))   # the course's pages in search results: above the reference's for the same words
+
 def page_titles(nbname:str, title:str) -> tuple:
     """`(in the navigation, as the page's heading, in the browser's title)` of a page: a course chapter is numbered
     ("6. Our first convolutional neural network", chapter 00 is "0. How the exercises work"); a reference page says so
@@ -330,10 +348,13 @@ def page_titles(nbname:str, title:str) -> tuple:
     if nbname.startswith('api/'): return title, f'{title} (reference)', f'{title} (reference)'
     return title, title, title
 
-def page_meta(title:str, description:str) -> str:
-    "The Markdown front matter of a page: its title in the browser and its own description (the notebook's subtitle, as plain text), for `<meta name=description>` and the `og:` tags"
+def page_meta(title:str, description:str, boost:float=1) -> str:
+    """The Markdown front matter of a page: its title in the browser and its own description (the notebook's subtitle,
+    as plain text), for `<meta name=description>` and the `og:` tags; and its weight in search (`boost`: the course's
+    explanations rank above the reference's docstrings for the same name)"""
     plain = re.sub(r'\[([^\]]*)\]\([^)]*\)', r'\1', re.sub(r'[`*]', '', description)).strip()
-    return '---\n' + yaml.safe_dump({'title': title, **({'description': plain} if plain else {})}, allow_unicode=True, width=10**6) + '---\n\n'
+    meta = {'title': title, **({'description': plain} if plain else {}), **({'search': {'boost': boost}} if boost != 1 else {})}
+    return '---\n' + yaml.safe_dump(meta, allow_unicode=True, width=10**6) + '---\n\n'
 
 def chapter_label(nbname:str) -> str:
     "What a page's figures are numbered by: '6' for course/06_cnn.ipynb, 'R4' for the reference page api/04_viz.ipynb, '' for the others"
@@ -451,7 +472,7 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
         if fm: nb.cells[0].source = '---\n' + yaml.safe_dump({**fm, 'title': heading}, allow_unicode=True) + '---'
         page = nbpath2html(nbname).with_suffix('').as_posix()
         md, outputs = nb2md(nb, f'{Path(page).name}_files')
-        md = page_meta(head_title, fm.get('description', '')) + md
+        md = page_meta(head_title, fm.get('description', ''), SEARCH_BOOST.get(nbname.split('/')[0], 1)) + md
         (docs/page).parent.mkdir(parents=True, exist_ok=True)
         md = number_figures(quarto2md(md, cfg.doc_url, page), chapter_label(nbname), image_size(outputs, (cache/nbname).parent))
         write_md(search_exclude_tests(link_images(md)), outputs, (docs/page).parent, f'{Path(page).name}.md')
@@ -479,6 +500,7 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     from urllib.parse import urlparse
     site_path = urlparse(cfg.doc_url).path.rstrip('/') + '/'
     if site_path != '/': (Path(dest)/'404.html').write_text(fix_404((Path(dest)/'404.html').read_text(), site_path))
+    search_keywords(Path(dest)/'search'/'search_index.json')
     for f in Path(dest).rglob('*.html'):
         if not f.relative_to(dest).as_posix().startswith('assets/'): f.write_text(math_only_where_needed(f.read_text()))
     print(f"Built the site in {dest}: {len(site_pages(cfg))} pages")
