@@ -183,7 +183,7 @@ def absolute_links(md:str, nbs:Path, root:Path, raw:str) -> str:
         if re.match(r'^[a-z]+:|^/|^#', url): return url
         f = nbs/url if (nbs/url).exists() else root/url
         return raw + f.resolve().relative_to(root).as_posix()
-    md = re.sub(r'(!\[[^\]]*\]\()([^)\s]+)(\))', lambda m: m.group(1) + url_of(m.group(2)) + m.group(3), md)
+    md = re.sub(r'(!\[[^\]]*\]\()([^)\s]+)((?:\s+"[^"]*")?\))', lambda m: m.group(1) + url_of(m.group(2)) + m.group(3), md)
     return re.sub(r'(<img\b[^>]*\bsrc=")([^"]+)(")', lambda m: m.group(1) + url_of(m.group(2)) + m.group(3), md)
 
 def write_md(md:str, outputs:dict, dest:Path, name:str):
