@@ -3,18 +3,23 @@ nothing is fetched) runs in headless Chromium on every page, light and dark, at 
 390 px, and no serious or critical violation may be left. Besides axe: every figure has alternative text that says
 something (not a file name, not "png") and a numbered caption, and no two pages share a title.
 
-Time: each page is opened once per width; the dark pass switches the theme's palette on the loaded page (what the
-toggle does) and runs only the rules that colours decide. Syntax-highlighted code is most of a page's elements (6,600
+Time: each page is opened once per width. At 1280 px every rule runs in light mode; the dark pass switches the theme's
+palette on the loaded page (what the toggle does) and runs the rules that colours decide. At 390 px the rules that a
+phone's layout can change run (`PHONE_RULES`), and in dark mode the colour rules on the page's text (the header,
+navigation and footer are the desktop's); `CONVBOOK_AXE_FULL=1` runs every rule in every view. Syntax-highlighted code is most of a page's elements (6,600
 of api/summary's 8,400) and its colours depend only on the token's class: before axe runs, each code block keeps one
 token of each class (`SAMPLE_CODE_JS`), which checks every colour the block uses at a fraction of the cost.
 The `site` and `browser` fixtures are in conftest.py."""
-import html, re
+import html, os, re
 from html.parser import HTMLParser
 from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 COLOUR_RULES = ['color-contrast', 'link-in-text-block']
+# What a phone's width can change: boxes that scroll, tap targets, and the colours of what only a phone shows
+PHONE_RULES = [*COLOUR_RULES, 'scrollable-region-focusable', 'target-size', 'nested-interactive', 'meta-viewport']
+FULL = bool(os.environ.get('CONVBOOK_AXE_FULL'))   # every rule in every view (an audit: about four times as long)
 
 def axe_source() -> str:
     "axe-core's script, as the axe-playwright-python package ships it"
@@ -39,10 +44,10 @@ SAMPLE_CODE_JS = """() => {
  });
 }"""
 
-AXE_JS = """async (rules) => {
+AXE_JS = """async ([rules, where]) => {
   const opts = {resultTypes: ['violations']};
   if (rules) opts.runOnly = {type: 'rule', values: rules};
-  const r = await axe.run(document, opts);
+  const r = await axe.run(where ? {include: [[where]]} : document, opts);
   return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => ({
     id: v.id, impact: v.impact, n: v.nodes.length,
     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').split('\\n').slice(1, 2).join('').trim())}));
@@ -55,11 +60,12 @@ def open_page(page, url:str):
     page.goto(url, wait_until='load')
     page.wait_for_function("() => !window.MathJax || !window.MathJax.Hub || window.MathJax.Hub.queue.pending === 0", timeout=20000)
 
-def axe_problems(page, axe:str, view:str, name:str, rules=None) -> list:
-    "The serious and critical axe violations on the open page, one line each, with up to 3 of the elements"
+def axe_problems(page, axe:str, view:str, name:str, rules=None, where=None) -> list:
+    "The serious and critical axe violations on the open page (or in its element `where`), one line each, with up to 3 of the elements"
     if not page.evaluate('() => !!window.axe'): page.add_script_tag(content=axe)
+    if FULL: rules, where = None, None
     return [f"{name} [{view}] {v['id']} ({v['impact']}, {v['n']} element(s)): " + ' | '.join(v['nodes'])
-            for v in page.evaluate(AXE_JS, rules)]
+            for v in page.evaluate(AXE_JS, [rules, where])]
 
 def test_axe(site, browser):
     "No serious or critical axe violation on any page, light and dark, at 1280 px and at 390 px"
@@ -73,9 +79,9 @@ def test_axe(site, browser):
         for name in site_pages(dest):
             open_page(page, base + name)
             page.evaluate(SAMPLE_CODE_JS)
-            problems += axe_problems(page, axe, f'light, {width} px', name)
+            problems += axe_problems(page, axe, f'light, {width} px', name, PHONE_RULES if phone else None)
             page.evaluate(DARK_JS)
-            problems += axe_problems(page, axe, f'dark, {width} px', name, COLOUR_RULES)
+            problems += axe_problems(page, axe, f'dark, {width} px', name, COLOUR_RULES, 'article' if phone else None)
         ctx.close()
     assert not problems, f"{len(problems)} axe violation(s):\n" + '\n'.join(problems)
 

@@ -14,9 +14,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 RAW_QUARTO = [r'^:::', r'\{target=', r'\{\.', r'#\| ', r'^output-file:', r'^title: ', r'\bshow_doc\(']
 
-def open_page(page, url:str):
-    "Open `url` and wait for its images and for MathJax to finish typesetting"
+EAGER_JS = """async () => {
+  const lazy = [...document.querySelectorAll('img[loading=lazy]')];
+  lazy.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(lazy.map(i => i.complete ? null : new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); })));
+}"""
+
+def open_page(page, url:str, eager:bool=True):
+    "Open `url` and wait for its images (the lazy ones too, unless `eager` is false) and for MathJax to finish typesetting"
     page.goto(url, wait_until='load')
+    if eager: page.evaluate(EAGER_JS)
     page.wait_for_function("() => !window.MathJax || !window.MathJax.Hub || window.MathJax.Hub.queue.pending === 0", timeout=20000)
 
 TABLES_JS = """() => [...document.querySelectorAll('article table')].map(t => {
@@ -119,6 +126,7 @@ def test_math_and_animations(site, browser):
     open_page(page, base + 'api/arith.html')
     assert page.locator('.MathJax, .MathJax_Display, .MathJax_CHTML').count() >= 2, "the formulas of arith.html were not typeset"
     page.goto(base + 'api/viz.html', wait_until='networkidle')
+    page.evaluate(EAGER_JS)
     gifs = page.eval_on_selector_all("img[src$='.gif']", 'els => els.map(e => [e.getAttribute("src"), e.naturalWidth])')
     assert len(gifs) >= 20 and all(w > 100 for _,w in gifs), gifs
     # the API reference: show_doc sections with a heading per exported function
@@ -276,7 +284,7 @@ OVERFLOW_JS = """() => {
     const r = img.getBoundingClientRect();
     if (r.right > W + 1 || r.left < -1) { const c = cue(img); if (c !== 'cue') res.push(`figure ${img.getAttribute('src')}: ${c}`); }
     else if (img.naturalWidth > 2*W && r.width < W - 2) res.push(`figure ${img.getAttribute('src')}: ${Math.round(r.width)} px wide of a ${W} px screen`);
-    const solo = img.closest('p') && img.closest('p').querySelectorAll('img').length === 1;   // a figure, not one of a row of GIFs
+    const box = img.closest('figure, p'), solo = box && !img.closest('.nb-figures') && box.querySelectorAll('img').length === 1;   // a figure, not one of a row of GIFs
     if (solo && img.naturalWidth > 1.6*W && r.width < 1.6*W - 2) res.push(`figure ${img.getAttribute('src')}: shrunk to ${Math.round(r.width)} px of its ${img.naturalWidth}, text too small to read`);
   }
   return res;

@@ -499,10 +499,10 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '-q', '-f', str(SITE_SRC/'mkdocs.yml')], check=True, env=env)
     from urllib.parse import urlparse
     site_path = urlparse(cfg.doc_url).path.rstrip('/') + '/'
-    if site_path != '/': (Path(dest)/'404.html').write_text(fix_404((Path(dest)/'404.html').read_text(), site_path))
     search_keywords(Path(dest)/'search'/'search_index.json')
     for f in Path(dest).rglob('*.html'):
         if not f.relative_to(dest).as_posix().startswith('assets/'): f.write_text(math_only_where_needed(f.read_text()))
+    if site_path != '/': (Path(dest)/'404.html').write_text(fix_404((Path(dest)/'404.html').read_text(), site_path))
     print(f"Built the site in {dest}: {len(site_pages(cfg))} pages")
     return Path(dest)
 

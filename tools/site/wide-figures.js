@@ -2,13 +2,16 @@
   function widen() {
     var W = document.documentElement.clientWidth;
     if (W > 720) return;
-    document.querySelectorAll('article p > a > img:only-child, article p > img:only-child').forEach(function (img) {
+    document.querySelectorAll('article p > a > img:only-child, article p > img:only-child, article figure.nb-figure > a > img').forEach(function (img) {
+      if (img.closest('.nb-figures')) return;   // a row of figures (two GIFs side by side) wraps instead
       function fit() {
         if (img.naturalWidth <= 1.6 * W) return;
         img.style.width = Math.min(img.naturalWidth, 2 * W) + 'px';
-        img.closest('p').classList.add('wide-figure');
+        var fig = img.closest('figure');
+        if (fig) { fig.classList.add('wide-figure'); fig.querySelector('a').classList.add('wide-figure-box'); }
+        else img.closest('p').classList.add('wide-figure');
       }
-      if (img.complete) fit(); else img.addEventListener('load', fit);
+      if (img.complete && img.naturalWidth) fit(); else img.addEventListener('load', fit);
     });
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', widen); else widen();
