@@ -168,3 +168,20 @@ def test_unique_titles(site):
     assert not {t: ps for t, ps in h1s.items() if len(ps) > 1}, h1s
     assert '6. Our first convolutional neural network - convbook' in titles and '0. How the exercises work - convbook' in titles, sorted(titles)
     assert 'Improving training stability (reference) - convbook' in titles, sorted(titles)
+
+def test_figure_directives_are_yaml():
+    """Every `#| fig-alt:` / `#| fig-cap:` line of the notebooks is valid YAML, as Quarto (nbdev-docs) reads cell options:
+    a value holding ': ' or ' #', or starting with a backtick, must be quoted (`#| fig-alt: "..."`)"""
+    import json, yaml
+    bad, n = [], 0
+    for nb in sorted((ROOT/'nbs').rglob('*.ipynb')):
+        if '.ipynb_checkpoints' in nb.parts: continue
+        for c in json.loads(nb.read_text())['cells']:
+            for line in ''.join(c['source']).splitlines():
+                if not re.match(r'#\|\s*fig-(alt|cap)\s*:', line): continue
+                n += 1
+                try: ok = isinstance(yaml.safe_load(line[2:]), dict)
+                except yaml.YAMLError: ok = False
+                if not ok: bad.append(f"{nb.relative_to(ROOT)} cell {c.get('id')}: {line[:90]}")
+    assert n >= 40, n
+    assert not bad, "figure directives that Quarto can't read (quote the value):\n" + '\n'.join(bad)

@@ -121,7 +121,11 @@ def directives(c) -> dict:
     opts = {}
     while lines and lines[0].startswith('#|'):
         k,_,v = lines.pop(0)[2:].partition(':')
-        opts[k.strip()] = v.strip() or 'true'
+        v = v.strip()
+        if v[:1] in ('"', "'"):   # a quoted value, as Quarto's YAML needs it when it holds ': ' or ' #'
+            try: v = str(yaml.safe_load(v))
+            except yaml.YAMLError: pass
+        opts[k.strip()] = v or 'true'
     c.source = '\n'.join(lines)
     return opts
 
