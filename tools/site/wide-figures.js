@@ -3,7 +3,6 @@
     var W = document.documentElement.clientWidth;
     if (W > 720) return;
     document.querySelectorAll('article p > a > img:only-child, article p > img:only-child, article figure.nb-figure > a > img').forEach(function (img) {
-      if (img.closest('.nb-figures')) return;   // a row of figures (two GIFs side by side) wraps instead
       function fit() {
         if (img.naturalWidth <= 1.6 * W) return;
         img.style.width = Math.min(img.naturalWidth, 2 * W) + 'px';
