@@ -247,6 +247,9 @@ const FIELDSETS = {input: 'input', kernel: 'kernel', slide: 'padding and stride'
 function put(e, prop, v) { if (e[prop] !== v) e[prop] = v; }
 function putHTML(e, html) { if (e._html !== html) { e._html = html; e.innerHTML = html; return true; } return false; }
 
+let idCount = 0;   // ids of the explanations that disabled controls point to (aria-describedby), unique on a page with many explorers
+const newId = () => `cbx-${++idCount}`;
+
 function el_(tag, attrs = {}, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -286,7 +289,8 @@ export function switchChanges(s, change, limits) {
   return fixes;
 }
 
-// Which controls apply to a setting: the others are disabled, with a title that says why
+// Which controls apply to a setting: the others are disabled and say why, in a line under a slider (and its title),
+// which the control's aria-describedby points to
 const NOT_APPLYING = {
   output_padding: [s => s.mode !== 'conv' || !s.transposed, 'transposed convolution only'],
   out_channels: [s => s.mode !== 'conv', 'pooling keeps the channels: out = in'],
@@ -312,7 +316,9 @@ function buildControls(v) {
     const box = el_('input', {type: 'checkbox', 'data-key': k});
     box.addEventListener('change', () => v.set(k === 'transposed' ? switchChanges(v.state(), {transposed: box.checked}, v.limits()) : {[k]: box.checked}));
     const lab = el_('label', {class: 'cbx-check'}, box, ' ' + label);
-    modes.append(lab); v.checks[k] = {box, lab};
+    const why = el_('span', {class: 'cbx-why cbx-sr', id: newId(), hidden: ''});
+    box.setAttribute('aria-describedby', why.id);
+    modes.append(lab, why); v.checks[k] = {box, lab, why};
   }
   const newNumbers = el_('button', {type: 'button', class: 'cbx-reseed', title: 'other numbers: the next seed', text: 'new numbers'});
   newNumbers.addEventListener('click', () => v.set({seed: (model.get('seed') + 1) % ((v.limits().seed || [0, 1e9])[1] + 1)}));
@@ -323,32 +329,36 @@ function buildControls(v) {
   for (const [g, legend] of Object.entries(FIELDSETS)) fields[g] = el_('fieldset', {class: `cbx-fs cbx-fs-${g}`}, el_('legend', {text: legend}));
   for (const [k, label, g] of CONTROLS) {
     const input = el_('input', {type: 'range', step: '1', 'data-key': k, 'aria-label': label});
-    const value = el_('output', {class: 'cbx-val'});
+    // the value shown beside the slider: the slider itself tells a screen reader its value, so this stays silent
+    const value = el_('output', {class: 'cbx-val', 'aria-hidden': 'true'});
     input.addEventListener('input', () => {
       value.textContent = input.value;
       // pooling keeps the channels: its (disabled) out channels follow the input's
       v.set(k === 'in_channels' && model.get('mode') !== 'conv' ? {in_channels: +input.value, out_channels: +input.value} : {[k]: +input.value});
     });
     const lab = el_('label', {class: 'cbx-slider'}, el_('span', {class: 'cbx-name', text: label}), value, input);
-    fields[g].append(lab); v.sliders[k] = {input, value, lab};
+    const why = el_('span', {class: 'cbx-why', id: newId(), hidden: ''});
+    input.setAttribute('aria-describedby', why.id);
+    fields[g].append(lab, why); v.sliders[k] = {input, value, lab, why};
   }
   return el_('div', {class: 'cbx-controls'}, modes, el_('div', {class: 'cbx-fields'}, ...Object.values(fields)));
 }
 
 function syncControls(v, s) {
   const L = v.limits();
-  const off = (k, lab, input) => {
+  const off = (k, lab, input, why) => {
     const no = notApplying(k, s);
     put(input, 'disabled', no); if (lab.classList.contains('cbx-off') !== no) lab.classList.toggle('cbx-off', no);
     put(lab, 'title', no ? NOT_APPLYING[k][1] : '');
+    put(why, 'textContent', no ? NOT_APPLYING[k][1] : ''); put(why, 'hidden', !no);
   };
-  for (const [k, {input, value, lab}] of Object.entries(v.sliders)) {
+  for (const [k, {input, value, lab, why}] of Object.entries(v.sliders)) {
     const [lo, hi] = L[k] || [0, 10];
     put(input, 'min', `${lo}`); put(input, 'max', `${hi}`); put(input, 'value', `${s[k]}`); put(value, 'textContent', `${s[k]}`);
-    off(k, lab, input);
+    off(k, lab, input, why);
   }
   for (const [m, b] of Object.entries(v.modeButtons)) if (b.getAttribute('aria-pressed') !== String(s.mode === m)) b.setAttribute('aria-pressed', String(s.mode === m));
-  for (const [k, {box, lab}] of Object.entries(v.checks)) { put(box, 'checked', !!s[k]); off(k, lab, box); }
+  for (const [k, {box, lab, why}] of Object.entries(v.checks)) { put(box, 'checked', !!s[k]); off(k, lab, box, why); }
 }
 
 // --- the view under the controls: the error, the drawing, its legend, the steps, and what it means
@@ -362,7 +372,8 @@ function buildView(v) {
   v.sum = el_('div', {class: 'cbx-sum'});
   v.formulaBox = el_('div', {class: 'cbx-formula'});
   v.chanBox = el_('div', {class: 'cbx-channels'});
-  v.code = el_('pre', {class: 'cbx-code'});
+  // the PyTorch call: a box that may scroll sideways, so it takes the keyboard's focus (arrow keys scroll it)
+  v.code = el_('pre', {class: 'cbx-code', tabindex: '0', role: 'region', 'aria-label': 'the PyTorch code of this setting'});
   // the drawing: an SVG of the grids, a canvas with the numbers over it, and over the output grid an area for the pointer
   v.svgHost = el_('div'); v.canvas = el_('canvas', {class: 'cbx-numbers', 'aria-hidden': 'true'}); v.hit = el_('div', {class: 'cbx-o-hit'});
   v.pic = el_('div', {class: 'cbx-pic'}, v.svgHost, v.canvas, v.hit); v.ctx = v.canvas.getContext('2d');
@@ -746,18 +757,24 @@ function kernelTable(v, s) {
   const num = v.num, cur = v.cur, rd = num.reads(s.out_channel).find(z => z.c === s.in_channel);
   if (!rd) return '';
   const name = cur.transposed ? `weight[${rd.c}, ${s.out_channel - num.groupOf(s.out_channel)*(s.out_channels/s.groups)}]` : `weight[${s.out_channel}, ${rd.l}]`;
-  let rows = '';
-  for (let i = 0; i < s.kh; i++) rows += '<tr>' + rd.k[i].map(v => `<td>${v}</td>`).join('') + '</tr>';
-  return `<div class="cbx-kernel"><table class="cbx-ktab">${rows}</table><div class="cbx-kcap"><code>${name}</code>${cur.transposed ? ', used flipped' : ''}</div></div>`;
+  // row and column numbers as header cells, so a screen reader names each weight's place
+  let rows = '<tr><td class="cbx-corner"></td>' + rd.k[0].map((_, j) => `<th scope="col">${j}</th>`).join('') + '</tr>';
+  for (let i = 0; i < s.kh; i++) rows += `<tr><th scope="row">${i}</th>` + rd.k[i].map(v => `<td>${v}</td>`).join('') + '</tr>';
+  return `<div class="cbx-kernel"><table class="cbx-ktab"><caption class="cbx-sr">kernel ${esc(name)}: rows by columns</caption>${rows}</table><div class="cbx-kcap"><code>${name}</code>${cur.transposed ? ', used flipped' : ''}</div></div>`;
 }
 
 // --- playing
-function stopPlay(v) { if (v.timer) { clearInterval(v.timer); v.timer = null; } v.play.textContent = '▶'; v.play.setAttribute('aria-label', 'play'); }
+// While it plays, the step label is not a live region (it would be read out every tick); when it stops, it is again,
+// and says where it stopped
+function stopPlay(v) {
+  if (v.timer) { clearInterval(v.timer); v.timer = null; v.stepLabel.setAttribute('aria-live', 'polite'); v.stepLabel.textContent += ''; }
+  v.play.textContent = '▶'; v.play.setAttribute('aria-label', 'play');
+}
 function startPlay(v) {
   if (!v.cur) return;
   const n = v.cur.out[0]*v.cur.out[1];
   if (v.model.get('step') >= n) v.set({step: 0});
-  v.play.textContent = '❚❚'; v.play.setAttribute('aria-label', 'pause');
+  v.play.textContent = '❚❚'; v.play.setAttribute('aria-label', 'pause'); v.stepLabel.setAttribute('aria-live', 'off');
   v.timer = setInterval(() => {
     if (!v.cur) return stopPlay(v);
     const k = v.model.get('step') + 1, total = v.cur.out[0]*v.cur.out[1];

@@ -401,3 +401,38 @@ def test_redraw_speed(viz):
     print(f"\nexplorer redraw, median ms (to layout / to the next frame): {res}, load slack {slack:.1f}")
     assert res['typical'][0] < 16*slack, res
     assert res['largest'][0] < 100*slack, res
+
+def test_explorer_for_keyboard_and_screen_reader(viz):
+    """A keyboard user sees where the focus is (the theme's `input { outline: none }` is overridden); a disabled control
+    says why, in text its aria-describedby points to (and under a slider, visibly); a slider's value beside it is not
+    read a second time; the step label is quiet while the explorer plays; the kernel table has row and column headers"""
+    page, base, errors, _ = viz
+    ex = page.locator('.convbook-explorer').first
+    drive(page, dict(mode='conv', transposed=False, h=5, w=5, kh=3, kw=3, padding=1, stride=2, dilation=1, numbers=True))
+    slider = ex.locator('input[data-key=padding]')
+    slider.focus(); page.keyboard.press('ArrowRight'); page.keyboard.press('ArrowLeft')   # focus by keyboard: :focus-visible
+    ring = slider.evaluate("e => { const s = getComputedStyle(e); return [s.outlineStyle, parseFloat(s.outlineWidth)]; }")
+    assert ring[0] != 'none' and ring[1] >= 2, ring
+    box = ex.locator('input[data-key=numbers]')
+    box.focus(); page.keyboard.press('Tab'); page.keyboard.press('Shift+Tab')
+    assert box.evaluate("e => getComputedStyle(e).outlineStyle") != 'none'
+    # disabled: output_padding (not transposed) and ceil_mode (not pooling)
+    for key in ('output_padding', 'ceil_mode'):
+        el = ex.locator(f'input[data-key={key}]')
+        assert el.is_disabled()
+        why = el.evaluate("e => { const d = document.getElementById(e.getAttribute('aria-describedby')); return d ? [d.textContent, !d.hidden && d.offsetHeight > 0] : null; }")
+        assert why and why[0], f"{key}: disabled without a reason"
+        if key == 'output_padding': assert why[1] and 'transposed' in why[0], why   # under a slider: visible
+    assert ex.locator('input[data-key=padding]').evaluate("e => document.getElementById(e.getAttribute('aria-describedby')).hidden")
+    assert ex.locator('output.cbx-val').count() >= 10 and ex.locator('output.cbx-val:not([aria-hidden=true])').count() == 0
+    # the kernel table: header cells for its rows and columns
+    assert ex.locator('table.cbx-ktab th[scope=col]').count() == 3 and ex.locator('table.cbx-ktab th[scope=row]').count() == 3
+    # playing: the step label is not a live region until it stops
+    label = ex.locator('.cbx-steplabel')
+    assert label.get_attribute('aria-live') == 'polite'
+    ex.locator('input.cbx-step').fill('0')
+    ex.locator('button.cbx-play').click()
+    assert label.get_attribute('aria-live') == 'off'
+    ex.locator('button.cbx-play').click()
+    assert label.get_attribute('aria-live') == 'polite'
+    assert not errors, errors

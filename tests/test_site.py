@@ -14,9 +14,16 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 RAW_QUARTO = [r'^:::', r'\{target=', r'\{\.', r'#\| ', r'^output-file:', r'^title: ', r'\bshow_doc\(']
 
-def open_page(page, url:str):
-    "Open `url` and wait for its images and for MathJax to finish typesetting"
+EAGER_JS = """async () => {
+  const lazy = [...document.querySelectorAll('img[loading=lazy]')];
+  lazy.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(lazy.map(i => i.complete ? null : new Promise(r => { i.addEventListener('load', r); i.addEventListener('error', r); })));
+}"""
+
+def open_page(page, url:str, eager:bool=True):
+    "Open `url` and wait for its images (the lazy ones too, unless `eager` is false) and for MathJax to finish typesetting"
     page.goto(url, wait_until='load')
+    if eager: page.evaluate(EAGER_JS)
     page.wait_for_function("() => !window.MathJax || !window.MathJax.Hub || window.MathJax.Hub.queue.pending === 0", timeout=20000)
 
 TABLES_JS = """() => [...document.querySelectorAll('article table')].map(t => {
@@ -48,10 +55,10 @@ def test_every_page(site, browser):
     shots.mkdir(exist_ok=True)
     page = browser.new_page(viewport=dict(width=1280, height=900))
     failed, bad_status, console_errors, outside = [], [], [], []
-    # MathJax 2 probes its web fonts against a dummy @font-face "MathJax_Blank" at about:blank, which Chromium
-    # refuses and reports; that probe is the only thing allowed to fail
-    probe = lambda text: "font at 'about:blank'" in text
-    page.on('requestfailed', lambda r: failed.append(r.url) if r.url != 'about:blank' else None)
+    # MathJax 2 probes its web fonts against a dummy @font-face "MathJax_Blank", which it points at about:blank, and
+    # Chromium refuses that with a CORS error; tools/site/mathjax-config.js points it at a local font instead
+    probe = lambda text: False
+    page.on('requestfailed', lambda r: failed.append(r.url))
     page.on('request', lambda r: outside.append(r.url) if not r.url.startswith((base, 'data:', 'about:blank', 'blob:')) else None)
     page.on('response', lambda r: bad_status.append((r.url, r.status)) if r.status >= 400 else None)
     page.on('console', lambda m: console_errors.append(m.text) if m.type == 'error' and not probe(m.text) and 'net::ERR_FAILED' not in m.text else None)
@@ -119,6 +126,7 @@ def test_math_and_animations(site, browser):
     open_page(page, base + 'api/arith.html')
     assert page.locator('.MathJax, .MathJax_Display, .MathJax_CHTML').count() >= 2, "the formulas of arith.html were not typeset"
     page.goto(base + 'api/viz.html', wait_until='networkidle')
+    page.evaluate(EAGER_JS)
     gifs = page.eval_on_selector_all("img[src$='.gif']", 'els => els.map(e => [e.getAttribute("src"), e.naturalWidth])')
     assert len(gifs) >= 20 and all(w > 100 for _,w in gifs), gifs
     # the API reference: show_doc sections with a heading per exported function
@@ -276,7 +284,7 @@ OVERFLOW_JS = """() => {
     const r = img.getBoundingClientRect();
     if (r.right > W + 1 || r.left < -1) { const c = cue(img); if (c !== 'cue') res.push(`figure ${img.getAttribute('src')}: ${c}`); }
     else if (img.naturalWidth > 2*W && r.width < W - 2) res.push(`figure ${img.getAttribute('src')}: ${Math.round(r.width)} px wide of a ${W} px screen`);
-    const solo = img.closest('p') && img.closest('p').querySelectorAll('img').length === 1;   // a figure, not one of a row of GIFs
+    const box = img.closest('figure, p'), solo = box && !img.closest('.nb-figures') && box.querySelectorAll('img').length === 1;   // a figure, not one of a row of GIFs
     if (solo && img.naturalWidth > 1.6*W && r.width < 1.6*W - 2) res.push(`figure ${img.getAttribute('src')}: shrunk to ${Math.round(r.width)} px of its ${img.naturalWidth}, text too small to read`);
   }
   return res;
@@ -306,6 +314,10 @@ def test_search_finds_api_names(site, browser):
         page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=10000)
         items = page.locator('.md-search-result__item').all_inner_texts()
         assert any(q.lower() in t.lower() for t in items[:5]), f"search {q!r}: {items[:5]}"
+        if q == 'ConvTranspose2d':   # the course's explanations come first, not the reference's docstrings or the exercises
+            hrefs = page.eval_on_selector_all('.md-search-result__item a', 'els => els.map(e => e.getAttribute("href"))')
+            first = next(h for h in hrefs if '#' in h)
+            assert 'course/' in first and 'transpos' in first, hrefs[:6]
         for t in items:
             assert 'test_eq(' not in t and not re.match(r'\s*source\b', t), f"search {q!r}: snippet {t[:120]!r}"
         box.fill('')
@@ -333,7 +345,12 @@ def test_404_at_any_base(site, browser, tmp_path):
         try:
             page = browser.new_page(viewport=dict(width=1280, height=900))
             url = f'http://127.0.0.1:{srv.server_address[1]}/{prefix}/no/such/page.html'
+            bad = []
+            page.on('response', lambda r: bad.append((r.status, r.url)) if r.status >= 400 and r.url != url else None)
+            page.on('requestfailed', lambda r: bad.append(('failed', r.url)))
             page.goto(url, wait_until='networkidle')
+            if prefix == 'convbook': assert not bad, f"404 at its published path: failing requests {bad}"   # elsewhere it looks for the site's folder first
+            assert page.evaluate("() => [...document.querySelectorAll('article a')].map(a => a.href)") == [f'http://127.0.0.1:{srv.server_address[1]}/{prefix}/index.html']
             header = page.evaluate("() => { const h = document.querySelector('.md-header'); return h ? getComputedStyle(h).position : null; }")
             assert header == 'sticky', f"404 at /{prefix}/: unstyled (header position {header})"
             assert page.evaluate("() => getComputedStyle(document.querySelector('.md-typeset h1')).fontWeight") == '300'
@@ -342,3 +359,69 @@ def test_404_at_any_base(site, browser, tmp_path):
             page.close()
         finally:
             srv.shutdown(); srv.server_close()
+
+def content_pages(dest) -> list:
+    return sorted(p.relative_to(dest).as_posix() for p in dest.rglob('*.html') if not p.relative_to(dest).as_posix().startswith('assets/'))
+
+def test_light_pages(site):
+    """What a page loads: MathJax only where there is math; every image in the text with its width and height (no jump
+    while it loads) and, but for a page's first, loaded lazily; a description of its own and og: tags"""
+    dest, _ = site
+    with_math, descriptions = [], {}
+    for name in content_pages(dest):
+        text = (dest/name).read_text()
+        has_math = 'class="arithmatex"' in text
+        loads = 'MathJax.js' in text
+        assert has_math == loads, f"{name}: {'math without MathJax' if has_math else 'MathJax without math'}"
+        if has_math: with_math.append(name)
+        article = text.split('<article', 1)[-1]
+        imgs = re.findall(r'<img\b[^>]*>', article)
+        for k, img in enumerate(imgs):
+            assert re.search(r'\swidth="\d+"', img) and re.search(r'\sheight="\d+"', img), f"{name}: image without width/height: {img[:150]}"
+            assert ('loading="lazy"' in img) == (k > 0), f"{name}: image {k} {'should' if k else 'should not'} be lazy: {img[:150]}"
+        if name == '404.html': continue
+        d = re.search(r'<meta name="description" content="([^"]*)"', text)
+        assert d and d.group(1), f"{name}: no description"
+        descriptions.setdefault(d.group(1), []).append(name)
+        for prop in ('og:title', 'og:description', 'og:type'):
+            assert f'property="{prop}"' in text, f"{name}: no {prop}"
+    assert 3 <= len(with_math) <= 10, with_math
+    shared = {d: ps for d, ps in descriptions.items() if len(ps) > 1 and not set(ps) <= {'practice.html', 'api/exercises.html'}}
+    assert not shared, f"pages sharing a description: {shared}"
+
+def test_book_apparatus(site, browser):
+    "Numbered chapters in the navigation and previous/next, heading permalinks, numbered figure captions, Open in Colab on Practice, print without controls"
+    dest, base = site
+    page = browser.new_page(viewport=dict(width=1280, height=900))
+    open_page(page, base + 'course/cnn.html')
+    nav = page.locator('.md-nav--primary a.md-nav__link').all_inner_texts()
+    assert any(t.strip().startswith('6. Our first') for t in nav) and any(t.strip().startswith('0. How the exercises work') for t in nav), nav
+    footer = page.locator('.md-footer__link').all_inner_texts()
+    assert any('5. ' in t for t in footer) and any('7. ' in t for t in footer), footer
+    assert page.locator('article h2 a.headerlink').count() >= 3, "headings have no permalinks"
+    caps = page.locator('article figure figcaption').all_inner_texts()
+    assert caps and all(re.match(r'Figure 6\.\d+', c) for c in caps), caps
+    open_page(page, base + 'practice.html')
+    assert page.locator('article a[href*="colab.research.google.com"]').count() == 1, "practice.html has no Open in Colab link"
+    open_page(page, base + 'course/viz.html')
+    page.wait_for_selector('.cbx-controls')
+    page.emulate_media(media='print')
+    hidden = page.evaluate("""() => ['.md-clipboard', '.cbx-controls', '.cbx-steps', '.headerlink'].map(s => {
+        const e = document.querySelector(s); return [s, !e || getComputedStyle(e).display === 'none']; })""")
+    assert all(h for _, h in hidden), f"shown in print: {[s for s, h in hidden if not h]}"
+    page.close()
+
+def test_search_index_on_first_use(site, browser):
+    "A page does not fetch the search index until the reader turns to search; then search works"
+    dest, base = site
+    page = browser.new_page(viewport=dict(width=1280, height=900))
+    asked = []
+    page.on('request', lambda r: asked.append(r.url) if 'search_index' in r.url else None)
+    page.goto(base + 'course/kernels.html', wait_until='networkidle')
+    page.wait_for_timeout(300)
+    assert not asked, f"the search index was fetched on page load: {asked}"
+    page.locator('input.md-search__input').click()
+    page.keyboard.type('padding', delay=20)
+    page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=10000)
+    assert asked, "search worked without fetching the index?"
+    page.close()

@@ -1,4 +1,4 @@
-"""Give every course chapter (nbs/course/*.ipynb) an "Open in Colab" link and a first code cell that installs
+"""Give every course chapter (nbs/course/*.ipynb) and the Practice page (nbs/practice.ipynb) an "Open in Colab" link and a first code cell that installs
 convbook in Colab, right after its title cell. Idempotent: the two cells have fixed ids, are updated in place when
 their text changes and moved back under the title if they moved; a notebook that already has them is not rewritten.
 
@@ -35,7 +35,7 @@ def install_code(source:str=PIP_SOURCE) -> str:
 def colab_cells(nb:Path) -> list:
     "The link cell and the install cell for notebook `nb`"
     return [dict(cell_type='markdown', id=LINK_ID, metadata={},
-                 source=f'[Open in Colab]({colab_url(nb)}) to run this chapter there, with nothing to install yourself.'),
+                 source=f'[Open in Colab]({colab_url(nb)}) to run this {"chapter" if nb.parent.name == "course" else "page"} there, with nothing to install yourself.'),
             dict(cell_type='code', id=INSTALL_ID, metadata={}, execution_count=None, outputs=[], source=install_code())]
 
 def src(cell) -> str: return ''.join(cell['source'])
@@ -57,7 +57,7 @@ def add_colab(nb_path:Path) -> bool:
     return True
 
 def main(paths=None):
-    paths = sorted((ROOT/'nbs'/'course').glob('*.ipynb')) if not paths else [Path(p) for p in paths]
+    paths = [*sorted((ROOT/'nbs'/'course').glob('*.ipynb')), ROOT/'nbs'/'practice.ipynb'] if not paths else [Path(p) for p in paths]
     changed = [p for p in paths if add_colab(p)]
     for p in changed: print(f"  Colab cells added or updated: {p.relative_to(ROOT)}")
     return changed

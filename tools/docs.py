@@ -18,7 +18,7 @@ What the pages add to nbdev's processing, so that they read as nbdev's Quarto pa
 - the same bytes on every build (`SOURCE_DATE_EPOCH` is the last commit's date, for the sitemap).
 The README's images link to the repository's raw files, so that they show on PyPI too (`absolute_links`).
 """
-import argparse, ast, json, os, re, shutil, subprocess, sys, yaml
+import argparse, ast, html, json, os, re, shutil, subprocess, sys, yaml
 from pathlib import Path
 import nbformat
 from nbconvert import MarkdownExporter
@@ -30,6 +30,7 @@ import site_exercises  # the exercises answered in the page (tools/site_exercise
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_SRC, SITE = ROOT/'_site_src', ROOT/'_site'
+ASSETS = Path(__file__).resolve().parent/'site'   # the site's own CSS, JavaScript and HTML (tools/site/)
 DROP_MIMES = ('application/vnd.jupyter.widget-view+json',)
 
 def find_nbconvert_templates():
@@ -63,8 +64,25 @@ def tidy_tables(html:str) -> str:
     if isinstance(html, list): html = ''.join(html)
     if '<table' not in html: return html
     html = re.sub(r'<style scoped>.*?</style>\s*', '', html, flags=re.S)
+    html = readable_text(html)
     html = re.sub(r'<table\b[^>]*>', lambda m: re.sub(r'\s(?:class|border)="[^"]*"', '', m.group(0)), html)
     return f'<div class="nb-table" markdown="0">\n{wrap_names(html.strip())}\n</div>'
+
+def luminance(hex_colour:str) -> float:
+    "The relative luminance of `#rrggbb` (WCAG 2)"
+    r,g,b = (int(hex_colour.lstrip('#')[i:i+2], 16)/255 for i in (0, 2, 4))
+    f = lambda c: c/12.92 if c <= 0.04045 else ((c+0.055)/1.055)**2.4
+    return 0.2126*f(r) + 0.7152*f(g) + 0.0722*f(b)
+
+def readable_text(html:str) -> str:
+    """A styled table's text colour on each cell's background as the one of black and white that contrasts more (pandas'
+    `background_gradient` puts #f1f1f1 on mid-greys, down to 2.4:1): in every CSS rule that sets both colours"""
+    def fix(m):
+        rule, bg = m.group(0), re.search(r'background-color:\s*(#[0-9a-fA-F]{6})', m.group(0))
+        if not bg or not re.search(r'(?<![-\w])color:', rule): return rule
+        text = '#000000' if luminance(bg.group(1)) > 0.179 else '#ffffff'   # 0.179: where black and white contrast alike
+        return re.sub(r'(?<![-\w])color:\s*#[0-9a-fA-F]{3,6}', f'color: {text}', rule)
+    return re.sub(r'<style\b.*?</style>', lambda st: re.sub(r'\{[^{}]*\}', fix, st.group(0)), html, flags=re.S)
 
 def wrap_names(html:str) -> str:
     "Let a dotted name in a table cell (`layer1.0.conv1`, `F.conv2d`) break after its dots, and nowhere else (`EXTRA_CSS` turns off breaking mid-word)"
@@ -104,7 +122,11 @@ def directives(c) -> dict:
     opts = {}
     while lines and lines[0].startswith('#|'):
         k,_,v = lines.pop(0)[2:].partition(':')
-        opts[k.strip()] = v.strip() or 'true'
+        v = v.strip()
+        if v[:1] in ('"', "'"):   # a quoted value, as Quarto's YAML needs it when it holds ': ' or ' #'
+            try: v = str(yaml.safe_load(v))
+            except yaml.YAMLError: pass
+        opts[k.strip()] = v or 'true'
     c.source = '\n'.join(lines)
     return opts
 
@@ -113,6 +135,7 @@ def quarto_cell(c) -> list:
     if c.cell_type != 'code': return [c]
     opts = directives(c)
     if opts.get('include') == 'false' or opts.get('hide') == 'true': return []
+    c.metadata['quarto'] = opts   # fig-alt, fig-cap and label reach the figure (`figure_images`)
     if opts.get('echo') == 'false':
         if opts.get('output') == 'asis':
             return [nbformat.v4.new_markdown_cell(''.join(o.get('data', {}).get('text/markdown', '')) if 'data' in o else o.get('text', ''))
@@ -133,7 +156,27 @@ def nb2md(nb, files_dir:str):
     exp = MarkdownExporter(exclude_input_prompt=True, exclude_output_prompt=True)
     exp.register_preprocessor(TagRemovePreprocessor(remove_input_tags={'remove_input'}), enabled=True)
     md, res = exp.from_notebook_node(nb, resources=dict(output_files_dir=files_dir))
-    return md, res.get('outputs', {})
+    return figure_images(md, cells, files_dir), res.get('outputs', {})
+
+def figure_images(md:str, cells:list, files_dir:str) -> str:
+    """The images that code cells drew, with the cell's `#| fig-alt` as alternative text (nbconvert writes "png") and its
+    `#| fig-cap` as title: `![alt](src "caption")`, and `{#fig-x}` after it for a cell with `#| label: fig-x`.
+    An image without fig-alt has its caption as alternative text, or else says where it is (the section's heading)"""
+    heading, where = '', {}
+    for i,c in enumerate(cells):
+        if c.cell_type == 'markdown':
+            hs = re.findall(r'^#{1,4} +(.+?)\s*$', c.source, re.M)
+            if hs: heading = re.sub(r'\\(.)', r'\1', re.sub(r'[`*]', '', hs[-1]))
+        else: where[i] = heading
+    def fig(m):
+        i = int(m.group(2))
+        opts = cells[i].metadata.get('quarto', {}) if i < len(cells) else {}
+        cap = opts.get('fig-cap', '')
+        alt = opts.get('fig-alt') or cap or (f"a figure drawn by the code above, in the section \u201c{where[i]}\u201d" if where.get(i) else 'a figure drawn by the code above')
+        label = opts.get('label', '')
+        q = lambda t: t.replace('"', '\u201d').replace(']', ')').replace('[', '(')
+        return f'![{q(alt)}]({m.group(1)}' + (f' "{q(cap)}"' if cap else '') + ')' + (f'{{#{label}}}' if label.startswith('fig-') else '')
+    return re.sub(r'!\[(?:png|jpeg|svg|gif)\]\((' + re.escape(files_dir) + r'/output_(\d+)_\d+\.\w+)\)', fig, md)
 
 def raw_url(cfg) -> str:
     "Where GitHub serves the files of the repository's default branch"
@@ -145,7 +188,7 @@ def absolute_links(md:str, nbs:Path, root:Path, raw:str) -> str:
         if re.match(r'^[a-z]+:|^/|^#', url): return url
         f = nbs/url if (nbs/url).exists() else root/url
         return raw + f.resolve().relative_to(root).as_posix()
-    md = re.sub(r'(!\[[^\]]*\]\()([^)\s]+)(\))', lambda m: m.group(1) + url_of(m.group(2)) + m.group(3), md)
+    md = re.sub(r'(!\[[^\]]*\]\()([^)\s]+)((?:\s+"[^"]*")?\))', lambda m: m.group(1) + url_of(m.group(2)) + m.group(3), md)
     return re.sub(r'(<img\b[^>]*\bsrc=")([^"]+)(")', lambda m: m.group(1) + url_of(m.group(2)) + m.group(3), md)
 
 def write_md(md:str, outputs:dict, dest:Path, name:str):
@@ -180,6 +223,7 @@ def readme():
     cfg = get_config(ROOT)
     nb = read_processed(processed(cfg.readme_nb)/cfg.readme_nb)
     md, outputs = nb2md(nb, 'README_files')
+    md = re.sub(r'(!\[[^\]]*\]\([^)]*\))\{#fig-[^}]*\}', r'\1', md)   # figure labels are the site's
     shutil.rmtree(ROOT/'README_files', ignore_errors=True)
     for fn,data in outputs.items(): (ROOT/fn).parent.mkdir(parents=True, exist_ok=True); (ROOT/fn).write_bytes(data)
     write_md(absolute_links(md, cfg.nbs_path, ROOT, raw_url(cfg)), {}, ROOT, 'README.md')
@@ -207,7 +251,10 @@ def search_exclude_tests(md:str) -> str:
         body = m.group(0)
         if not re.search(r'\btest_\w+\(|^\s*assert\b', body, re.M): return body
         return f'<div data-search-exclude markdown="1">\n\n{body}\n\n</div>'
-    return re.sub(r'^```python\n.*?^```$', wrap, md, flags=re.M|re.S)
+    md = re.sub(r'^```python\n.*?^```$', wrap, md, flags=re.M|re.S)
+    # an exercise's question names the API it is about (`nn.ConvTranspose2d(...)`), and there are dozens: search for
+    # that name leads to the explanations, not to the questions
+    return re.sub(r'^\*\*Exercise\*\* \(.*?(?=\n\s*\n|\Z)', lambda m: f'<div data-search-exclude markdown="1">\n\n{m.group(0)}\n\n</div>', md, flags=re.M|re.S)
 
 # The search index splits words at spaces, dashes and the punctuation of code (`nn.ConvTranspose2d(1,` is `nn`,
 # `ConvTranspose2d` and `1`), so that API names are found; `_` stays part of a name (`conv_transpose2d`). A dot
@@ -218,6 +265,120 @@ def link_images(md:str) -> str:
     "Make each image (figures, animations) a link to itself, so that a phone can open it full size and zoom"
     return re.sub(r'(?<!\[)!\[([^\]]*)\]\(([^)\s]+\.(?:png|gif|jpe?g|svg))\)', r'[![\1](\2)](\2)', md)
 
+def animation_text(stem:str):
+    """`(alt, caption)` of the GIF `stem`.gif that `convbook.viz.render_all` draws from `ANIMATIONS[stem]`, said from
+    its parameters (sizes, padding, stride, dilation, the output's size), or `None` for another file"""
+    from convbook.viz import ANIMATIONS, ConvDiagram
+    if stem not in ANIMATIONS: return None
+    d, kw = ConvDiagram(**ANIMATIONS[stem]), ANIMATIONS[stem]
+    (oh,ow), n, k = d.out_size, kw['n'], kw['ks']
+    pad, stride, dil, op = kw.get('padding', 0), kw.get('stride', 1), kw.get('dilation', 1), kw.get('output_padding', 0)
+    what = {'max': 'max pooling', 'avg': 'average pooling'}.get(d.mode, 'transposed convolution' if d.transposed else 'convolution')
+    parts = [f'padding {pad}' if pad else 'no padding', f'stride {stride}']
+    if dil > 1: parts.append(f'dilation {dil}')
+    if d.transposed and op: parts.append(f'output_padding {op}')
+    setting = ', '.join(parts)
+    cap = f"{what[0].upper() + what[1:]}: a {k}\u00d7{k} {'window' if d.mode != 'conv' else 'kernel'} on a {n}\u00d7{n} input, {setting}, gives a {oh}\u00d7{ow} output."
+    if d.transposed:
+        alt = (f"Animation of a transposed convolution ({setting}) drawn as a direct one: the {n}\u00d7{n} input, spread out "
+               f"with zeros and padded, is swept by a {k}\u00d7{k} kernel, one window per frame, filling a {oh}\u00d7{ow} output cell by cell")
+    else:
+        win = f"a {k}\u00d7{k} {'kernel' if d.mode == 'conv' else 'window'}" + (f" spread to {d.span[0]}\u00d7{d.span[1]} by dilation {dil}" if dil > 1 else '')
+        alt = (f"Animation of {what} ({setting}): {win} moves over the {n}\u00d7{n} input" + (' and its padding' if pad else '') +
+               f", one position per frame, and each position fills one cell of the {oh}\u00d7{ow} output" +
+               ('; every cell shows its number, and each output cell shows the ' + ({'max': 'largest number', 'avg': 'mean'}.get(d.mode, 'sum of products')) + ' under the window' if d.values else ''))
+    return alt, cap
+
+FIG_ROW = re.compile(r'^(?:!\[[^\]]*\]\([^)\s]+(?:\s+"[^"]*")?\)(?:\{#[\w.-]+\})?[ \t]*)+$', re.M)
+FIG_IMG = re.compile(r'!\[([^\]]*)\]\(([^)\s]+)(?:\s+"([^"]*)")?\)(?:\{#([\w.-]+)\})?')
+
+def number_figures(md:str, chapter:str, size=lambda src: None) -> str:
+    """Each line of the page that holds only images becomes figures: an image that links to itself (a phone opens it
+    full size), its alternative text, `width`/`height` (`size(src)`, so the page does not jump as it loads) and, but for
+    the page's first, `loading="lazy"`, and a caption numbered in the page's order: "Figure 6.2: ..." on chapter
+    `chapter` 6, "Figure 3: ..." where `chapter` is ''. A figure's id is its label (`{#fig-x}`), or else `fig-6.2`;
+    `@fig-x` in the text becomes a link "Figure 6.2". Alternative text that is a file name or a format ("png") is
+    replaced: GIFs of `ANIMATIONS` say what they show (`animation_text`), others have their caption, or the section's heading."""
+    count, labels, out, pos, heading = 0, {}, [], 0, ''
+    def one(m, first):
+        nonlocal count
+        alt, src, cap, label = m.groups()
+        stem = Path(src).stem
+        anim = animation_text(stem) if src.endswith('.gif') else None
+        if not alt.strip() or alt.strip() in (stem, 'png', 'gif', 'jpeg', 'svg', 'image') or re.fullmatch(r'[\w.-]*_[\w.-]*', alt.strip()): alt = anim[0] if anim else (cap or f'a figure in the section \u201c{heading}\u201d')
+        cap = cap or (anim[1] if anim else '')
+        count += 1
+        num = f'{chapter}.{count}' if chapter else f'{count}'
+        fid = label or f'fig-{num}'
+        labels[fid] = num
+        wh = size(src)
+        attrs = (f' width="{wh[0]}" height="{wh[1]}"' if wh else '') + ('' if first else ' loading="lazy"')
+        esc = lambda t: html.escape(t, quote=True)
+        code = lambda t: re.sub(r'`([^`]+)`', r'<code>\1</code>', esc(t))
+        alt = alt.replace('`', '')
+        caption = f'<figcaption><span class="fig-num">Figure {num}</span>' + (f': {code(cap)}' if cap else '') + '</figcaption>'
+        return f'<figure class="nb-figure" id="{esc(fid)}" markdown="0"><a href="{esc(src)}"><img src="{esc(src)}" alt="{esc(alt)}"{attrs}></a>{caption}</figure>'
+    for m in FIG_ROW.finditer(md):
+        before = md[pos:m.start()]
+        hs = re.findall(r'^#{1,4} +(.+?)\s*$', before, re.M)
+        if hs: heading = re.sub(r'\\(.)', r'\1', re.sub(r'[`*]', '', hs[-1]))
+        figs = [one(f, count == 0) for f in FIG_IMG.finditer(m.group(0))]
+        out += [before, '\n\n' + ('<div class="nb-figures" markdown="0">' + ''.join(figs) + '</div>' if len(figs) > 1 else figs[0]) + '\n\n']
+        pos = m.end()
+    md = ''.join(out) + md[pos:]
+    return re.sub(r'(?<![\w@])@(fig-[\w.-]*\w)', lambda m: f'[Figure {labels[m.group(1)]}](#{m.group(1)})' if m.group(1) in labels else m.group(0), md)
+
+SEARCH_BOOST = {'course': 3}
+# The API names a course section is about, when its prose says it in words ("a transposed convolution"): they head the
+# section's text in the search index, so that searching the name finds the explanation (`search_keywords`)
+SEARCH_KEYWORDS = {r'transpos': 'nn.ConvTranspose2d, F.conv_transpose2d:', r'max pool|pooling': 'nn.MaxPool2d, nn.AvgPool2d:',
+                   r'batch norm': 'nn.BatchNorm2d:', r'\bgroups?\b|depthwise': 'groups=:'}
+
+def search_keywords(index:Path):
+    "Put `SEARCH_KEYWORDS` in front of the text of the course's sections whose title matches, in the search index `index`"
+    d = json.loads(Path(index).read_text())
+    for doc in d['docs']:
+        if not doc['location'].startswith('course/') or '#' not in doc['location']: continue
+        for pat, words in SEARCH_KEYWORDS.items():
+            if re.search(pat, doc['title'], re.I) and words not in doc['text']: doc['text'] = f'<p>{words}</p>' + doc['text']
+    Path(index).write_text(json.dumps(d, separators=(',', ':')))   # the course's pages in search results: above the reference's for the same words
+
+def page_titles(nbname:str, title:str) -> tuple:
+    """`(in the navigation, as the page's heading, in the browser's title)` of a page: a course chapter is numbered
+    ("6. Our first convolutional neural network", chapter 00 is "0. How the exercises work"); a reference page says so
+    in its heading and title ("Improving training stability (reference)"), not in the navigation, where it is under
+    "Reference"; the others keep their title"""
+    m = re.match(r'course/(\d+)_', nbname)
+    if m: t = f'{int(m.group(1))}. {title}'; return t, t, t
+    if nbname.startswith('api/'): return title, f'{title} (reference)', f'{title} (reference)'
+    return title, title, title
+
+def page_meta(title:str, description:str, boost:float=1) -> str:
+    """The Markdown front matter of a page: its title in the browser and its own description (the notebook's subtitle,
+    as plain text), for `<meta name=description>` and the `og:` tags; and its weight in search (`boost`: the course's
+    explanations rank above the reference's docstrings for the same name)"""
+    plain = re.sub(r'\[([^\]]*)\]\([^)]*\)', r'\1', re.sub(r'[`*]', '', description)).strip()
+    meta = {'title': title, **({'description': plain} if plain else {}), **({'search': {'boost': boost}} if boost != 1 else {})}
+    return '---\n' + yaml.safe_dump(meta, allow_unicode=True, width=10**6) + '---\n\n'
+
+def chapter_label(nbname:str) -> str:
+    "What a page's figures are numbered by: '6' for course/06_cnn.ipynb, 'R4' for the reference page api/04_viz.ipynb, '' for the others"
+    m = re.match(r'(course|api)/(\d+)([a-z]?)_', nbname)
+    if not m: return ''
+    return ('R' if m.group(1) == 'api' else '') + str(int(m.group(2))) + m.group(3)
+
+def image_size(outputs:dict, nb_dir:Path):
+    "A function giving `(width, height)` of an image `src` of a page: one of its `outputs` (bytes), or a file relative to its notebook's folder"
+    from io import BytesIO
+    from PIL import Image
+    def size(src):
+        try:
+            if src in outputs: return Image.open(BytesIO(outputs[src])).size
+            f = Path(nb_dir)/src
+            return Image.open(f).size if f.exists() else None
+        except Exception: return None
+    return size
+
 def site_pages(cfg) -> list:
     "`(section, notebook)` in the order of the Quarto sidebar; `section` is `None` for the pages at the top (home, practice)"
     sb = yaml.safe_load((cfg.nbs_path/'sidebar.yml').read_text())
@@ -227,112 +388,33 @@ def site_pages(cfg) -> list:
         else: res += [(p['section'], q) for q in p['contents']]
     return res
 
-MATHJAX_CONFIG = """window.MathJax = {
-  tex2jax: {inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]], processEscapes: true,
-            processEnvironments: true, ignoreClass: ".*", processClass: "arithmatex"},
-  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null},
-  showMathMenu: false, messageStyle: "none"
-};
-"""
+MATHJAX_CONFIG = (ASSETS/'mathjax-config.js').read_text()
 
-EXTRA_CSS = """
-.source-link { float: right; font-size: smaller; }
-.md-typeset pre > code { white-space: pre; }
-.md-typeset img { max-width: 100%; height: auto; }
-.md-typeset td code { white-space: nowrap; }
-/* Output tables (pandas): the theme's table (its colours, borders, a box that scrolls when the table is wider than
-   the column), made compact so that the columns that carry a table's point fit a desktop column: small padding, no
-   minimum width, 12 px text (never less; pandas Styler tables set a font size per cell, by id, which this overrides),
-   and long text (a sentence, a formula) wraps while numbers and shapes stay whole. Layer names (`layer1.0.conv1`)
-   break only at their dots (`wrap_names`). The first column (row labels, layer names) stays in view while the rest
-   scrolls. */
-.md-typeset .nb-table { max-width: 100%; overflow-x: auto; margin: 1em 0; }
-/* Once the theme's JavaScript has wrapped the table in its own scrolling box, that box scrolls: a second one around
-   it would clip the table's first column (the row labels) */
-.md-typeset .nb-table:has(.md-typeset__scrollwrap) { overflow-x: visible; }
-/* On a phone, narrow columns for small tables of numbers (the pixels around a kernel's position in an exercise) */
-@media screen and (max-width: 44.984375em) {
-  .md-typeset table:not([class]) th, .md-typeset table:not([class]) td { min-width: 0; padding: .6em .7em; }
-}
-.md-typeset .nb-table table:not([class]) { margin: 0; overflow: visible; }   /* not a scroll container: the first column sticks to the box that scrolls */
-.md-typeset .nb-table table:not([class]) th, .md-typeset .nb-table table:not([class]) td {
-  padding: .4em .5em; min-width: 0; white-space: normal; font-size: max(12px, .6rem) !important; line-height: 1.35; }
-.md-typeset .nb-table table:not([class]) td, .md-typeset .nb-table table:not([class]) th { overflow-wrap: normal; word-break: normal; }
-.md-typeset .nb-table table[id^="T_"] th, .md-typeset .nb-table table[id^="T_"] td { padding: .15em .22em; min-width: 0; text-align: right; vertical-align: middle; white-space: nowrap; }
-.md-typeset .nb-table table:not([class]) tr > :first-child { position: sticky; left: 0; z-index: 1; background-color: var(--md-default-bg-color); }
-.md-typeset .nb-table table[id^="T_"] tr > th:first-child { box-shadow: inset -1px 0 var(--md-typeset-table-color); }
-/* A box that scrolls sideways shows it: a shadow on the side where more is hidden (it goes once that side is
-   reached), for display equations, code, tables and wide figures on a phone alike */
-.md-typeset div.arithmatex, .md-typeset .md-typeset__scrollwrap, .md-typeset .nb-table, .md-typeset p.wide-figure {
-  background:
-    linear-gradient(to right, var(--md-default-bg-color) 30%, transparent) left center / 2.4em 100% no-repeat local,
-    linear-gradient(to left, var(--md-default-bg-color) 30%, transparent) right center / 2.4em 100% no-repeat local,
-    radial-gradient(farthest-side at 0 50%, var(--md-default-fg-color--lighter), transparent) left center / .9em 100% no-repeat scroll,
-    radial-gradient(farthest-side at 100% 50%, var(--md-default-fg-color--lighter), transparent) right center / .9em 100% no-repeat scroll;
-}
-.md-typeset div.arithmatex { overflow-x: auto; overflow-y: hidden; }
-.md-typeset .md-typeset__table table:not([class]) { background: transparent; }
-/* On a phone a figure takes the screen's whole width (the text column keeps a margin); a wide one (WIDE_FIGURES_JS)
-   keeps a readable size and scrolls sideways in its paragraph, with the scroll cue */
-@media screen and (max-width: 44.984375em) {
-  .md-typeset p:has(> a > img:only-child), .md-typeset p:has(> img:only-child) { margin-left: -.8rem; margin-right: -.8rem; }
-  .md-typeset p.wide-figure { overflow-x: auto; overflow-y: hidden; }
-  .md-typeset p.wide-figure img { max-width: none; }
-}
-/* The caption of a figure that nbdev's processing left as the image's alternative text is not shown; a figure's
-   text is the notebook's. Math in a paragraph wraps rather than widening the page */
-.md-typeset p .MathJax { max-width: 100%; }
-"""
+EXTRA_CSS = (ASSETS/'extra.css').read_text()
 
 # On a phone, a figure more than 1.6 times the screen's width (two panels or more, drawn for a desktop column) would
 # shrink until its text can't be read: it is shown at up to twice the screen's width instead, in a paragraph that
 # scrolls sideways (EXTRA_CSS); a tap still opens it full size.
-WIDE_FIGURES_JS = """(function () {
-  function widen() {
-    var W = document.documentElement.clientWidth;
-    if (W > 720) return;
-    document.querySelectorAll('article p > a > img:only-child, article p > img:only-child').forEach(function (img) {
-      function fit() {
-        if (img.naturalWidth <= 1.6 * W) return;
-        img.style.width = Math.min(img.naturalWidth, 2 * W) + 'px';
-        img.closest('p').classList.add('wide-figure');
-      }
-      if (img.complete) fit(); else img.addEventListener('load', fit);
-    });
-  }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', widen); else widen();
-})();
-"""
+WIDE_FIGURES_JS = (ASSETS/'wide-figures.js').read_text()
 
 # The theme's link to the repository, without `data-md-component="source"`: with it, the theme's JavaScript asks
 # GitHub's API for the repository's stars, forks and latest release on every first visit, and the site makes no
 # network request.
-SOURCE_PARTIAL = """<a href="{{ config.repo_url }}" title="{{ lang.t('source') }}" class="md-source">
-  <div class="md-source__icon md-icon">
-    {% include ".icons/" ~ (config.theme.icon.repo or "fontawesome/brands/github") ~ ".svg" %}
-  </div>
-  <div class="md-source__repository">{{ config.repo_name }}</div>
-</a>
-"""
+SOURCE_PARTIAL = (ASSETS/'source.html').read_text()
 
 # The 404 page is served for a missing page at any depth, so its links can't be relative, and with `site_url` mkdocs
 # makes them absolute (`/convbook/assets/...`), which only works where the site is published. Instead they are
 # relative to a `<base>` that this script writes first: the site's folder, found in the address (its published path),
 # or else the shortest folder of the address that holds the site (asked synchronously, since the stylesheets that
 # follow need the base before they load).
-BASE_SCRIPT = """<script>(function () {
-  var p = location.pathname, known = %s, i = p.indexOf(known), base = '/';
-  if (i >= 0) base = p.slice(0, i + known.length);
-  else {
-    var parts = p.split('/').slice(0, -1);
-    for (var k = 1; k <= parts.length; k++) {
-      var dir = parts.slice(0, k).join('/') + '/', r = new XMLHttpRequest();
-      try { r.open('HEAD', dir + 'assets/mathjax-config.js', false); r.send(); if (r.status === 200) { base = dir; break; } } catch (e) {}
-    }
-  }
-  window.__convbookBase = base;
-  document.write('<base href="' + base + '">');
-})();</script>"""
+BASE_SCRIPT = (ASSETS/'base-404.html').read_text()
+
+def search_partial() -> str:
+    "The theme's search box, its dialog named (\"Search\") for screen readers"
+    import material
+    html = (Path(material.__file__).parent/'templates'/'partials'/'search.html').read_text()
+    assert 'role="dialog"' in html, "mkdocs-material's search partial changed: name its dialog again"
+    return html.replace('role="dialog"', 'role="dialog" aria-label="{{ lang.t(\'search\') }}"', 1)
 
 def fix_404(html:str, site_path:str) -> str:
     "The 404 page with links relative to the site's folder wherever it is served (`BASE_SCRIPT`), not to `site_path` (`/convbook/`) only"
@@ -341,7 +423,18 @@ def fix_404(html:str, site_path:str) -> str:
     html = html.replace(f'__md_scope=new URL("{site_path}",location)', '__md_scope=new URL(window.__convbookBase,location)')
     html = re.sub(r'("(?:base|search)": ")' + q, lambda m: m.group(1) + ('./' if m.group(1).startswith('"base') else ''), html)
     html = re.sub(r'(<meta charset="utf-8">)', lambda m: m.group(1) + BASE_SCRIPT % json.dumps(site_path), html, count=1)
-    return html
+    # Chromium's preload scanner fetches the stylesheets and scripts it sees in the HTML before the `<base>` exists,
+    # from the missing page's folder (ten failing requests): each is written by a script after the base instead
+    def later(m):
+        return '<script>document.write(' + json.dumps(m.group(0)).replace('</', '<\\/') + ')</script>'
+    local = r'(?!https?:|/|#|data:)[^"]+'
+    html = re.sub(rf'<link\b[^>]*\bhref="{local}"[^>]*>', later, html)
+    return re.sub(rf'<script\b[^>]*\bsrc="{local}"[^>]*></script>', later, html)
+
+def math_only_where_needed(page:str) -> str:
+    "A page without math (no `arithmatex` element) without MathJax's scripts: 366 kB and its fonts that only 6 of the pages use"
+    if 'class="arithmatex"' in page: return page
+    return re.sub(r'<script src="[^"]*(?:mathjax-config\.js|MathJax\.js\?[^"]*)"></script>\s*', '', page)
 
 def build_date() -> str:
     "Seconds since the epoch of the last commit (the sitemap's dates), so that two builds of one commit are byte-identical"
@@ -360,9 +453,9 @@ def mkdocs_config(cfg, dest:Path, nav:list, strict:bool=True) -> dict:
         docs_dir='docs', site_dir=str(Path(dest).resolve()), use_directory_urls=False, strict=strict, nav=nav,
         theme=dict(name='material', custom_dir='overrides', font=False, palette=palette, icon=dict(repo='fontawesome/brands/github'),
                    features=['navigation.sections', 'navigation.footer', 'toc.follow', 'content.code.copy']),
-        markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', 'toc', 'pymdownx.superfences',
+        markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', {'toc': dict(permalink='#', permalink_title='Link to this section')}, 'pymdownx.superfences',
                              {'pymdownx.arithmatex': dict(generic=True)}, {'pymdownx.highlight': dict(use_pygments=True)}],
-        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full', 'assets/wide-figures.js'],
+        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full', 'assets/wide-figures.js', 'assets/a11y.js'],
         extra_css=['assets/extra.css'], plugins=[{'search': dict(separator=SEARCH_SEPARATOR)}],
         validation=dict(omitted_files='warn', absolute_links='warn', unrecognized_links='warn', anchors='warn'),
     )
@@ -380,11 +473,15 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     nav, sections = [], {}
     for section,nbname in site_pages(cfg):
         nb = fix_show_docs(read_processed(cache/nbname), classes)
-        title = frontmatter(nb.cells[0]).get('title', nbname)
+        fm = frontmatter(nb.cells[0])
+        title, heading, head_title = page_titles(nbname, fm.get('title', nbname))
+        if fm: nb.cells[0].source = '---\n' + yaml.safe_dump({**fm, 'title': heading}, allow_unicode=True) + '---'
         page = nbpath2html(nbname).with_suffix('').as_posix()
         md, outputs = nb2md(nb, f'{Path(page).name}_files')
+        md = page_meta(head_title, fm.get('description', ''), SEARCH_BOOST.get(nbname.split('/')[0], 1)) + md
         (docs/page).parent.mkdir(parents=True, exist_ok=True)
-        write_md(search_exclude_tests(link_images(quarto2md(md, cfg.doc_url, page))), outputs, (docs/page).parent, f'{Path(page).name}.md')
+        md = number_figures(quarto2md(md, cfg.doc_url, page), chapter_label(nbname), image_size(outputs, (cache/nbname).parent))
+        write_md(search_exclude_tests(link_images(md)), outputs, (docs/page).parent, f'{Path(page).name}.md')
         item = {('Home' if page == 'index' else title): f'{page}.md'}
         if section is None: nav.append(item)
         else:
@@ -394,9 +491,13 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/'static', docs/'assets'/'mathjax')
     (docs/'assets'/'mathjax-config.js').write_text(MATHJAX_CONFIG)
     (docs/'assets'/'wide-figures.js').write_text(WIDE_FIGURES_JS)
+    shutil.copy(ASSETS/'a11y.js', docs/'assets'/'a11y.js')
     (docs/'assets'/'extra.css').write_text((cfg.nbs_path/'styles.css').read_text() + EXTRA_CSS)
     (SITE_SRC/'overrides'/'partials').mkdir(parents=True)
     (SITE_SRC/'overrides'/'partials'/'source.html').write_text(SOURCE_PARTIAL)
+    (SITE_SRC/'overrides'/'partials'/'search.html').write_text(search_partial())
+    shutil.copy(ASSETS/'main.html', SITE_SRC/'overrides'/'main.html')
+    shutil.copy(ASSETS/'404.html', SITE_SRC/'overrides'/'404.html')
     conf = mkdocs_config(cfg, dest, nav, strict)
     explorer_site.install(docs, conf)   # the live explorer on the pages that show one
     site_exercises.install(docs, conf, bank)   # the exercises, answered in the page
@@ -405,6 +506,9 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     subprocess.run([sys.executable, '-m', 'mkdocs', 'build', '-q', '-f', str(SITE_SRC/'mkdocs.yml')], check=True, env=env)
     from urllib.parse import urlparse
     site_path = urlparse(cfg.doc_url).path.rstrip('/') + '/'
+    search_keywords(Path(dest)/'search'/'search_index.json')
+    for f in Path(dest).rglob('*.html'):
+        if not f.relative_to(dest).as_posix().startswith('assets/'): f.write_text(math_only_where_needed(f.read_text()))
     if site_path != '/': (Path(dest)/'404.html').write_text(fix_404((Path(dest)/'404.html').read_text(), site_path))
     print(f"Built the site in {dest}: {len(site_pages(cfg))} pages")
     return Path(dest)

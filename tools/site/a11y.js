@@ -1,0 +1,33 @@
+// Keyboard users can scroll what scrolls: a code block, table, equation or wide figure wider than its column gets
+// tabindex="0" (and a region role with a name, so a screen reader says what it is); re-checked when the width changes.
+(function () {
+  var WHAT = [['pre > code', 'code'], ['.md-typeset__scrollwrap', 'table'], ['.nb-table', 'table'], ['div.arithmatex', 'equation'], ['p.wide-figure', 'figure']];
+  function mark() {
+    WHAT.forEach(function (w) {
+      document.querySelectorAll('article ' + w[0]).forEach(function (el) {
+        var t = w[1] === 'table' ? el.querySelector('table') : null;
+        var wide = (t ? t.offsetWidth : el.scrollWidth) > el.clientWidth + 1;
+        var hint = el.previousElementSibling && el.previousElementSibling.classList.contains('scroll-hint') ? el.previousElementSibling : null;
+        if (wide && !el.hasAttribute('data-scrolls')) {
+          el.setAttribute('data-scrolls', ''); el.setAttribute('tabindex', '0');
+          if (w[1] !== 'code') { el.setAttribute('role', 'region'); el.setAttribute('aria-label', w[1] + ' (scrolls sideways)'); }
+          // a table wider than the screen says so above it: the columns the text discusses may be the hidden ones
+          if (w[1] === 'table' && !hint && !el.closest('.nb-table [data-scrolls]')) {
+            hint = document.createElement('p'); hint.className = 'scroll-hint'; hint.setAttribute('aria-hidden', 'true');
+            hint.textContent = 'More columns to the right: scroll the table sideways \u2192';
+            el.parentNode.insertBefore(hint, el);
+          }
+        } else if (!wide && el.hasAttribute('data-scrolls')) {
+          el.removeAttribute('data-scrolls'); el.removeAttribute('tabindex');
+          if (w[1] !== 'code') { el.removeAttribute('role'); el.removeAttribute('aria-label'); }
+          if (hint) hint.remove();
+        }
+      });
+    });
+  }
+  function later() { setTimeout(mark, 0); }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', later); else later();
+  window.addEventListener('load', later);
+  window.addEventListener('resize', later);
+  if (window.MathJax && window.MathJax.Hub) window.MathJax.Hub.Queue(later);
+})();
