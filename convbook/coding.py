@@ -42,7 +42,7 @@ def run_limited(f, # A function of no arguments
     if 'error' in box: raise box['error']
     return box['value']
 
-# %% ../nbs/api/00b_code.ipynb #99563c77
+# %% ../nbs/api/00b_code.ipynb #6db7c88f
 _SETTINGS = dict(   # name: (how to read it, how to set it, how to say it)
     default_dtype=(torch.get_default_dtype, torch.set_default_dtype, 'the default dtype'),
     grad_enabled=(torch.is_grad_enabled, torch.set_grad_enabled, 'gradient mode'),
@@ -60,8 +60,8 @@ def global_state() -> dict:
 
 def _same(a, b) -> bool:
     if isinstance(a, torch.Tensor): return torch.equal(a, b)
-    if isinstance(a, (tuple, list)): return len(a) == len(b) and all(_same(x, y) for x,y in zip(a, b))
-    if isinstance(a, np.ndarray): return np.array_equal(a, b)
+    if isinstance(a, tuple) and any(isinstance(v, np.ndarray) for v in a):     # NumPy's state: a name, an array, numbers
+        return all((x == y).all() if isinstance(x, np.ndarray) else x == y for x,y in zip(a, b))
     return a == b
 
 def restore_state(before:dict, # What `global_state` gave
@@ -96,11 +96,11 @@ def _error_text(e:BaseException) -> str:
     return f"raised `{type(e).__name__}`" + (f" ({msg})" if msg else '') + where
 
 def run_code(f, # The learner's code, a function of no arguments (a call of theirs, wrapped)
-             seconds:float=2., # Time allowed
+             seconds:float|None=2., # Time allowed; `None` for no limit
             ) -> Run:
     "Run `f()` with a time limit and the global settings guarded: a `Run`, never an exception (except a keyboard interrupt)"
     before = global_state()
-    try: r = Run(value=run_limited(f, seconds))
+    try: r = Run(value=run_limited(f, seconds) if seconds else f())
     except TimeLimit: r = Run(error=f"did not finish within {seconds:g} s (a loop that never ends?)")
     except Exception as e: r = Run(error=_error_text(e))
     r.changed = restore_state(before)
@@ -139,7 +139,7 @@ def output_diff(got, # What the learner's code returned
         return '' if abs(got - want) <= (0 if isinstance(want, int) else tol*max(1., abs(want))) else f"{what} is off by {_fmt(got - want)}"
     return '' if got == want else f"{what} is {got!r}"
 
-# %% ../nbs/api/00b_code.ipynb #fd3c89c5
+# %% ../nbs/api/00b_code.ipynb #ab98b5b4
 class Code:
     "Code as an answer: calls `f`, shows its source"
     def __init__(self, f, # A function (or a class)
@@ -148,6 +148,8 @@ class Code:
     @property
     def source(self) -> str: return textwrap.dedent(inspect.getsource(self.f)).strip()
     def __repr__(self): return f"the function `{self.f.__name__}` below"
+    def __eq__(self, other): return isinstance(other, Code) and other.f is self.f
+    def __hash__(self): return hash(self.f)
 
 class Case:
     "One input of a code exercise: `call(f)` runs `f` on fresh copies of it; `text` describes it"
@@ -161,7 +163,7 @@ def code_mistake(f, # A function that makes the mistake (its docstring says whic
     "A `Mistake` whose answer is code: named when the learner's outputs are `f`'s"
     return Mistake(f.__name__, Code(f), 'the outputs your code gives, on every input checked', (f.__doc__ or '').strip())
 
-# %% ../nbs/api/00b_code.ipynb #84ac11ae
+# %% ../nbs/api/00b_code.ipynb #31290c0e
 class CodeExercise(Exercise):
     "An exercise answered with code, run on `cases` and compared with `oracle` (PyTorch); mistakes are recognised by their outputs"
     def __init__(self, kind:str, # Which generator made it
@@ -179,17 +181,18 @@ class CodeExercise(Exercise):
                  tol:float=1e-4, # Tolerance of the outputs, relative to their largest value
                  seconds:float=2., # Time limit per case
                  rng_ok:bool=False, # The code may draw random numbers (it builds layers): say nothing when it does (they are put back anyway)
+                 diff=None, # `diff(got, want, tol)`: '' where they agree, else how they differ; default `output_diff`
                 ):
         super().__init__(kind, question, 0, working, hint=hint, seed=seed, form=form, params=params, hints=hints, tol=tol)
         self.answer, self.oracle, self.cases = Code(solution), oracle, list(cases)
         self.mistakes = [code_mistake(f) for f in mistakes]
-        self.seconds, self.rng_ok, self._refs = seconds, rng_ok, None
+        self.seconds, self.rng_ok, self.diff, self._refs = seconds, rng_ok, diff or output_diff, None
 
-# %% ../nbs/api/00b_code.ipynb #a53df476
+# %% ../nbs/api/00b_code.ipynb #ee531254
 @patch
-def outputs(self:CodeExercise, f) -> list:
-    "A `Run` of `f` on each case"
-    return [run_code(lambda c=c: c.call(f), self.seconds) for c in self.cases]
+def outputs(self:CodeExercise, f, limit:bool=True) -> list:
+    "A `Run` of `f` on each case (with the time limit if `limit`)"
+    return [run_code(lambda c=c: c.call(f), self.seconds if limit else None) for c in self.cases]
 
 @patch
 def references(self:CodeExercise) -> dict:
@@ -197,12 +200,12 @@ def references(self:CodeExercise) -> dict:
     if self._refs is None:
         self._refs = {}
         for name,f in [(None, self.oracle)] + [(m.name, m.answer) for m in self.mistakes]:
-            runs = self.outputs(f)
+            runs = self.outputs(f, limit=False)           # our own code: no time limit (a first call may import a module)
             assert not any(r.error for r in runs), f"{self.kind} (seed {self.seed}): {name or 'the oracle'} fails: {[r.error for r in runs]}"
             self._refs[name] = [r.value for r in runs]
     return self._refs
 
-# %% ../nbs/api/00b_code.ipynb #ae3a1728
+# %% ../nbs/api/00b_code.ipynb #cefd7889
 class CodeFeedback(Feedback):
     "A `Feedback` on code: with the worked solution's code when it is shown"
     def _repr_markdown_(self) -> str:
@@ -229,14 +232,14 @@ def judge(self:CodeExercise, answer) -> CodeFeedback:
     for i,r in enumerate(runs):
         if r.error: return CodeFeedback(self, 'wrong', answer, note=f"{on(i)}your code {r.error}.{said}")
     got = [r.value for r in runs]
-    diffs = [output_diff(g, w, self.tol) for g,w in zip(got, refs[None])]
+    diffs = [self.diff(g, w, self.tol) for g,w in zip(got, refs[None])]
     if not any(diffs): return CodeFeedback(self, 'right', answer, note=f"your code gives what PyTorch gives on all {n} inputs.{said}")
     i = next(k for k,d in enumerate(diffs) if d)
     note = f"{on(i)}{diffs[i]}.{said}"
-    found = [m for m in self.mistakes if all(not output_diff(g, w, self.tol) for g,w in zip(got, refs[m.name]))]
+    found = [m for m in self.mistakes if all(not self.diff(g, w, self.tol) for g,w in zip(got, refs[m.name]))]
     return CodeFeedback(self, 'mistake' if found else 'wrong', answer, found, note=note)
 
-# %% ../nbs/api/00b_code.ipynb #d7e1c496
+# %% ../nbs/api/00b_code.ipynb #a53df476
 class CodeSolution(Solution):
     "The worked solution of a code exercise: how it works, and the code, collapsed until the reader opens it"
     def _repr_markdown_(self) -> str:
