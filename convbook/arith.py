@@ -259,7 +259,7 @@ CONV_MISTAKES = (forgot_the_padding, padded_one_side, forgot_the_dilation, round
 
 # %% ../nbs/api/03_arith.ipynb #acb38f3a
 import itertools
-from .workbook import _apart, _untied
+from .workbook import told_apart, untied
 
 def _call(cls:str, args:list, kw:dict) -> str:
     "The PyTorch call `cls(*args, **kw)` as text"
@@ -300,12 +300,12 @@ def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str,
             ms = [m for f in fs if (m := _apply(f, dims, right, working)) is not None]
             ans = ans[0] if nd == 1 else ans
             if sum(m.answer != ans for m in ms) < 2: continue
-            if found is None or _apart(ms, ans): found = dims, ans, ms
-            if _apart(ms, ans): break
+            if found is None or told_apart(ms, ans): found = dims, ans, ms
+            if told_apart(ms, ans): break
         if found is not None: break
     dims, ans, ms = found
     work = _axes(nd, dims, working).replace('; width', ', width')
-    return Exercise(kind, question(r, nd, dims, layer), ans, work, hint=hint, mistakes=_untied(ms, ans), seed=seed,
+    return Exercise(kind, question(r, nd, dims, layer), ans, work, hint=hint, mistakes=untied(ms, ans), seed=seed,
                     form='a whole number' if nd == 1 else 'a pair (height, width)', labels=('height', 'width') if nd == 2 else None,
                     diagram=diagram(nd, dims, layer), params=dict(nd=nd, dims=dims, layer=layer),
                     hints=hints(nd, dims, layer) if hints else (), square=nd == 2 and dims[0] == dims[1])
@@ -492,8 +492,8 @@ def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `Non
         o = conv_out_size(**q)
         op = q['n'] - conv_transpose_out_size(o, q['ks'], q['stride'], q['padding'], 0, q['dilation'])
         ms = [mistake(f, **q) for f in fs]
-        if sum(m.answer != op for m in ms) >= (1 if q['stride'] == 2 else 2) and (t >= 200 or _apart(ms, op)): break   # stride 2 leaves one wrong number
-    ms = _untied(ms, op)
+        if sum(m.answer != op for m in ms) >= (1 if q['stride'] == 2 else 2) and (t >= 200 or told_apart(ms, op)): break   # stride 2 leaves one wrong number
+    ms = untied(ms, op)
     n, ks, s, pad = q['n'], q['ks'], q['stride'], q['padding']
     kw = dict(kernel_size=ks, stride=s, **({'padding': pad} if pad else {}))
     return Exercise('output_padding', f"An encoder layer {_call('Conv2d', [16, 32], kw)} turns {_a(n)} {n}x{n} image into {o}x{o}. "
@@ -551,8 +551,8 @@ def weight_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
         kh = r.choice([1, 3, 3, 5, 7]); kw = kh if r.random() < 0.75 else r.choice([1, 3, 5])
         ans = conv_weight_shape(cin, cout, (kh, kw), groups=g)
         ms = [mistake(f, cin, cout, (kh, kw), g) for f in WEIGHT_MISTAKES if f(cin, cout, (kh, kw), g)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 3 and (t >= 200 or _apart(ms, ans)): break
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 3 and (t >= 200 or told_apart(ms, ans)): break
+    ms = untied(ms, ans)
     kw_ = dict(kernel_size=kh if kh == kw else (kh, kw), **({'groups': g} if g > 1 else {}))
     return Exercise('weight_shape', f"What is the shape of {_call('Conv2d', [cin, cout], kw_)[:-1]}.weight`?", ans,
                     f"one kernel per output channel, {cout}; each reads {cin}//{g} = {cin//g} input channel{'s' if cin//g > 1 else ''}; "

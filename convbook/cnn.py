@@ -160,7 +160,7 @@ def show_mistakes(learn:Learner, # A trained `Learner` on images
 
 # %% ../nbs/api/06_cnn.ipynb #9ca091c3
 import copy
-from .kernels import _untied
+from .workbook import untied
 
 def _layers_text(layers:list) -> str:
     "Layers, numbered as `nn.Sequential` numbers them"
@@ -268,7 +268,7 @@ def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         why = f"the last convolution gives `[2, {n_out}, 1, 1]`; a `Flatten()` after it, at index {bad}, makes that the `[2, {n_out}]` the loss needs"
     fs = (counted_from_one, blamed_the_layer_before, blamed_flatten)
     ms = [mistake(f, bad, len(texts), kind) for f in fs if f(bad, len(texts), kind)[0] is not None]
-    ms = _untied(ms, bad)                                    # with the last convolution at fault, `Flatten` comes right after it
+    ms = untied(ms, bad)                                    # with the last convolution at fault, `Flatten` comes right after it
     ref = layers + [last, nn.Flatten()]                      # the model repaired
     def accept(answer):
         if not isinstance(answer, nn.Module): return None

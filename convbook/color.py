@@ -341,7 +341,7 @@ def conv_cost_table(layers:dict, # Name -> `(in_channels, out_channels, ks, grou
 
 # %% ../nbs/api/08_color.ipynb #a7f36213
 import itertools
-from .kernels import _apart, _untied
+from .workbook import told_apart, untied
 
 def _chans(v) -> str: return '(' + ', '.join(map(str, v)) + (',)' if len(v) == 1 else ')')
 
@@ -378,8 +378,8 @@ def group_channels_exercise(seed:int|None=None, # Same seed, same exercise; `Non
         reach = F.conv2d(torch.eye(cin).view(cin, cin, 1, 1), torch.ones(cout, cin//g, 1, 1), groups=g)   # PyTorch: image i is input channel i alone
         ans = tuple(torch.nonzero(reach[:, o, 0, 0]).flatten().tolist())                                   # the input channels that reach output channel o
         ms = [mistake(f, cin, cout, g, o) for f in fs if f(cin, cout, g, o)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+    ms = untied(ms, ans)
     cg, og, k = cin//g, cout//g, o//(cout//g)
     return Exercise('group_channels', f"`nn.Conv2d({cin}, {cout}, kernel_size=3, groups={g})`: which input channels does output channel {o} read "
                     f"(channels counted from 0)?", ans,

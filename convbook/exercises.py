@@ -6,50 +6,56 @@ Docs: https://convbook.github.io/convbook/api/exercises.html.md"""
 
 # %% ../nbs/api/10_exercises.ipynb #704062bd
 from __future__ import annotations
-import random
+import importlib, random
 from fractions import Fraction
-import pandas as pd
-from .workbook import Exercise, check, draw_seed, numel_exercise, load_progress, progress_path, set_progress, clear_progress
-from .kernels import which_kernel_exercise, kernel_sum_exercise
-from .batch import batch_shape_exercise
-from .arith import (conv_size_exercise, pool_size_exercise, transposed_size_exercise, output_padding_exercise,
-                            weight_shape_exercise)
-from .viz import window_position_exercise
-from .matmul import matmul_shape_exercise
-from .cnn import fix_model_exercise
-from .summary import param_count_exercise, mac_count_exercise, receptive_field_exercise
-from .color import group_channels_exercise
-from .stability import bn_running_mean_exercise, bn_output_exercise
+from .workbook import (Exercise, check, draw_seed, numel_exercise, load_progress, progress_path, set_progress,
+                               clear_progress, _clean_kind)
+_all_ = ['check', 'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise']   # what `import *` gives besides this module's own
 
 # %% auto #0
-__all__ = ['EXERCISES', 'exercise_kinds', 'weakest_kinds', 'practice', 'Progress', 'progress', 'worksheet']
+__all__ = ['EXERCISES', 'exercise_kinds', 'weakest_kinds', 'practice', 'Progress', 'progress', 'Worksheet', 'worksheet', 'check',
+           'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise']
 
 # %% ../nbs/api/10_exercises.ipynb #68112c3e
-EXERCISES = dict(
+class _Kinds(dict):
+    "`{kind: (generator, chapter)}`, where a generator given as `'module:name'` is imported from `convbook.module` when first looked up"
+    def __getitem__(self, kind):
+        gen, chapter = super().__getitem__(kind)
+        if isinstance(gen, str):
+            mod, name = gen.split(':')
+            gen = getattr(importlib.import_module(f'convbook.{mod}'), name)
+            super().__setitem__(kind, (gen, chapter))
+        return gen, chapter
+    def get(self, kind, default=None): return self[kind] if kind in self else default
+    def values(self): return [self[k] for k in self]
+    def items(self): return [(k, self[k]) for k in self]
+
+EXERCISES = _Kinds(
     numel=(numel_exercise, '00a_workbook'),
-    which_kernel=(which_kernel_exercise, '01_kernels'),
-    kernel_sum=(kernel_sum_exercise, '01_kernels'),
-    batch_shape=(batch_shape_exercise, '02_batch'),
-    conv_size=(conv_size_exercise, '03_arith'),
-    pool_size=(pool_size_exercise, '03_arith'),
-    transposed_size=(transposed_size_exercise, '03_arith'),
-    output_padding=(output_padding_exercise, '03_arith'),
-    weight_shape=(weight_shape_exercise, '03_arith'),
-    window_position=(window_position_exercise, '04_viz'),
-    matmul_shape=(matmul_shape_exercise, '05_matmul'),
-    fix_model=(fix_model_exercise, '06_cnn'),
-    param_count=(param_count_exercise, '07_summary'),
-    mac_count=(mac_count_exercise, '07_summary'),
-    receptive_field=(receptive_field_exercise, '07_summary'),
-    group_channels=(group_channels_exercise, '08_color'),
-    bn_running_mean=(bn_running_mean_exercise, '09_stability'),
-    bn_output=(bn_output_exercise, '09_stability'),
+    which_kernel=('kernels:which_kernel_exercise', '01_kernels'),
+    kernel_sum=('kernels:kernel_sum_exercise', '01_kernels'),
+    batch_shape=('batch:batch_shape_exercise', '02_batch'),
+    conv_size=('arith:conv_size_exercise', '03_arith'),
+    pool_size=('arith:pool_size_exercise', '03_arith'),
+    transposed_size=('arith:transposed_size_exercise', '03_arith'),
+    output_padding=('arith:output_padding_exercise', '03_arith'),
+    weight_shape=('arith:weight_shape_exercise', '03_arith'),
+    window_position=('viz:window_position_exercise', '04_viz'),
+    matmul_shape=('matmul:matmul_shape_exercise', '05_matmul'),
+    fix_model=('cnn:fix_model_exercise', '06_cnn'),
+    param_count=('summary:param_count_exercise', '07_summary'),
+    mac_count=('summary:mac_count_exercise', '07_summary'),
+    receptive_field=('summary:receptive_field_exercise', '07_summary'),
+    group_channels=('color:group_channels_exercise', '08_color'),
+    bn_running_mean=('stability:bn_running_mean_exercise', '09_stability'),
+    bn_output=('stability:bn_output_exercise', '09_stability'),
 )
 
 # %% ../nbs/api/10_exercises.ipynb #dd9f4b67
 def exercise_kinds(seeds=range(30), # Exercises drawn to collect each kind's mistakes
                   ) -> pd.DataFrame:
     "A table of the kinds of exercise: chapter, what it asks, and the mistakes it recognises"
+    import pandas as pd
     rows = []
     for kind,(gen,chapter) in EXERCISES.items():
         names = {}
@@ -59,15 +65,18 @@ def exercise_kinds(seeds=range(30), # Exercises drawn to collect each kind's mis
     return pd.DataFrame(rows).set_index('kind')
 
 # %% ../nbs/api/10_exercises.ipynb #f3026be9
-def _score(k:dict) -> Fraction:
-    "How well a kind is mastered: right on the first try, with one right and one wrong added (an untried kind scores 1/2)"
-    return Fraction(k.get('first_right', 0) + 1, k.get('exercises', 0) + 2)
+def _score(k) -> tuple:
+    """How well a kind is mastered, lowest first: the share right on the first try with one right and one wrong added
+    (so an untried kind scores 1/2, one right of one 2/3, none of one 1/3); at an equal share, a kind tried comes before
+    one not tried (1 of 2 is weaker than a new kind: it has shown a mistake, where a new kind is only unknown)"""
+    k = _clean_kind(k)
+    return Fraction(k['first_right'] + 1, k['exercises'] + 2), k['exercises'] == 0
 
 def weakest_kinds(kinds:dict|None=None, # Progress per kind, as `load_progress` gives it; `None` reads the progress file
                  ) -> list:
     "The kinds of exercise with the lowest score (right on the first try), in the order of `EXERCISES`: all of them when there is no progress"
-    kinds = load_progress() if kinds is None else kinds
-    scores = {k: _score(kinds.get(k, {})) for k in EXERCISES}
+    kinds = load_progress() if kinds is None else kinds if isinstance(kinds, dict) else {}
+    scores = {k: _score(kinds.get(k)) for k in EXERCISES}
     low = min(scores.values())
     return [k for k,s in scores.items() if s == low]
 
@@ -87,9 +96,10 @@ def practice(kind:str|None=None, # A kind from `EXERCISES`, or `None` for the on
 class Progress:
     "The progress kept so far: `table` (a `DataFrame` per chapter and kind) and `next`, the kinds to practise next"
     def __init__(self, kinds:dict, where):
-        self.where, rows = where, []
+        import pandas as pd
+        self.where, rows, kinds = where, [], kinds if isinstance(kinds, dict) else {}
         for kind,(gen,chapter) in EXERCISES.items():
-            if not (k := kinds.get(kind)): continue
+            if not (k := _clean_kind(kinds.get(kind)))['tries']: continue
             ms = sorted(k.get('mistakes', {}).items(), key=lambda kv: (-kv[1], kv[0]))[:2]
             rows.append({'chapter': chapter, 'kind': kind, 'exercises': k.get('exercises', 0), 'tries': k.get('tries', 0),
                          'right first try': f"{k.get('first_right', 0)} of {k.get('exercises', 0)}",
@@ -100,9 +110,12 @@ class Progress:
         "What to practise next, in a sentence"
         if self.where is None: return "Progress is off (`CONVBOOK_PROGRESS=off`); `set_progress(path)` keeps it in a file."
         if not len(self.table): return "Nothing practised yet: `practice()` draws an exercise of any kind."
-        tried = [k for k in self.next if k in self.table.index.get_level_values('kind')]
-        if len(tried) == len(self.next) and len(tried) <= 3: return f"Practise next: {', '.join(f'`practice({k!r})`' for k in tried)} (or `practice()`, which draws it)."
-        return f"Practise next: a kind not tried yet, such as `practice({self.next[0]!r})` (or `practice()`, which draws one)."
+        shown = set(self.table.index.get_level_values('kind'))
+        tried, new = [k for k in self.next if k in shown], [k for k in self.next if k not in shown]
+        if tried:
+            more = f" and {len(tried) - 3} more" if len(tried) > 3 else ''
+            return f"Practise next: {', '.join(f'`practice({k!r})`' for k in tried[:3])}{more} (or `practice()`, which draws {'it' if len(tried) == 1 else 'one'})."
+        return f"Practise next: a kind not tried yet, such as `practice({new[0]!r})` (or `practice()`, which draws one)."
     def _repr_html_(self) -> str: return self.table.to_html() + f"<p>{_code_html(self.advice())}</p>" if len(self.table) else f"<p>{_code_html(self.advice())}</p>"
     def __repr__(self) -> str: return (self.table.to_string() + '\n' if len(self.table) else '') + self.advice().replace('`', '')
 
@@ -116,14 +129,32 @@ def progress() -> Progress:
     return Progress(load_progress(), progress_path())
 
 # %% ../nbs/api/10_exercises.ipynb #e79b476b
+class Worksheet(list):
+    "A list of exercises that shows as a numbered sheet of questions in a notebook"
+    def _repr_markdown_(self) -> str:
+        items = [f"**{i}.** ({e.kind}, seed {e.seed}) {e.question}" + (f" *(It has a picture: show `sheet[{i}]` to see it.)*" if e.picture is not None else '')
+                 for i,e in enumerate(self)]
+        return (f"**Worksheet** of {len(self)} exercise{'s' if len(self) != 1 else ''}, numbered from 0 as a list is: "
+                f"answer the first with `check(sheet[0], ...)`.\n\n" + '\n\n'.join(items))
+    def __str__(self) -> str: return self._repr_markdown_().replace('**', '').replace('`', '').replace('\\*', '*')
+
 def worksheet(n:int=5, # Number of exercises
-              kinds:list|None=None, # Kinds to draw from, in turn; default all
+              kinds:list|str|None=None, # Kinds to draw from, in turn (a kind's name for one kind); default all
               seed:int|None=None, # Same seed, same sheet; `None` for a fresh one
-             ) -> list:
-    "`n` exercises of the given kinds, in turn, drawn from `seed`"
-    kinds = list(EXERCISES) if kinds is None else list(kinds)
+             ) -> Worksheet:
+    "`n` different exercises of the given kinds, in turn, drawn from `seed`"
+    kinds = list(EXERCISES) if kinds is None else [kinds] if isinstance(kinds, str) else list(kinds)
+    if not kinds: raise ValueError(f"kinds is empty: give at least one kind of {', '.join(EXERCISES)}, or None for all")
     bad = [k for k in kinds if k not in EXERCISES]
     if bad: raise ValueError(f"{bad} are not kinds of exercise: use kinds from {', '.join(EXERCISES)}")
-    if not isinstance(n, int) or n < 1: raise ValueError(f"n={n!r}: ask for at least one exercise")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"n={n!r}: ask for at least one exercise")
     seed, r = draw_seed(seed)
-    return [practice(kinds[i % len(kinds)], r.randrange(1_000_000)) for i in range(n)]
+    sheet, seen = Worksheet(), set()
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        for _ in range(200):                                   # a question already on the sheet is drawn again
+            e = practice(kind, r.randrange(1_000_000))
+            if (kind, e.question) not in seen: break
+        else: raise ValueError(f"{kind} gave no new exercise in 200 draws after {sum(k == kind for k,_ in seen)}: ask for fewer exercises of it")
+        seen.add((kind, e.question)); sheet.append(e)
+    return sheet

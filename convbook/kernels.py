@@ -217,7 +217,7 @@ def show_kernels(img:torch.Tensor, # A 2-D image
     return fig
 
 # %% ../nbs/api/01_kernels.ipynb #6cce60db
-from .workbook import _apart, _untied   # which mistakes a wrong answer can name (00a_workbook); the other chapters import them from here too
+from .workbook import told_apart, untied   # which mistakes a wrong answer can name (00a_workbook)
 
 KERNEL_FAMILIES = dict(vertical=('left_edge','sobel_x'), horizontal=('top_edge','sobel_y'), blur=('box_blur','gaussian_blur'),
                        sharpen=('sharpen',), identity=('identity',))
@@ -344,7 +344,7 @@ def kernel_sum_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         row, col = r.randrange(2, 24), r.randrange(2, 24)
         ans = int(full[row-1, col-1])
         if ans != 0 and len({ans} | {f(img, k, row, col)[0] for f in fs}) == len(fs) + 1: break   # every mistake its own number
-    ms = _untied([mistake(f, img, k, row, col) for f in fs], ans)
+    ms = untied([mistake(f, img, k, row, col) for f in fs], ans)
     patch = img[row-2:row+3, col-2:col+3]
     return Exercise('kernel_sum', f"`{name}` = `{k.int().tolist()}` is centred on row {row}, column {col} of a handwritten {digit}. "
                     f"Here are the pixels around that position:\n\n{_table(patch, row-2, col-2)}\n\nWhat number does the kernel give there?",

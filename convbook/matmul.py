@@ -103,7 +103,7 @@ def conv_matrix(weight:torch.Tensor, # Kernels `[O, C//groups, kh, kw]`
 
 # %% ../nbs/api/05_matmul.ipynb #68f95691
 import itertools
-from .kernels import _apart, _untied
+from .workbook import told_apart, untied
 
 def _geometry(q:dict) -> tuple:
     "Output size `(oh, ow)` and number of positions `L` of the convolution described by `q`"
@@ -169,8 +169,8 @@ def matmul_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
             m = conv_matrix(w, (q['C'], q['H'], q['W']), q['stride'], q['padding'], sparse=True)
             ans = tuple(m.shape) if what == 'matrix' else int(m._nnz())
         ms = [mistake(f, q) for f in MATMUL_MISTAKES[what]]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+    ms = untied(ms, ans)
     conv = f"`F.conv2d(x, w, stride={q['stride']}, padding={q['padding']})` with `x` of shape `[{q['N']}, {q['C']}, {q['H']}, {q['W']}]` and `w` of shape `[{q['O']}, {q['C']}, {q['ks']}, {q['ks']}]`"
     question = dict(columns=f"What is the shape of `im2col(x, {q['ks']}, {q['stride']}, {q['padding']})`, the columns that turn {conv} into a matrix multiplication?",
                     matrix=f"What is the shape of `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']}, {q['padding']})`, the matrix of {conv} for one image?",

@@ -164,7 +164,7 @@ def batch_norm(x:torch.Tensor, # Activations `[N, C, H, W]`
 
 # %% ../nbs/api/09_stability.ipynb #da685e29
 import itertools
-from .kernels import _apart, _untied
+from .workbook import told_apart, untied
 
 def weighted_the_old_value(means:list, momentum:float):
     "Used the other convention for momentum (Keras'): in PyTorch, `momentum` is the weight of the *new* batch, `running = (1 - momentum)*running + momentum*batch`"
@@ -195,8 +195,8 @@ def bn_running_mean_exercise(seed:int|None=None, # Same seed, same exercise; `No
             for m in means: bn(torch.full((2, 1, 2, 2), float(m), dtype=torch.float64))
         ans = round(bn.running_mean.item(), 6)
         ms = [mistake(f, means, momentum) for f in fs]
-        if sum(abs(m.answer - ans) > 1e-3*max(1, abs(ans)) for m in ms) >= 2 and (t >= 200 or _apart(ms, ans, 1e-3)): break   # each mistake its own answer
-    ms = _untied(ms, ans, 1e-3)
+        if sum(abs(m.answer - ans) > 1e-3*max(1, abs(ans)) for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans, 1e-3)): break   # each mistake its own answer
+    ms = untied(ms, ans, 1e-3)
     steps, v = [], 0.
     for m in means: nv = (1 - momentum)*v + momentum*m; steps.append(f"{round(1-momentum, 6)}*{round(v, 6)} + {momentum}*{m} = {round(nv, 6)}"); v = nv
     return Exercise('bn_running_mean', f"A fresh `nn.BatchNorm2d(1, momentum={momentum})` (its `running_mean` starts at 0) sees, in training mode, "
@@ -256,8 +256,8 @@ def bn_output_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
             out = bn(torch.tensor(values, dtype=torch.float64).view(4, 1, 1, 1))
         ans = round(out[0].item(), 4)
         ms = [mistake(f, values, gamma, beta) for f in fs if f(values, gamma, beta)[0] is not None]
-        if sum(abs(mm.answer - ans) > 1e-3*max(1, abs(ans)) for mm in ms) >= 2 and (t >= 200 or _apart(ms, ans, 1e-3)): break   # each mistake its own answer
-    ms = _untied(ms, ans, 1e-3)
+        if sum(abs(mm.answer - ans) > 1e-3*max(1, abs(ans)) for mm in ms) >= 2 and (t >= 200 or told_apart(ms, ans, 1e-3)): break   # each mistake its own answer
+    ms = untied(ms, ans, 1e-3)
     mean, var = _mean_var(values)
     setup = (f"`bn = nn.BatchNorm2d(1)` with `bn.weight` (gamma) set to {gamma:g} and `bn.bias` (beta) to {beta:g}"
              if (gamma, beta) != (1, 0) else "A fresh `bn = nn.BatchNorm2d(1)` (gamma 1, beta 0)")

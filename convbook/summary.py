@@ -941,7 +941,7 @@ def counted_one_kernel(cin:int, cout:int, ks:int, groups:int=1, bias:bool=True, 
     return v, f"{cin//groups}*{ks}*{ks}" + (" + 1" if bias else '') + f" = {v}"
 
 # %% ../nbs/api/07_summary.ipynb #a3552c59
-from .kernels import _apart, _untied
+from .workbook import told_apart, untied
 
 def _draw_conv_layer(r):
     while True:
@@ -966,8 +966,8 @@ def param_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
         layer = nn.Conv2d(q['cin'], q['cout'], q['ks'], q['stride'], q['padding'], groups=q['groups'], bias=q['bias'], device='meta')
         ans = sum(p.numel() for p in layer.parameters())
         ms = [mistake(f, **q) for f in fs if f(**q)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+    ms = untied(ms, ans)
     cg = q['cin']//q['groups']
     return Exercise('param_count', f"How many parameters does {_layer_call(q)} have?", ans,
                     f"{q['cout']} kernels of {cg}*{q['ks']}*{q['ks']} = {cg*q['ks']**2} weight{'s' if cg*q['ks']**2 > 1 else ''} each"
@@ -1020,8 +1020,8 @@ def mac_count_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         q = _draw_conv_layer(r)
         ans = macs(q)
         ms = [mistake(f, **q) for f in fs if f(**q)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+    ms = untied(ms, ans)
     o = conv_out_size(q['h'], q['ks'], q['stride'], q['padding'])
     cg, per = q['cin']//q['groups'], _per_output(q['cin'], q['groups'], q['ks'], q['bias'])
     return Exercise('mac_count', f"{_layer_call(q)} gets one {q['h']}x{q['h']} image with {q['cin']} channel{'s' if q['cin'] > 1 else ''}. "
@@ -1088,8 +1088,8 @@ def receptive_field_exercise(seed:int|None=None, # Same seed, same exercise; `No
         except ValueError: continue
         ans = _rf(layers)                                     # the recurrence of `layer_summary`, checked against it and by brute force in the tests
         ms = [mistake(f, layers) for f in fs if f(layers)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or _apart(ms, ans)): break   # each mistake its own answer
-    ms = _untied(ms, ans)
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+    ms = untied(ms, ans)
     steps, rf, j = [], 1, 1
     for (ks, s, d), t in zip(layers, text):
         k = kernel_span(ks, d); steps.append(f"{t}: rf = {rf} + ({k} - 1)*{j} = {rf + (k-1)*j}, jump = {j}*{s} = {j*s}"); rf, j = rf + (k-1)*j, j*s

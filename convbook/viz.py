@@ -600,7 +600,7 @@ def figure(self:Exercise):
     return ConvDrawing(d).step(len(d.positions) - 1 if step is None else step)
 
 # %% ../nbs/api/04_viz.ipynb #97d34907
-from .kernels import _apart, _untied
+from .workbook import told_apart, untied
 
 def forgot_the_stride(i:int, j:int, stride:tuple, padding:tuple):
     "Moved the window one cell per output cell: it moves `stride` cells"
@@ -650,11 +650,11 @@ def window_position_exercise(seed:int|None=None, # Same seed, same exercise; `No
             gr, gc = d.positions[t]
             ans = (gr - p, gc - p)
             ms, ok = found(i, j, ans)
-            if ok and (best is None or _apart(ms, ans)): best = i, j, t, ans, ms
-            if ok and _apart(ms, ans): break
+            if ok and (best is None or told_apart(ms, ans)): best = i, j, t, ans, ms
+            if ok and told_apart(ms, ans): break
         if best: break
     i, j, t, ans, ms = best
-    ms = _untied(ms, ans)      # the padded grid, counting from 1 and the centre can give one number: then none is named
+    ms = untied(ms, ans)      # the padded grid, counting from 1 and the centre can give one number: then none is named
     kw = dict(kernel_size=ks, **({'stride': s} if s > 1 else {}), **({'padding': p} if p else {}))
     call = "`nn.Conv2d(1, 1, " + ', '.join(f"{k}={v}" for k,v in kw.items()) + ")`"
     return Exercise('window_position', f"{call} runs over {'an' if n in (8, 11) else 'a'} {n}x{n} image. When it computes output cell ({i}, {j}) "

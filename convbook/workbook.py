@@ -6,15 +6,16 @@ Docs: https://convbook.github.io/convbook/api/workbook.html.md"""
 
 # %% ../nbs/api/00a_workbook.ipynb #80d27f36
 from __future__ import annotations
-import json, math, numbers, os, random, re
+import json, math, numbers, os, random, re, sys, time
+from contextlib import contextmanager
 from pathlib import Path
 from fastcore.basics import patch, store_attr
 
 # %% auto #0
 __all__ = ['UNREADABLE', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
-           'forgot_the_channels', 'Exercise', 'draw_seed', 'numel_exercise', 'progress_path', 'set_progress',
-           'load_progress', 'record_try', 'clear_progress', 'Feedback', 'check', 'fmt_answer', 'Solution',
-           'verify_generator']
+           'forgot_the_channels', 'told_apart', 'untied', 'Exercise', 'draw_seed', 'numel_exercise', 'progress_path',
+           'set_progress', 'load_progress', 'record_try', 'clear_progress', 'Feedback', 'check', 'fmt_answer',
+           'Solution', 'verify_generator']
 
 # %% ../nbs/api/00a_workbook.ipynb #43c275fb
 UNREADABLE = object()   # what `as_answer` returns for an answer it cannot read
@@ -72,12 +73,18 @@ def forgot_the_channels(bs:int, c:int, h:int, w:int):
 # %% ../nbs/api/00a_workbook.ipynb #b8f4d2e3
 from itertools import combinations
 
-def _apart(ms:list, ans, tol:float=0.) -> bool:
+def told_apart(ms:list, # The `Mistake`s of a problem
+               ans, # Its right answer
+               tol:float=0., # The exercise's tolerance
+              ) -> bool:
     "Whether the wrong answers of the mistakes `ms` differ from each other, so that a wrong answer names one mistake"
     wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
     return not any(same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol) for a,b in combinations(wrong, 2))
 
-def _untied(ms:list, ans, tol:float=0.) -> list:
+def untied(ms:list, # The `Mistake`s of a problem
+           ans, # Its right answer
+           tol:float=0., # The exercise's tolerance
+          ) -> list:
     "The mistakes `ms` without those whose wrong answer another one gives too: where two causes give one number, name neither"
     wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
     tied = {id(a) for a in wrong for b in wrong if a is not b and (same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol))}
@@ -104,10 +111,13 @@ class Exercise:
                  hints:tuple=(), # More specific hints than `hint`, one for each further wrong try, still without the answer
                  square:bool=False, # The question asks for a square size, so one number stands for a tuple whose parts are equal
                  choices:tuple|None=None, # The answers allowed, where the answer is one of a few names (a kernel's, say)
+                 alternatives:tuple=(), # Further answers that are right too (a second layer that repairs a model, say), judged as `answer` is
+                 unordered:bool=False, # The answer is a tuple whose order doesn't matter (a set of channels): compared as sorted
                 ):
         store_attr()
         self.answer, self.mistakes, self.hints = as_answer(answer), list(mistakes), tuple(hints)
         self.choices = None if choices is None else tuple(as_answer(c) for c in choices)
+        self.alternatives = tuple(as_answer(a) for a in alternatives)
         self.tries = []   # the `Feedback` of every answer checked that counts as a try
     def __repr__(self): return f"{self.kind} exercise (seed {self.seed}): {self.question}"
 
@@ -182,16 +192,66 @@ def set_progress(where:str|Path|None, # A file to keep progress in, 'off' to kee
     return progress_path()
 
 # %% ../nbs/api/00a_workbook.ipynb #3817dc40
-def load_progress() -> dict:
-    "The progress kept so far, `{kind: {'exercises', 'tries', 'first_right', 'right', 'mistakes': {name: count}}}`; empty if there is none or it can't be read"
-    path = progress_path()
-    try: data = json.loads(path.read_text()) if path is not None and path.is_file() else {}
+_COUNTS = ('exercises', 'tries', 'first_right', 'right')
+_said = set()   # what `_say_once` has said in this process
+
+def _say_once(key:str, text:str):
+    "Tell the learner `text` (on stderr, so the answer's feedback stays clean), once per process for each `key`"
+    if key in _said: return
+    _said.add(key); print(text, file=sys.stderr)
+
+def _count(v) -> int: return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
+
+def _clean_kind(k) -> dict:
+    "A kind's record with every entry of the wrong type taken as empty (0, or no mistakes)"
+    k = k if isinstance(k, dict) else {}
+    ms = k.get('mistakes') if isinstance(k.get('mistakes'), dict) else {}
+    return {**{f: _count(k.get(f)) for f in _COUNTS}, 'mistakes': {n: _count(c) for n,c in ms.items() if isinstance(n, str) and _count(c)}}
+
+def _backup(path:Path, why:str):
+    "Keep the unreadable progress file `path` as `path.bak-<n>` (the first free `n`), and say so once"
+    n = 1
+    while path.with_name(f"{path.name}.bak-{n}").exists(): n += 1
+    try: os.replace(path, bak := path.with_name(f"{path.name}.bak-{n}"))
+    except OSError: return
+    _say_once('backup', f"convbook: the progress file {path} {why}: it is kept as {bak.name} and progress starts afresh.")
+
+def _read_progress(path:Path|None) -> dict:
+    "The kinds recorded in the progress file `path`, cleaned; an unparseable file is backed up and reads as empty"
+    try: text = path.read_text() if path is not None and path.is_file() else ''
     except (OSError, ValueError): return {}
-    kinds = data.get('kinds') if isinstance(data, dict) else None
-    return kinds if isinstance(kinds, dict) else {}
+    if not text.strip(): return {}
+    try: data = json.loads(text)
+    except ValueError: data = None
+    if not (isinstance(data, dict) and isinstance(data.get('kinds'), dict)):
+        _backup(path, "can't be read" if data is None else "is not a progress file"); return {}
+    return {kind: _clean_kind(k) for kind,k in data['kinds'].items() if isinstance(kind, str)}
+
+def load_progress() -> dict:
+    "The progress kept so far, `{kind: {'exercises', 'tries', 'first_right', 'right', 'mistakes': {name: count}}}`; empty if there is none, entries of the wrong type as empty"
+    return _read_progress(progress_path())
+
+@contextmanager
+def _locked(path:Path):
+    "Hold a lock on the progress file `path` (a `.lock` file beside it) so that processes checking at once lose no tries"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path.with_name(path.name + '.lock'), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError: yield; return                              # can't lock here: nothing can be written either
+    try:
+        try:
+            import fcntl
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except ImportError:                                    # Windows: lock the lock file's first byte
+            import msvcrt
+            for _ in range(100):
+                try: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1); break
+                except OSError: time.sleep(0.05)
+        yield
+    finally: os.close(fd)                                      # closing releases the lock
 
 def _save_progress(kinds:dict):
-    "Write `kinds` to the progress file, atomically; quietly nothing if it is off or can't be written"
+    "Write `kinds` to the progress file, atomically; if it can't be written, say so once and keep nothing"
     path = progress_path()
     if path is None: return
     try:
@@ -199,22 +259,24 @@ def _save_progress(kinds:dict):
         tmp = path.with_name(path.name + f'.{os.getpid()}.tmp')
         tmp.write_text(json.dumps(dict(version=1, kinds=kinds), indent=1, sort_keys=True))
         os.replace(tmp, path)
-    except OSError: pass
+    except OSError as e:
+        _say_once('unwritable', f"convbook: progress isn't kept: {path} can't be written ({e.strerror or e}). "
+                  "Keep it elsewhere with set_progress('some/file.json') or the environment variable CONVBOOK_PROGRESS "
+                  "(CONVBOOK_PROGRESS=off turns progress off, and this message with it).")
 
 def record_try(fb, # The `Feedback` of a checked answer (`Feedback` is defined below, with `check`)
               ):
     "Add a checked try to the progress file: an exercise begun, a try, right on the first try or not, the mistakes named"
-    if progress_path() is None or not fb.counts: return
-    kinds = load_progress()
-    k = kinds.setdefault(fb.ex.kind, {})
-    for f in ('exercises', 'tries', 'first_right', 'right'): k.setdefault(f, 0)
-    k['exercises'] += fb.n == 1
-    k['tries'] += 1
-    k['first_right'] += bool(fb) and fb.n == 1
-    k['right'] += bool(fb) and not any(fb.earlier)    # solved: counted once, on the first right answer
-    ms = k.setdefault('mistakes', {})
-    for m in fb.mistakes: ms[m.name] = ms.get(m.name, 0) + 1
-    _save_progress(kinds)
+    if (path := progress_path()) is None or not fb.counts: return
+    with _locked(path):                                        # read, add and write as one step
+        kinds = _read_progress(path)
+        k = kinds.setdefault(fb.ex.kind, _clean_kind({}))
+        k['exercises'] += fb.n == 1
+        k['tries'] += 1
+        k['first_right'] += bool(fb) and fb.n == 1
+        k['right'] += bool(fb) and not any(fb.earlier)        # solved: counted once, on the first right answer
+        for m in fb.mistakes: k['mistakes'][m.name] = k['mistakes'].get(m.name, 0) + 1
+        _save_progress(kinds)
 
 def clear_progress():
     "Forget all progress: start over"
@@ -222,6 +284,7 @@ def clear_progress():
     if path is None: return
     try: path.unlink(missing_ok=True)
     except OSError: pass
+
 
 # %% ../nbs/api/00a_workbook.ipynb #4d3d77f0
 class Feedback:
@@ -279,6 +342,21 @@ def _form(self:Exercise, given) -> str:
         return f"{', '.join(repr(v) for v in (given if isinstance(given, tuple) else (given,)) if not isinstance(v, int))} is not a whole number, and the answer is. Answer with {self.form}."
     return ''
 
+def _order(v):
+    "A sort key for the parts of an answer, numbers before names before tuples"
+    return (0, v, '') if isinstance(v, numbers.Real) else (1, 0, str(v))
+
+@patch
+def _same(self:Exercise, a, b) -> bool:
+    "Whether the plain answers `a` and `b` agree for this exercise: within `tol`, in any order where the exercise is `unordered`"
+    if self.unordered and isinstance(a, tuple) and isinstance(b, tuple): a, b = tuple(sorted(a, key=_order)), tuple(sorted(b, key=_order))
+    return same_answer(a, b, self.tol)
+
+@patch
+def is_right(self:Exercise, given) -> bool:
+    "Whether the plain answer `given` is the `answer` or one of the `alternatives`"
+    return any(self._same(given, a) for a in (self.answer,) + self.alternatives)
+
 @patch
 def judge(self:Exercise, answer) -> Feedback:
     "The `Feedback` on `answer` as a first try: `check` without counting it. `None` or `...` means not answered yet"
@@ -286,14 +364,15 @@ def judge(self:Exercise, answer) -> Feedback:
     if self.accept is not None and (verdict := self.accept(answer)) is not None:
         ok, note = verdict
         return Feedback(self, 'right' if ok else 'wrong', answer, note=note)
+    if self.unordered and isinstance(answer, (set, frozenset)): answer = sorted(answer, key=_order)   # a set has no order, and needs none here
     given = as_answer(answer)
     if given is UNREADABLE or (_has_text(given) and not _has_text(self.answer)): return Feedback(self, 'unreadable', answer)
     typed = ''
     if _whole(self.answer) and not self.tol and (clean := _denoise(given)) != given: typed, given = _typed(given), clean
     if isinstance(self.answer, tuple) and isinstance(given, numbers.Real) and (self.square or len(self.answer) == 1):
         given = (given,)*len(self.answer)    # one number for a square size: 6 for (6, 6)
-    if same_answer(given, self.answer, self.tol): return Feedback(self, 'right', given, typed=typed)
-    found = [m for m in self.mistakes if not same_answer(m.answer, self.answer, self.tol) and same_answer(given, m.answer, self.tol)]
+    if self.is_right(given): return Feedback(self, 'right', given, typed=typed)
+    found = [m for m in self.mistakes if not self.is_right(m.answer) and self._same(given, m.answer)]
     if found: return Feedback(self, 'mistake', given, found, typed=typed)
     if (form := self._form(given)): return Feedback(self, 'form', given, note=form, typed=typed)
     return Feedback(self, 'wrong', given, typed=typed)
@@ -470,7 +549,7 @@ def verify_generator(gen, # An exercise generator: `gen(seed=...)` returns an `E
         assert ex.judge(...).status == 'unanswered'
         for m in ex.mistakes:
             told.setdefault(m.name, 0)
-            if same_answer(m.answer, ex.answer, ex.tol): continue
+            if ex.is_right(m.answer): continue
             fb = ex.judge(list(m.answer) if isinstance(m.answer, tuple) else m.answer)   # as a learner might write it
             assert m.name in fb.names and f"**{m.label}**" in str(fb), f"seed {s}: {m.name}'s answer {m.answer!r} got {fb!r}"
             told[m.name] += 1
