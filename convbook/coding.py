@@ -106,7 +106,7 @@ def run_code(f, # The learner's code, a function of no arguments (a call of thei
     r.changed = restore_state(before)
     return r
 
-# %% ../nbs/api/00b_code.ipynb #2c6c31e4
+# %% ../nbs/api/00b_code.ipynb #bf0270cc
 def _fmt(v) -> str: return f"{v:.4g}" if isinstance(v, float) else str(v)
 
 def output_diff(got, # What the learner's code returned
@@ -116,7 +116,7 @@ def output_diff(got, # What the learner's code returned
                ) -> str:
     "'' if `got` is `want` within `tol`, else how it differs (never the right value)"
     if isinstance(want, tuple):
-        if not isinstance(got, (tuple, list)): return f"{what} is a `{type(got).__name__}`, not a tuple of {len(want)}"
+        if not isinstance(got, (tuple, list)): return f"{what} is {'None (a `return` missing?)' if got is None else f'a `{type(got).__name__}`'}, not a tuple of {len(want)}"
         if len(got) != len(want): return f"{what} has {len(got)} parts, not {len(want)}"
         return next((d for i,(g,w) in enumerate(zip(got, want)) if (d := output_diff(g, w, tol, f"part {i} of {what}"))), '')
     if isinstance(want, torch.Tensor):
@@ -127,7 +127,7 @@ def output_diff(got, # What the learner's code returned
         g, w = got.detach().cpu().double(), want.detach().double()
         if not torch.isfinite(g).all():
             i = tuple(int(v) for v in (~torch.isfinite(g)).nonzero()[0])
-            return f"{what} has {_fmt(g[i].item())} at position {i}"
+            return f"{what} has {_fmt(g[i].item())} at position {i}" if i else f"{what} is {_fmt(g.item())}"
         bad = (g - w).abs() > tol*max(1., w.abs().max().item() if w.numel() else 1.)
         if not bad.any(): return ''
         i = tuple(int(v) for v in bad.nonzero()[0])
@@ -139,7 +139,7 @@ def output_diff(got, # What the learner's code returned
         return '' if abs(got - want) <= (0 if isinstance(want, int) else tol*max(1., abs(want))) else f"{what} is off by {_fmt(got - want)}"
     return '' if got == want else f"{what} is {got!r}"
 
-# %% ../nbs/api/00b_code.ipynb #ab98b5b4
+# %% ../nbs/api/00b_code.ipynb #28a10fbd
 class Code:
     "Code as an answer: calls `f`, shows its source"
     def __init__(self, f, # A function (or a class)
@@ -179,7 +179,7 @@ class CodeExercise(Exercise):
                  form:str='a function', # What an answer looks like
                  params:dict|None=None, # The numbers of the problem
                  tol:float=1e-4, # Tolerance of the outputs, relative to their largest value
-                 seconds:float=2., # Time limit per case
+                 seconds:float=5., # Time limit per case
                  rng_ok:bool=False, # The code may draw random numbers (it builds layers): say nothing when it does (they are put back anyway)
                  diff=None, # `diff(got, want, tol)`: '' where they agree, else how they differ; default `output_diff`
                 ):
@@ -205,7 +205,7 @@ def references(self:CodeExercise) -> dict:
             self._refs[name] = [r.value for r in runs]
     return self._refs
 
-# %% ../nbs/api/00b_code.ipynb #cefd7889
+# %% ../nbs/api/00b_code.ipynb #d91214e5
 class CodeFeedback(Feedback):
     "A `Feedback` on code: with the worked solution's code when it is shown"
     def _repr_markdown_(self) -> str:
