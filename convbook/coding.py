@@ -13,7 +13,7 @@ from .workbook import Exercise, Mistake, Feedback, Solution, _esc
 
 # %% auto #0
 __all__ = ['RNG_SETTINGS', 'TimeLimit', 'run_limited', 'global_state', 'restore_state', 'AnswerError', 'Run', 'run_code',
-           'output_diff', 'Code', 'Case', 'code_mistake', 'CodeExercise', 'CodeFeedback', 'CodeSolution']
+           'output_diff', 'Code', 'Case', 'code_mistake', 'CodeExercise', 'CodeFeedback', 'is_stub', 'CodeSolution']
 
 # %% ../nbs/api/00b_code.ipynb #6b9a30cd
 class TimeLimit(Exception):
@@ -139,7 +139,7 @@ def output_diff(got, # What the learner's code returned
         return '' if abs(got - want) <= (0 if isinstance(want, int) else tol*max(1., abs(want))) else f"{what} is off by {_fmt(got - want)}"
     return '' if got == want else f"{what} is {got!r}"
 
-# %% ../nbs/api/00b_code.ipynb #28a10fbd
+# %% ../nbs/api/00b_code.ipynb #d5a771bc
 class Code:
     "Code as an answer: calls `f`, shows its source"
     def __init__(self, f, # A function (or a class)
@@ -205,7 +205,7 @@ def references(self:CodeExercise) -> dict:
             self._refs[name] = [r.value for r in runs]
     return self._refs
 
-# %% ../nbs/api/00b_code.ipynb #d91214e5
+# %% ../nbs/api/00b_code.ipynb #e20a1141
 class CodeFeedback(Feedback):
     "A `Feedback` on code: with the worked solution's code when it is shown"
     def _repr_markdown_(self) -> str:
@@ -218,10 +218,17 @@ def _changed_text(names:list) -> str:
     what = what[0] if len(what) == 1 else ', '.join(what[:-1]) + ' and ' + what[-1]
     return f" Your code changed {what}; `check` put {'it' if len(names) == 1 else 'them'} back. A function like this one should leave global settings alone."
 
+def _stub(*args, **kwargs): ...
+
+def is_stub(f) -> bool:
+    "Whether `f` is a function whose body does nothing yet (`...`, `pass` or a docstring): the cell the learner fills in"
+    code = getattr(f, '__code__', None)
+    return code is not None and code.co_code == _stub.__code__.co_code and not code.co_names
+
 @patch
 def judge(self:CodeExercise, answer) -> CodeFeedback:
     "The `CodeFeedback` on `answer`, code run on every case, as a first try: `check` without counting it"
-    if answer is None or answer is Ellipsis: return CodeFeedback(self, 'unanswered')
+    if answer is None or answer is Ellipsis or is_stub(answer): return CodeFeedback(self, 'unanswered')
     if not callable(answer):
         return CodeFeedback(self, 'form', answer, note=f"this exercise is answered with code: give {self.form}, by its name and without calling it, "
                             f"as in `check(ex, my_function)`; `{type(answer).__name__}` is not code you can call.")
