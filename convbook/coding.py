@@ -139,7 +139,7 @@ def output_diff(got, # What the learner's code returned
         return '' if abs(got - want) <= (0 if isinstance(want, int) else tol*max(1., abs(want))) else f"{what} is off by {_fmt(got - want)}"
     return '' if got == want else f"{what} is {got!r}"
 
-# %% ../nbs/api/00b_code.ipynb #d5a771bc
+# %% ../nbs/api/00b_code.ipynb #8c31e311
 class Code:
     "Code as an answer: calls `f`, shows its source"
     def __init__(self, f, # A function (or a class)

@@ -223,7 +223,7 @@ def test_ladder_and_solution(kind):
 def test_crashes_are_the_learners(kind):
     e = practice(kind, seed=2)
     def boom(*a, **k): raise ValueError('my bug')
-    for f, says in ((boom, 'your code raised `ValueError` (my bug)'), (lambda *a, **k: None, 'None (a `return` missing?)'),
+    for f, says in ((boom, 'your code raised `ValueError` (my bug)'), (lambda *a, **k: print(end=''), 'None (a `return` missing?)'),
                     (lambda *a, **k: float('nan'), "nan"), (lambda *a, **k: 'text', 'a `str`')):
         fb = check(e, f)
         if says == 'nan' and kind not in ('apply_kernel', 'out_size'): says = 'a `float`, not a'
@@ -231,7 +231,9 @@ def test_crashes_are_the_learners(kind):
     for bad in (3, 'conv2d', torch.zeros(2), [1]):
         fb = check(e, bad)
         assert fb.status == 'form' and not fb.counts and 'answered with code' in str(fb)
-    assert check(e, ...).status == 'unanswered' and check(e, None).status == 'unanswered'
+    def stub(*a, **k): ...
+    assert check(e, ...).status == 'unanswered' and check(e, None).status == 'unanswered' and check(e, stub).status == 'unanswered'
+    assert [f.n for f in e.tries] == [1, 2, 3, 4]                                  # blanks, stubs and forms are not tries
 
 def test_nan_output_named():
     e = practice('conv2d', seed=0)
