@@ -225,7 +225,7 @@ def _torch_size(n, ks, stride=1, padding=0):
     "What PyTorch gives: the length of a 1-D convolution's output"
     return F.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, ks), stride=stride, padding=padding).shape[-1]
 
-# %% ../nbs/api/09a_code_exercises.ipynb #5311b731
+# %% ../nbs/api/09a_code_exercises.ipynb #0a3c1081
 def out_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                      ) -> CodeExercise:
     "Write `out_size(n, ks, stride, padding)`: a convolution's output size, checked over a grid of cases against PyTorch"
@@ -333,7 +333,7 @@ def max_pool2d_solution(x, ks, stride):
             out[:, :, i, j] = window.amax((2, 3))                             # the largest, per image and channel
     return out
 
-# %% ../nbs/api/09a_code_exercises.ipynb #74918bcd
+# %% ../nbs/api/09a_code_exercises.ipynb #e69fc554
 def max_pool2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                        ) -> CodeExercise:
     "Write `max_pool2d(x, ks, stride)`, the largest value of each window, channel by channel"
@@ -356,7 +356,7 @@ def max_pool2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         hints=("`x[:, :, i*stride:i*stride + ks, j*stride:j*stride + ks].amax((2, 3))` is output position `(i, j)` for all images and channels.",),
         seed=seed, form='a function `max_pool2d(x, ks, stride)`')
 
-# %% ../nbs/api/09a_code_exercises.ipynb #fe0ea7ee
+# %% ../nbs/api/09a_code_exercises.ipynb #a63f6c30
 def _fill(m:nn.Module, seed:int):
     "Set the parameters of `m`, in order, to numbers drawn from `seed`: weights ~ N(0, 2/fan_in), biases 0, so outputs depend on the architecture alone"
     g = torch.Generator().manual_seed(seed)
@@ -373,7 +373,7 @@ def _module(f, args:tuple, x:torch.Tensor, seed:int):
     _fill(m, seed)
     with torch.no_grad(): return m(x)
 
-# %% ../nbs/api/09a_code_exercises.ipynb #9fbcff65
+# %% ../nbs/api/09a_code_exercises.ipynb #0200c498
 def _block(ni, nf, ks, act, stride=2, padding=None, relu_first=False):
     c = nn.Conv2d(ni, nf, ks, stride=stride, padding=ks//2 if padding is None else padding)
     if not act: return c
@@ -407,7 +407,7 @@ def conv_solution(ni, nf, ks=3, act=True):
     layer = nn.Conv2d(ni, nf, kernel_size=ks, stride=2, padding=ks//2)
     return nn.Sequential(layer, nn.ReLU()) if act else layer
 
-# %% ../nbs/api/09a_code_exercises.ipynb #f5ed5865
+# %% ../nbs/api/09a_code_exercises.ipynb #08620e52
 def conv_block_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                        ) -> CodeExercise:
     "Write fastbook's `conv(ni, nf, ks, act)` block: a stride-2 convolution, then a ReLU if `act`"
@@ -428,7 +428,7 @@ def conv_block_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         hints=("`nn.Conv2d(ni, nf, kernel_size=ks, stride=2, padding=ks//2)`; return it alone when `act` is false.",),
         seed=seed, form='a function `conv(ni, nf, ks, act)` returning a module', rng_ok=True)
 
-# %% ../nbs/api/09a_code_exercises.ipynb #3aa43ae4
+# %% ../nbs/api/09a_code_exercises.ipynb #e5ec0377
 def _halvings(size:int) -> int:
     "Stride-2 convolutions (kernel 3, padding 1) that take `size` to 1"
     n = 0
@@ -470,7 +470,7 @@ def _scores_diff(got, want, tol:float=0.) -> str:
         return "the scores are never negative (class scores can be)" if (want < 0).any() else "the scores take negative values"
     return ''
 
-# %% ../nbs/api/09a_code_exercises.ipynb #f13ea2f7
+# %% ../nbs/api/09a_code_exercises.ipynb #f4d8a7e8
 def simple_cnn_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                        ) -> CodeExercise:
     "Write `simple_cnn(size, n_out)`: stride-2 convolutions down to a 1x1 grid, then `Flatten`"
@@ -571,7 +571,7 @@ def batch_norm_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
                "`eps` goes inside the square root.",),
         seed=seed, form='a function `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum, eps)`')
 
-# %% ../nbs/api/09a_code_exercises.ipynb #e4ebb0f6
+# %% ../nbs/api/09a_code_exercises.ipynb #d4ea4c69
 CODE_EXERCISES = dict(
     apply_kernel=(apply_kernel_exercise, '01_kernels'),
     conv2d_loop=(conv2d_loop_exercise, '01_kernels'),
