@@ -58,11 +58,12 @@ def forgot_to_sum(row, col, kernel, img):
     return _patch(img, row, col, *kernel.shape) * kernel
 
 def apply_kernel_solution(row, col, kernel, img):
+    "The sum of `kernel` times the patch of `img` centred on `(row, col)`"
     kh, kw = kernel.shape
     top, left = row - kh//2, col - kw//2                    # the patch's top-left corner
     return (img[top:top + kh, left:left + kw] * kernel).sum()
 
-# %% ../nbs/api/09a_code_exercises.ipynb #19d5dc5d
+# %% ../nbs/api/09a_code_exercises.ipynb #9a4de0db
 def apply_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                          ) -> CodeExercise:
     "Write `apply_kernel(row, col, kernel, img)`: a kernel times the patch centred on a pixel, summed"
@@ -87,7 +88,7 @@ def apply_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
         oracle, cases, [flipped_the_kernel, used_the_corner, swapped_row_and_col, forgot_to_sum],
         hint="a kernel of height `kh` centred on row `row` covers rows `row - kh//2` to `row + kh//2`.",
         hints=("slice the patch with `img[top:top + kh, left:left + kw]`, multiply by the kernel elementwise, then `.sum()`.",),
-        seed=seed, form='a function `apply_kernel(row, col, kernel, img)`')
+        name='apply_kernel', seed=seed, form='a function `apply_kernel(row, col, kernel, img)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #be230d89
 def flipped_the_kernel_2d(img, kernel):
@@ -103,6 +104,7 @@ def swapped_height_and_width(img, kernel):
     return F.conv2d(img[None, None], kernel[None, None])[0, 0].T
 
 def conv2d_loop_solution(img, kernel):
+    "One channel: the kernel at every position where it fits, no padding, stride 1"
     kh, kw = kernel.shape
     h, w = img.shape[0] - kh + 1, img.shape[1] - kw + 1     # the positions where the kernel fits
     out = torch.zeros(h, w)
@@ -130,7 +132,7 @@ def conv2d_loop_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
         [flipped_the_kernel_2d, stopped_one_short, swapped_height_and_width],
         hint="the output has one value per position of the kernel's top-left corner: `height - kh + 1` rows and `width - kw + 1` columns.",
         hints=("make `out = torch.zeros(h, w)` of that shape, then two loops, `out[i, j] = (img[i:i + kh, j:j + kw] * kernel).sum()`.",),
-        seed=seed, form='a function `conv2d(img, kernel)`')
+        name='conv2d', seed=seed, form='a function `conv2d(img, kernel)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #a1f33d38
 def _conv(x, w, b, stride, padding): return F.conv2d(x, w, b, stride=stride, padding=padding)
@@ -168,6 +170,7 @@ def transposed_the_kernels(x, weight, bias, stride, padding):
     return _conv(x, weight.transpose(2, 3), bias, stride, padding)
 
 def conv2d_solution(x, weight, bias, stride, padding):
+    "`F.conv2d(x, weight, bias, stride, padding)` with loops over the output grid"
     n, c, h, w = x.shape
     o, _, kh, kw = weight.shape
     x = F.pad(x, (padding, padding, padding, padding))           # zeros on all four sides
@@ -204,9 +207,9 @@ def conv2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws
              "summed over all `C` channels and the window, plus `bias[o]`; there are `(H + 2*padding - kh)//stride + 1` rows.",
         hints=("`F.pad(x, (padding,)*4)` pads both sides of both axes; `patch[:, None] * weight` multiplies every image's window `[N, 1, C, kh, kw]` "
                "by every kernel `[O, C, kh, kw]`, and `.sum((2, 3, 4))` adds over channels and window.",),
-        seed=seed, form='a function `conv2d(x, weight, bias, stride, padding)`')
+        name='conv2d', seed=seed, form='a function `conv2d(x, weight, bias, stride, padding)`')
 
-# %% ../nbs/api/09a_code_exercises.ipynb #ecc1fba4
+# %% ../nbs/api/09a_code_exercises.ipynb #acaab6a9
 def _size_mistake(f):
     "The size misconception `f` of `arith` as the function a learner would write"
     def g(n, ks, stride=1, padding=0):
@@ -219,13 +222,14 @@ SIZE_MISTAKES = [_size_mistake(f) for f in (arith.forgot_the_padding, arith.padd
                                             arith.divided_by_the_stride, arith.kept_the_input_size)]
 
 def out_size_solution(n, ks, stride=1, padding=0):
+    "The output size of a convolution along one axis"
     return (n + 2*padding - ks)//stride + 1                 # the windows that fit in the padded input, one per step
 
 def _torch_size(n, ks, stride=1, padding=0):
     "What PyTorch gives: the length of a 1-D convolution's output"
     return F.conv1d(torch.zeros(1, 1, n), torch.zeros(1, 1, ks), stride=stride, padding=padding).shape[-1]
 
-# %% ../nbs/api/09a_code_exercises.ipynb #0a3c1081
+# %% ../nbs/api/09a_code_exercises.ipynb #b56df51a
 def out_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                      ) -> CodeExercise:
     "Write `out_size(n, ks, stride, padding)`: a convolution's output size, checked over a grid of cases against PyTorch"
@@ -241,7 +245,7 @@ def out_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` dra
         "left after the first window, `(n + 2*padding - ks)//stride + 1`", _torch_size, cases, SIZE_MISTAKES,
         hint="the padding goes on both sides, a window only counts if all of it fits, and there is one more window than steps.",
         hints=("`//` rounds down, as a window that doesn't fit is dropped; try `n=5, ks=3, stride=2, padding=1` by hand (3 windows).",),
-        seed=seed, form='a function `out_size(n, ks, stride, padding)`')
+        name='out_size', seed=seed, form='a function `out_size(n, ks, stride, padding)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #07367f66
 def weight_in_the_wrong_order(x, weight, stride, padding):
@@ -269,13 +273,14 @@ def unfold_flipped_the_kernels(x, weight, stride, padding):
     return F.conv2d(x, weight.flip(2, 3), stride=stride, padding=padding)
 
 def conv2d_unfold_solution(x, weight, stride, padding):
+    "A convolution without bias: `F.unfold`, then one matrix multiplication"
     n, c, h, w = x.shape
     o, _, kh, kw = weight.shape
     oh, ow = (h + 2*padding - kh)//stride + 1, (w + 2*padding - kw)//stride + 1
     cols = F.unfold(x, (kh, kw), stride=stride, padding=padding)    # [n, c*kh*kw, oh*ow]: a window per column
     return (weight.view(o, -1) @ cols).view(n, o, oh, ow)          # [o, c*kh*kw] @ [n, c*kh*kw, oh*ow]
 
-# %% ../nbs/api/09a_code_exercises.ipynb #9a4de0db
+# %% ../nbs/api/09a_code_exercises.ipynb #80c18680
 def conv2d_unfold_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                           ) -> CodeExercise:
     "Write `conv2d_unfold(x, weight, stride, padding)`: a convolution as `F.unfold` and one matrix multiplication"
@@ -299,7 +304,7 @@ def conv2d_unfold_exercise(seed:int|None=None, # Same seed, same exercise; `None
         [weight_in_the_wrong_order, folded_width_by_height, unfold_ignored_the_padding, unfold_ignored_the_stride, unfold_flipped_the_kernels],
         hint="give `F.unfold` the kernel size, the stride and the padding; a window's column is ordered channel, row, column, like `weight[o]` flattened.",
         hints=("`weight.view(O, -1) @ cols` gives `[N, O, L]` with `L = out_h*out_w` positions, row after row: `.view(N, O, out_h, out_w)`.",),
-        seed=seed, form='a function `conv2d_unfold(x, weight, stride, padding)`')
+        name='conv2d_unfold', seed=seed, form='a function `conv2d_unfold(x, weight, stride, padding)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #32537a9c
 def pool_ignored_the_stride(x, ks, stride):
@@ -324,6 +329,7 @@ def pool_stopped_one_short(x, ks, stride):
     return F.max_pool2d(x, ks, stride)[..., :-1, :-1]
 
 def max_pool2d_solution(x, ks, stride):
+    "The largest value of each `ks x ks` window, `stride` apart, channel by channel"
     n, c, h, w = x.shape
     oh, ow = (h - ks)//stride + 1, (w - ks)//stride + 1
     out = torch.zeros(n, c, oh, ow)
@@ -333,7 +339,7 @@ def max_pool2d_solution(x, ks, stride):
             out[:, :, i, j] = window.amax((2, 3))                             # the largest, per image and channel
     return out
 
-# %% ../nbs/api/09a_code_exercises.ipynb #e69fc554
+# %% ../nbs/api/09a_code_exercises.ipynb #ddaf31dd
 def max_pool2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                        ) -> CodeExercise:
     "Write `max_pool2d(x, ks, stride)`, the largest value of each window, channel by channel"
@@ -354,9 +360,9 @@ def max_pool2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         [pool_ignored_the_stride, took_the_average, pooled_across_the_channels, kept_the_partial_windows, pool_stopped_one_short],
         hint="pooling keeps the channels apart: one output channel per input channel, windows `stride` apart, `(H - ks)//stride + 1` of them down.",
         hints=("`x[:, :, i*stride:i*stride + ks, j*stride:j*stride + ks].amax((2, 3))` is output position `(i, j)` for all images and channels.",),
-        seed=seed, form='a function `max_pool2d(x, ks, stride)`')
+        name='max_pool2d', seed=seed, form='a function `max_pool2d(x, ks, stride)`')
 
-# %% ../nbs/api/09a_code_exercises.ipynb #a63f6c30
+# %% ../nbs/api/09a_code_exercises.ipynb #ecc1fba4
 def _fill(m:nn.Module, seed:int):
     "Set the parameters of `m`, in order, to numbers drawn from `seed`: weights ~ N(0, 2/fan_in), biases 0, so outputs depend on the architecture alone"
     g = torch.Generator().manual_seed(seed)
@@ -373,7 +379,7 @@ def _module(f, args:tuple, x:torch.Tensor, seed:int):
     _fill(m, seed)
     with torch.no_grad(): return m(x)
 
-# %% ../nbs/api/09a_code_exercises.ipynb #0200c498
+# %% ../nbs/api/09a_code_exercises.ipynb #802c88f9
 def _block(ni, nf, ks, act, stride=2, padding=None, relu_first=False):
     c = nn.Conv2d(ni, nf, ks, stride=stride, padding=ks//2 if padding is None else padding)
     if not act: return c
@@ -404,10 +410,11 @@ def put_the_relu_first(ni, nf, ks=3, act=True):
     return _block(ni, nf, ks, act, relu_first=True)
 
 def conv_solution(ni, nf, ks=3, act=True):
+    "Fastbook's `conv`: a stride-2 convolution with padding `ks//2`, then a ReLU if `act`"
     layer = nn.Conv2d(ni, nf, kernel_size=ks, stride=2, padding=ks//2)
     return nn.Sequential(layer, nn.ReLU()) if act else layer
 
-# %% ../nbs/api/09a_code_exercises.ipynb #08620e52
+# %% ../nbs/api/09a_code_exercises.ipynb #1d7ab8df
 def conv_block_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                        ) -> CodeExercise:
     "Write fastbook's `conv(ni, nf, ks, act)` block: a stride-2 convolution, then a ReLU if `act`"
@@ -426,9 +433,9 @@ def conv_block_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         [forgot_the_stride_2, forgot_the_padding_block, padded_by_one, kept_the_relu, forgot_the_relu, put_the_relu_first],
         hint="stride 2 halves the grid; padding `ks//2` keeps a `ks x ks` kernel centred; the ReLU comes after the convolution, and only when `act` is true.",
         hints=("`nn.Conv2d(ni, nf, kernel_size=ks, stride=2, padding=ks//2)`; return it alone when `act` is false.",),
-        seed=seed, form='a function `conv(ni, nf, ks, act)` returning a module', rng_ok=True)
+        name='conv', seed=seed, form='a function `conv(ni, nf, ks, act)` returning a module', rng_ok=True)
 
-# %% ../nbs/api/09a_code_exercises.ipynb #e5ec0377
+# %% ../nbs/api/09a_code_exercises.ipynb #82c86499
 def _halvings(size:int) -> int:
     "Stride-2 convolutions (kernel 3, padding 1) that take `size` to 1"
     n = 0
@@ -457,6 +464,7 @@ def forgot_flatten(size, n_out):
     return _cnn(size, n_out, flatten=False)
 
 def simple_cnn_solution(size, n_out):
+    "Stride-2 convolutions (ReLU after all but the last) down to a 1x1 grid, then `Flatten`"
     layers, ni, nf = [], 1, 4
     while size > 2:                                  # halve until the last convolution can take the grid to 1x1
         layers += [nn.Conv2d(ni, nf, 3, stride=2, padding=1), nn.ReLU()]
@@ -470,7 +478,7 @@ def _scores_diff(got, want, tol:float=0.) -> str:
         return "the scores are never negative (class scores can be)" if (want < 0).any() else "the scores take negative values"
     return ''
 
-# %% ../nbs/api/09a_code_exercises.ipynb #f4d8a7e8
+# %% ../nbs/api/09a_code_exercises.ipynb #ba438dea
 def simple_cnn_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                        ) -> CodeExercise:
     "Write `simple_cnn(size, n_out)`: stride-2 convolutions down to a 1x1 grid, then `Flatten`"
@@ -489,9 +497,9 @@ def simple_cnn_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         _cnn, cases, [one_halving_short, relu_after_the_last, forgot_flatten],
         hint="a stride-2 convolution with padding 1 takes a grid of `n` to `(n - 1)//2 + 1`: count the halvings to 1.",
         hints=("a `while size > 2:` loop adds a convolution and a ReLU and halves `size`; after it, the last convolution (no ReLU) and `nn.Flatten()`.",),
-        seed=seed, form='a function `simple_cnn(size, n_out)` returning a model', rng_ok=True, diff=_scores_diff)
+        name='simple_cnn', seed=seed, form='a function `simple_cnn(size, n_out)` returning a model', rng_ok=True, diff=_scores_diff)
 
-# %% ../nbs/api/09a_code_exercises.ipynb #1740a624
+# %% ../nbs/api/09a_code_exercises.ipynb #5fa6351e
 def _bn(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5, unbiased_norm=False, no_eps=False, no_update=False,
         running_in_training=False, batch_in_eval=False, biased_running=False, old_weight_momentum=False, swap_affine=False):
     "Batch norm with one mistake switched on"
@@ -525,6 +533,7 @@ BN_MISTAKES = [
 ]
 
 def batch_norm_solution(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
+    "Batch norm forward: `(y, new_running_mean, new_running_var)`, as `nn.BatchNorm2d` computes them"
     if training:
         mean, var = x.mean((0, 2, 3)), x.var((0, 2, 3), unbiased=False)     # per channel, over N, H and W
         m = x.numel()//x.shape[1]
@@ -569,9 +578,9 @@ def batch_norm_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         hint="training normalises with the batch's biased variance and updates the running statistics with the unbiased one; eval uses the running statistics alone.",
         hints=("`x.mean((0, 2, 3))` and `x.var((0, 2, 3), unbiased=False)` give one value per channel; `.view(1, -1, 1, 1)` lines them up with `x`; "
                "`eps` goes inside the square root.",),
-        seed=seed, form='a function `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum, eps)`')
+        name='batch_norm', seed=seed, form='a function `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum, eps)`')
 
-# %% ../nbs/api/09a_code_exercises.ipynb #d4ea4c69
+# %% ../nbs/api/09a_code_exercises.ipynb #55e2db07
 CODE_EXERCISES = dict(
     apply_kernel=(apply_kernel_exercise, '01_kernels'),
     conv2d_loop=(conv2d_loop_exercise, '01_kernels'),

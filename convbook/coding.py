@@ -139,15 +139,18 @@ def output_diff(got, # What the learner's code returned
         return '' if abs(got - want) <= (0 if isinstance(want, int) else tol*max(1., abs(want))) else f"{what} is off by {_fmt(got - want)}"
     return '' if got == want else f"{what} is {got!r}"
 
-# %% ../nbs/api/00b_code.ipynb #8c31e311
+# %% ../nbs/api/00b_code.ipynb #69ee68bc
 class Code:
     "Code as an answer: calls `f`, shows its source"
     def __init__(self, f, # A function (or a class)
-                ): self.f = f
+                 name:str|None=None, # The name it is shown under, if not its own
+                ): self.f, self.name = f, name or f.__name__
     def __call__(self, *args, **kwargs): return self.f(*args, **kwargs)
     @property
-    def source(self) -> str: return textwrap.dedent(inspect.getsource(self.f)).strip()
-    def __repr__(self): return f"the function `{self.f.__name__}` below"
+    def source(self) -> str:
+        src = textwrap.dedent(inspect.getsource(self.f)).strip()
+        return src.replace(f"def {self.f.__name__}(", f"def {self.name}(", 1)
+    def __repr__(self): return f"the function `{self.name}` below"
     def __eq__(self, other): return isinstance(other, Code) and other.f is self.f
     def __hash__(self): return hash(self.f)
 
@@ -182,9 +185,10 @@ class CodeExercise(Exercise):
                  seconds:float=5., # Time limit per case
                  rng_ok:bool=False, # The code may draw random numbers (it builds layers): say nothing when it does (they are put back anyway)
                  diff=None, # `diff(got, want, tol)`: '' where they agree, else how they differ; default `output_diff`
+                 name:str|None=None, # The name the question asks for: the worked solution is shown under it
                 ):
         super().__init__(kind, question, 0, working, hint=hint, seed=seed, form=form, params=params, hints=hints, tol=tol)
-        self.answer, self.oracle, self.cases = Code(solution), oracle, list(cases)
+        self.answer, self.oracle, self.cases = Code(solution, name), oracle, list(cases)
         self.mistakes = [code_mistake(f) for f in mistakes]
         self.seconds, self.rng_ok, self.diff, self._refs = seconds, rng_ok, diff or output_diff, None
 
