@@ -62,6 +62,7 @@ def apply_kernel_solution(row, col, kernel, img):
     kh, kw = kernel.shape
     top, left = row - kh//2, col - kw//2                    # the patch's top-left corner
     return (img[top:top + kh, left:left + kw] * kernel).sum()
+swapped_row_and_col.mistake = 'swapped_row_and_column'
 
 # %% ../nbs/api/09a_code_exercises.ipynb #9a4de0db
 def apply_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
@@ -111,6 +112,7 @@ def conv2d_loop_solution(img, kernel):
     for i in range(h):
         for j in range(w): out[i, j] = (img[i:i + kh, j:j + kw] * kernel).sum()
     return out
+flipped_the_kernel_2d.mistake = 'flipped_the_kernel'
 
 # %% ../nbs/api/09a_code_exercises.ipynb #80669556
 def conv2d_loop_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
@@ -181,6 +183,7 @@ def conv2d_solution(x, weight, bias, stride, padding):
             patch = x[:, :, i*stride:i*stride + kh, j*stride:j*stride + kw]      # [n, c, kh, kw]
             out[:, :, i, j] = (patch[:, None] * weight).sum((2, 3, 4)) + bias  # [n, o]: over channels and window
     return out
+stopped_one_short_4d.mistake = 'stopped_one_short'
 
 # %% ../nbs/api/09a_code_exercises.ipynb #deeff629
 def conv2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
@@ -279,6 +282,9 @@ def conv2d_unfold_solution(x, weight, stride, padding):
     oh, ow = (h + 2*padding - kh)//stride + 1, (w + 2*padding - kw)//stride + 1
     cols = F.unfold(x, (kh, kw), stride=stride, padding=padding)    # [n, c*kh*kw, oh*ow]: a window per column
     return (weight.view(o, -1) @ cols).view(n, o, oh, ow)          # [o, c*kh*kw] @ [n, c*kh*kw, oh*ow]
+unfold_ignored_the_padding.mistake = 'ignored_the_padding'
+unfold_ignored_the_stride.mistake = 'ignored_the_stride'
+unfold_flipped_the_kernels.mistake = 'flipped_the_kernels'
 
 # %% ../nbs/api/09a_code_exercises.ipynb #80c18680
 def conv2d_unfold_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
@@ -338,6 +344,8 @@ def max_pool2d_solution(x, ks, stride):
             window = x[:, :, i*stride:i*stride + ks, j*stride:j*stride + ks]   # [n, c, ks, ks]
             out[:, :, i, j] = window.amax((2, 3))                             # the largest, per image and channel
     return out
+pool_ignored_the_stride.mistake = 'ignored_the_stride'
+pool_stopped_one_short.mistake = 'stopped_one_short'
 
 # %% ../nbs/api/09a_code_exercises.ipynb #ddaf31dd
 def max_pool2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
@@ -413,6 +421,8 @@ def conv_solution(ni, nf, ks=3, act=True):
     "Fastbook's `conv`: a stride-2 convolution with padding `ks//2`, then a ReLU if `act`"
     layer = nn.Conv2d(ni, nf, kernel_size=ks, stride=2, padding=ks//2)
     return nn.Sequential(layer, nn.ReLU()) if act else layer
+forgot_the_padding_block.mistake = 'forgot_the_padding'
+forgot_the_stride_2.mistake = 'left_the_stride_at_1'
 
 # %% ../nbs/api/09a_code_exercises.ipynb #1d7ab8df
 def conv_block_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one

@@ -163,8 +163,8 @@ class Case:
 
 def code_mistake(f, # A function that makes the mistake (its docstring says which)
                 ) -> Mistake:
-    "A `Mistake` whose answer is code: named when the learner's outputs are `f`'s"
-    return Mistake(f.__name__, Code(f), 'the outputs your code gives, on every input checked', (f.__doc__ or '').strip())
+    "A `Mistake` whose answer is code: named when the learner's outputs are `f`'s (named `f.mistake` if it has one, else `f`'s name)"
+    return Mistake(getattr(f, 'mistake', f.__name__), Code(f), 'the outputs your code gives, on every input checked', (f.__doc__ or '').strip())
 
 # %% ../nbs/api/00b_code.ipynb #31290c0e
 class CodeExercise(Exercise):
