@@ -16,8 +16,8 @@ from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
 __all__ = ['conv', 'simple_cnn', 'conv_costs', 'simple_net', 'n_params', 'train_simple_cnn', 'kernel_similarity',
-           'plot_learned_kernels', 'show_mistakes', 'counted_from_one', 'blamed_the_layer_before', 'blamed_flatten',
-           'fix_model_exercise']
+           'plot_learned_kernels', 'show_mistakes', 'repairs', 'counted_from_one', 'blamed_the_relu',
+           'blamed_the_last_convolution', 'blamed_flatten', 'fix_model_exercise']
 
 # %% ../nbs/api/06_cnn.ipynb #d3246ad0
 def conv(ni:int, # Input channels
@@ -161,15 +161,97 @@ def show_mistakes(learn:Learner, # A trained `Learner` on images
     return fig, wrong
 
 # %% ../nbs/api/06_cnn.ipynb #9ca091c3
-import copy
+import copy, math
 from .workbook import untied
+
+def _spec(l) -> tuple:
+    "A layer as a tuple of its type and the settings that change shapes: `('Conv2d', ci, co, k, s, p)`, `('MaxPool2d', k, s)`, `('Flatten',)`..."
+    if isinstance(l, nn.Conv2d):
+        pad = l.padding if isinstance(l.padding, str) else l.padding[0]
+        sp = ('Conv2d', l.in_channels, l.out_channels, l.kernel_size[0], l.stride[0], pad)
+        odd = (l.kernel_size[0] != l.kernel_size[1] or l.stride[0] != l.stride[1] or (not isinstance(l.padding, str) and l.padding[0] != l.padding[1])
+               or l.dilation != (1, 1) or l.groups != 1 or l.padding_mode != 'zeros')
+        return sp + ((l.kernel_size, l.stride, l.padding, l.dilation, l.groups, l.padding_mode),) if odd else sp
+    if isinstance(l, (nn.MaxPool2d, nn.AvgPool2d)):
+        k, s = (v if isinstance(v, int) else v[0] for v in (l.kernel_size, l.stride))
+        return (type(l).__name__, k, s)
+    return (type(l).__name__,)
+
+def _shapes(specs:list, shape:tuple) -> tuple|None:
+    "The shape of one image `(c, h, w)` after the layers `specs` (a flat `(n,)` after `Flatten`); `None` where a layer can't be built or refuses its input"
+    for sp in specs:
+        t = sp[0]
+        if t == 'Conv2d':
+            if len(sp) != 6: return None                 # settings the exercise doesn't use: PyTorch runs the model itself
+            _, ci, co, k, s, p = sp
+            if p == 'same': p = None if s != 1 else (k - 1)//2
+            if p is None or len(shape) != 3 or shape[0] != ci or min(shape[1:]) + 2*p < k: return None
+            shape = (co,) + tuple((n + 2*p - k)//s + 1 for n in shape[1:])
+        elif t in ('MaxPool2d', 'AvgPool2d'):
+            if len(shape) != 3 or min(shape[1:]) < sp[1]: return None
+            shape = (shape[0],) + tuple((n - sp[1])//sp[2] + 1 for n in shape[1:])
+        elif t in ('AdaptiveAvgPool2d', 'AdaptiveMaxPool2d'):
+            if len(shape) != 3: return None
+            shape = (shape[0], 1, 1)
+        elif t == 'Flatten': shape = (math.prod(shape),)
+        elif t != 'ReLU': return None
+    return shape
+
+def _candidates(shape:tuple|None, chans:set) -> list:
+    "Layers that could stand at a place where one image has `shape`"
+    if shape is None: return []
+    out = [('ReLU',), ('Flatten',), ('AdaptiveAvgPool2d',), ('AdaptiveMaxPool2d',)]
+    if len(shape) == 3:
+        out += [(t, k, k) for t in ('MaxPool2d', 'AvgPool2d') for k in (2, 4)]
+        out += [('Conv2d', shape[0], co, k, s, p) for co in sorted(chans) for k in (1, 3) for s in (1, 2, 4) for p in (0, 1)]
+    return out
+
+def repairs(specs:list, # The layers shown, as `_spec` gives them
+            shape:tuple, # One image's shape, `(c, h, w)`
+            n_out:int, # The scores wanted per image
+           ) -> set:
+    "The indices where changing the layer, or adding one before it (or at the end), makes `specs` give `n_out` scores"
+    chans = {c for sp in specs if sp[0] == 'Conv2d' for c in sp[1:3]} | {n_out, shape[0]}
+    ok = lambda ss: _shapes(ss, shape) == (n_out,)
+    found = set()
+    for i in range(len(specs) + 1):
+        before = _shapes(specs[:i], shape)
+        for cand in _candidates(before, chans):
+            if (i < len(specs) and cand != specs[i] and ok(specs[:i] + [cand] + specs[i+1:])) or ok(specs[:i] + [cand] + specs[i:]):
+                found.add(i); break
+    return found
+
+# %% ../nbs/api/06_cnn.ipynb #ce13309c
+def counted_from_one(bad:int, n_layers:int, kind:str):
+    "Counted the layers from 1: `nn.Sequential` numbers them from 0, as it prints them"
+    return bad + 1, f"layer {bad + 1}"
+
+def blamed_the_relu(bad:int, n_layers:int, kind:str):
+    "Blamed the ReLU before the convolution PyTorch refuses: a ReLU keeps the shape it gets and can't be refused; the fault is in the layer that can't be built"
+    if kind != 'same_stride' or bad < 2: return None, ''
+    return bad - 1, f"layer {bad - 1}"
+
+def blamed_the_last_convolution(bad:int, n_layers:int, kind:str):
+    "Blamed the last convolution: it gives `[N, n_out, 1, 1]`, the right numbers in four dimensions; what is missing is the layer after it that makes them two"
+    if kind != 'no_flatten': return None, ''
+    return bad - 1, f"layer {bad - 1}"
+
+def blamed_flatten(bad:int, n_layers:int, kind:str):
+    "Blamed `Flatten`: it only reshapes, so it gives `channels x h x w` scores per image; the layers before it have to bring the grid down to 1x1"
+    if kind != 'not_1x1': return None, ''
+    return n_layers - 1, f"layer {n_layers - 1}"
+
+# %% ../nbs/api/06_cnn.ipynb #a46719ee
+from .coding import run_code
+_LAYERS = (nn.Conv2d, nn.ReLU, nn.MaxPool2d, nn.AvgPool2d, nn.AdaptiveAvgPool2d, nn.AdaptiveMaxPool2d, nn.Flatten)
+_FORWARD = {c: c.forward for c in _LAYERS + (nn.Sequential,)}     # as PyTorch defines them, to spot a replaced one
 
 def _layers_text(layers:list) -> str:
     "Layers, numbered as `nn.Sequential` numbers them"
     return '\n'.join(f"  nn.{l},  # {i}" for i,l in enumerate(layers))
 
 def _fits(model, x_shape, n_out):
-    "Whether `model` runs on zeros of `x_shape` and gives `[bs, n_out]`; else what goes wrong. It runs a CPU float32 copy in eval mode, so `model` itself (its device, dtype, batch-norm statistics) is left as it was"
+    "Whether `model` runs on zeros of `x_shape` and gives `[bs, n_out]`; else what goes wrong. It runs a CPU float32 copy in eval mode, so `model` itself (its device, dtype, statistics) is left as it was"
     try: m = copy.deepcopy(model).to('cpu', torch.float32).eval()
     except Exception as e: return False, f"it can't be copied to be tried out: {(str(e).splitlines() or [type(e).__name__])[0]}"
     try:
@@ -180,55 +262,51 @@ def _fits(model, x_shape, n_out):
     if tuple(out.shape) != (x_shape[0], n_out): return False, f"it gives shape {tuple(out.shape)}, not {(x_shape[0], n_out)}"
     return True, f"it gives shape {tuple(out.shape)}: one score per class for each image"
 
-def _sig(l) -> tuple:
-    "What tells a layer from another of the same type: its type and its settings (not its weights, device or dtype)"
-    if isinstance(l, nn.Conv2d):
-        return (type(l).__name__, l.in_channels, l.out_channels, l.kernel_size, l.stride, l.padding, l.dilation, l.groups, l.bias is not None, l.padding_mode)
-    if isinstance(l, nn.BatchNorm2d): return (type(l).__name__, l.num_features, l.eps, l.affine, l.track_running_stats)
-    if isinstance(l, nn.Flatten): return (type(l).__name__, l.start_dim, l.end_dim)
-    return (type(l).__name__,)
+def _leaves(model:nn.Module, at:str='') -> list:
+    "The layers of `model`, nested `nn.Sequential`s opened, as `(index, layer)`; raises `ValueError` on anything but PyTorch's plain layers"
+    hooks = [h for h in ('_forward_hooks', '_forward_pre_hooks', '_backward_hooks', '_backward_pre_hooks') if getattr(model, h, None)]
+    name = f"layer {at}" if at else 'your model'
+    if type(model) not in _FORWARD: raise ValueError(f"{name} is a `{type(model).__name__}`: answer with PyTorch's own layers ({', '.join('`nn.' + c.__name__ + '`' for c in _LAYERS)}), so that what it computes can be read from them")
+    if hooks: raise ValueError(f"{name} has a hook ({hooks[0].strip('_').replace('_', ' ')[:-1]}): answer with plain layers, no hooks")
+    if 'forward' in vars(model) or type(model).forward is not _FORWARD[type(model)]: raise ValueError(f"{name} has its `forward` replaced: answer with plain layers")
+    if type(model) is not nn.Sequential: return [(at, model)]
+    return [leaf for i,l in enumerate(model) for leaf in _leaves(l, f"{at}.{i}" if at else str(i))]
 
-def _repair(answer, ref:list, bad:int, n_shown:int):
-    "`None` if `answer` repairs the model shown (whose right layers are `ref`) by changing layer `bad` (or adding it, if `ref` is longer than the `n_shown` layers shown); else why it doesn't"
-    if not isinstance(answer, nn.Sequential):
-        return f"that is a `{type(answer).__name__}`; answer with an `nn.Sequential` of the layers shown, the faulty one repaired (or the missing one added)"
-    got = list(answer)
-    if len(got) != len(ref):
-        return (f"your model has {len(got)} layers and the one shown has {n_shown}: a repair keeps the layers shown, in the same order, "
-                f"and changes the one that is wrong (or adds the one that is missing)")
-    other = [i for i,(a,b) in enumerate(zip(got, ref)) if i != bad and _sig(a) != _sig(b)]
-    if other:
-        return (f"layer{'s' if len(other) > 1 else ''} {', '.join(map(str, other))} of your model differ{'' if len(other) > 1 else 's'} from the model shown: "
-                f"a repair changes only the layer that is wrong (or adds the one that is missing)")
-    if not isinstance(got[bad], type(ref[bad])): return f"layer {bad} of your model is a `{type(got[bad]).__name__}`; the model needs a `{type(ref[bad]).__name__}` there"
+def _one_change(got:list, shown:list) -> int|None:
+    "The index where `got` changes one layer of `shown`, or adds one; `None` if it is the same, or differs more"
+    if len(got) == len(shown):
+        diff = [i for i,(a,b) in enumerate(zip(got, shown)) if a != b]
+        return diff[0] if len(diff) == 1 else None
+    if len(got) == len(shown) + 1:
+        return next((i for i in range(len(got)) if got[:i] + got[i+1:] == shown), None)
     return None
 
-def counted_from_one(bad:int, n_layers:int, kind:str):
-    "Counted the layers from 1: `nn.Sequential` numbers them from 0, as it prints them"
-    return bad + 1, f"layer {bad + 1}"
+# %% ../nbs/api/06_cnn.ipynb #3500f59e
+def _judge_model(answer, shown:list, x_shape:tuple, n_out:int):
+    "`(right, note)` for a model given as the answer to `fix_model`: plain layers, one changed or added, and it works"
+    if not isinstance(answer, nn.Sequential):
+        return False, f"that is a `{type(answer).__name__}`; answer with an `nn.Sequential` of the layers shown, one of them repaired (or one added)"
+    if torch.nn.modules.module._global_forward_hooks or torch.nn.modules.module._global_forward_pre_hooks:
+        return False, "a global forward hook is registered: remove it, so that the model computes what its layers say"
+    try: leaves = _leaves(answer)
+    except ValueError as e: return False, str(e)
+    got = [_spec(l) for _,l in leaves]
+    if got == shown: return False, "that is the model shown, unchanged: it needs one layer changed or added"
+    if _one_change(got, shown) is None:
+        return False, (f"your model has {len(got)} layers and the one shown {len(shown)}, and more than one of them differ: a repair keeps the "
+                       f"layers shown, in the same order, and changes one of them (or adds one)")
+    r = run_code(lambda: _fits(answer, x_shape, n_out), 5.)
+    return (False, f"running it, your model {r.error}") if r.error else r.value
 
-def blamed_the_layer_before(bad:int, n_layers:int, kind:str):
-    "Blamed the convolution before: its channels also feed a batch norm, so changing them means changing two layers; the one layer that is wrong is the one that expects the wrong number"
-    if kind != 'in_channels': return None, ''
-    return bad - 3, f"layer {bad - 3}"
-
-def blamed_flatten(bad:int, n_layers:int, kind:str):
-    "Blamed `Flatten`: it only reshapes, so it gives `channels x h x w` scores per image; the convolutions before it have to bring the grid down to 1x1"
-    if kind != 'not_1x1': return None, ''
-    return n_layers - 1, f"layer {n_layers - 1}"
-
-# %% ../nbs/api/06_cnn.ipynb #3d5de499
-def _text(l) -> str:
-    "A layer as you would write it (what `nn.Sequential` prints, without the defaults)"
-    if isinstance(l, nn.Conv2d):
-        pad = l.padding if isinstance(l.padding, str) else l.padding[0]
-        return f"Conv2d({l.in_channels}, {l.out_channels}, kernel_size={l.kernel_size[0]}, stride={l.stride[0]}, padding={pad!r})"
-    if isinstance(l, nn.BatchNorm2d): return f"BatchNorm2d({l.num_features})"
-    return f"{type(l).__name__}()"
+# %% ../nbs/api/06_cnn.ipynb #5ec86d33
+def _text(sp:tuple) -> str:
+    "A layer, from its `_spec`, as you would write it"
+    if sp[0] == 'Conv2d': return f"Conv2d({sp[1]}, {sp[2]}, kernel_size={sp[3]}, stride={sp[4]}, padding={sp[5]!r})"
+    return f"{sp[0]}()"
 
 def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                       ) -> Exercise:
-    "Find the one layer that breaks a CNN built like `simple_cnn` (or repair the model)"
+    "Find a layer that breaks a CNN built like `simple_cnn` (or repair the model)"
     seed, r = draw_seed(seed)
     c, size, n_out = r.choice([(1, 28, 10), (1, 28, 2), (3, 32, 10), (3, 16, 5)])
     sizes = [size]
@@ -236,58 +314,52 @@ def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
     base = r.choice([4, 8])
     chans = [c] + [base * 2**i for i in range(len(sizes) - 2)]     # one stride-2 convolution per halving, the last one to n_out
     kind = r.choice(['in_channels', 'same_stride', 'not_1x1', 'no_flatten'])
-    layers = []
-    for ni, nf in zip(chans, chans[1:]): layers += [nn.Conv2d(ni, nf, 3, stride=2, padding=1), nn.ReLU(), nn.BatchNorm2d(nf)]
-    last = nn.Conv2d(chans[-1], n_out, 3, stride=2, padding=1)
-    texts = [_text(l) for l in layers]
+    conv = lambda ni, nf, s=2, p=1: ('Conv2d', ni, nf, 3, s, p)
+    specs = [l for ni, nf in zip(chans, chans[1:]) for l in (conv(ni, nf), ('ReLU',))] + [conv(chans[-1], n_out), ('Flatten',)]
     if kind == 'in_channels':
-        k = r.randrange(1, len(chans) - 1)                  # a convolution after the first
-        bad = 3*k
-        wrong = chans[k] * 2
-        texts[bad] = f"Conv2d({wrong}, {chans[k+1]}, kernel_size=3, stride=2, padding=1)"
-    elif kind == 'same_stride':
-        k = r.randrange(len(chans) - 1); bad = 3*k
-        texts[bad] = f"Conv2d({chans[k]}, {chans[k+1]}, kernel_size=3, stride=2, padding='same')"   # nn.Conv2d refuses to build it
-    elif kind == 'not_1x1':
-        k = r.randrange(len(chans))                          # one convolution (perhaps the last) with stride 1
-        if k == len(chans) - 1: last = nn.Conv2d(chans[-1], n_out, 3, stride=1, padding=1); bad = len(layers)
-        else: bad = 3*k; texts[bad] = _text(nn.Conv2d(chans[k], chans[k+1], 3, stride=1, padding=1))
-    texts.append(_text(last))
-    if kind != 'no_flatten': texts.append('Flatten()')
-    if kind == 'no_flatten': bad = len(texts)            # the missing layer goes after the last one
-    x_shape = (2, c, size, size)
+        k = r.randrange(1, len(chans))                      # a convolution after the first
+        bad, wrong = 2*k, chans[k] * 2
+        specs[bad] = conv(wrong, specs[bad][2])
+    elif kind in ('same_stride', 'not_1x1'):
+        k = r.randrange(len(chans)); bad = 2*k
+        specs[bad] = conv(*specs[bad][1:3], p='same') if kind == 'same_stride' else conv(*specs[bad][1:3], s=1)
+    else: specs, bad = specs[:-1], len(specs) - 1           # the missing layer goes after the last one
+    x_shape, L = (2, c, size, size), len(specs)
+    right = repairs(specs, x_shape[1:], n_out)
+    assert bad in right and _shapes(specs, x_shape[1:]) != (n_out,)
     if kind == 'same_stride':
         why = f"layer {bad} asks for `padding='same'` with a stride of 2, which `nn.Conv2d` refuses: 'same' means the output keeps the input's size, which a stride can't do; `padding=1` is what the other layers use"
     elif kind == 'in_channels':
-        why = f"layer {bad} expects {wrong} input channels, but the batch norm before it passes on {chans[bad//3]}: its `in_channels` must be {chans[bad//3]}"
-    elif kind == 'not_1x1' and bad == len(layers):
-        why = f"layer {bad}, the last convolution, has stride 1, so the {sizes[-2]}x{sizes[-2]} grid stays {sizes[-2]}x{sizes[-2]} and `Flatten` gives {n_out*sizes[-2]**2} scores per image instead of {n_out}: it needs stride 2"
+        why = (f"layer {bad} expects {wrong} input channels, but the convolution before it gives {chans[bad//2]}: its `in_channels` must be {chans[bad//2]} "
+               f"(or that convolution must give {wrong})")
     elif kind == 'not_1x1':
         g = sizes[-2]                                        # one halving short: the grid ends where the last but one layer left it
-        why = (f"layer {bad} has stride 1, so the grid keeps its size there ({sizes[bad//3]}x{sizes[bad//3]}) and the last convolution leaves {g}x{g} "
-               f"instead of 1x1: `Flatten` gives {n_out*g*g} scores per image instead of {n_out}. It needs stride 2, like the others")
+        why = (f"layer {bad} has stride 1, so the grid keeps its size there and the last convolution leaves {g}x{g} instead of 1x1: `Flatten` gives "
+               f"{n_out*g*g} scores per image instead of {n_out}. It needs stride 2, like the others (or one more halving somewhere: a stride-4 "
+               f"convolution, or a pooling layer added)")
     else:
         why = f"the last convolution gives `[2, {n_out}, 1, 1]`; a `Flatten()` after it, at index {bad}, makes that the `[2, {n_out}]` the loss needs"
-    fs = (counted_from_one, blamed_the_layer_before, blamed_flatten)
-    ms = [mistake(f, bad, len(texts), kind) for f in fs if f(bad, len(texts), kind)[0] is not None]
-    ms = untied(ms, bad)                                    # with the last convolution at fault, `Flatten` comes right after it
-    ref = layers + [last, nn.Flatten()]                      # the model repaired
-    def accept(answer):
-        if not isinstance(answer, nn.Module): return None
-        if (no := _repair(answer, ref, bad, len(texts))) is not None: return False, no
-        return _fits(answer, x_shape, n_out)
+    others = sorted(right - {bad})
+    if others: why += f". Changing or adding a layer at {_both_idx(others)} repairs it too"
+    fs = (counted_from_one, blamed_the_relu, blamed_the_last_convolution, blamed_flatten)
+    ms = [mistake(f, bad, L, kind) for f in fs if f(bad, L, kind)[0] is not None and f(bad, L, kind)[0] not in right]
+    ms = untied(ms, bad)
+    texts = [_text(sp) for sp in specs]
     grid = f"follow the grid through the convolutions, ({size} + 2*1 - 3)//stride + 1 for the first and so on: it must be 1x1 before `Flatten`."
-    more = dict(in_channels="compare each `Conv2d`'s first number, the channels it expects, with the channels of the `BatchNorm2d` just before it.",
+    more = dict(in_channels="compare each `Conv2d`'s first number, the channels it expects, with the channels the convolution before it gives.",
                 same_stride="build each `Conv2d` alone: `nn.Conv2d` refuses one of them, and its error says why.",
                 not_1x1=grid,
                 no_flatten=f"the last convolution gives `[2, {n_out}, 1, 1]` and the loss needs `[2, {n_out}]`: which layer turns one into the other, and is it there?")[kind]
     return Exercise('fix_model', f"This model should turn a batch of {c}-channel {size}x{size} images, shape `{list(x_shape)}`, into "
                     f"`[2, {n_out}]` class scores, but one layer is wrong or missing:\n\n```\nnn.Sequential(\n{_layers_text(texts)}\n)\n```\n\n"
-                    f"Which layer has to change (its index), or, if a layer is missing, at which index does it go? You can also answer "
-                    f"with a repaired `nn.Sequential`.", bad, why,
+                    f"Which layer has to change (its index), or, if a layer is missing, at which index does it go? Where several single changes "
+                    f"would repair it, any of them is right. You can also answer with a repaired `nn.Sequential`.", bad, why,
                     hint="run the model on `torch.zeros(...)` of the input's shape and follow the shapes layer by layer: "
                          "every convolution's `in_channels` must match what comes in, and the last grid must be 1x1 before `Flatten`.",
                     hints=(f"run it one layer at a time, `x = torch.zeros({list(x_shape)})` then `for l in model: x = l(x); print(x.shape)`: "
                            "the first layer that fails, or the first shape that goes wrong, is where to look (a layer PyTorch refuses to build fails first).", more),
-                    mistakes=ms, seed=seed, form='a layer index (or a repaired model)', accept=accept,
-                    params=dict(kind=kind, bad=bad, x_shape=x_shape, n_out=n_out, layers=texts))
+                    mistakes=ms, seed=seed, form='a layer index (or a repaired model)', alternatives=others,
+                    accept=lambda a: _judge_model(a, specs, x_shape, n_out) if isinstance(a, nn.Module) else None,
+                    params=dict(kind=kind, bad=bad, x_shape=x_shape, n_out=n_out, layers=texts, right=sorted(right)))
+
+def _both_idx(ix:list) -> str: return str(ix[0]) if len(ix) == 1 else ', '.join(map(str, ix[:-1])) + ' or ' + str(ix[-1])

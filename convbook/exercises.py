@@ -13,8 +13,8 @@ from .workbook import (Exercise, check, draw_seed, numel_exercise, load_progress
 _all_ = ['check', 'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise']   # what `import *` gives besides this module's own
 
 # %% auto #0
-__all__ = ['EXERCISES', 'exercise_kinds', 'weakest_kinds', 'practice', 'Progress', 'progress', 'Worksheet', 'worksheet', 'check',
-           'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise']
+__all__ = ['EXERCISES', 'CODE_KINDS', 'exercise_kinds', 'weakest_kinds', 'practice', 'Progress', 'progress', 'Worksheet',
+           'worksheet', 'check', 'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise']
 
 # %% ../nbs/api/10_exercises.ipynb #68112c3e
 class _Kinds(dict):
@@ -34,22 +34,32 @@ EXERCISES = _Kinds(
     numel=(numel_exercise, '00a_workbook'),
     which_kernel=('kernels:which_kernel_exercise', '01_kernels'),
     kernel_sum=('kernels:kernel_sum_exercise', '01_kernels'),
+    apply_kernel=('code_exercises:apply_kernel_exercise', '01_kernels'),
+    conv2d_loop=('code_exercises:conv2d_loop_exercise', '01_kernels'),
     batch_shape=('batch:batch_shape_exercise', '02_batch'),
     conv_size=('arith:conv_size_exercise', '03_arith'),
     pool_size=('arith:pool_size_exercise', '03_arith'),
     transposed_size=('arith:transposed_size_exercise', '03_arith'),
     output_padding=('arith:output_padding_exercise', '03_arith'),
     weight_shape=('arith:weight_shape_exercise', '03_arith'),
+    out_size=('code_exercises:out_size_exercise', '03_arith'),
+    conv2d=('code_exercises:conv2d_exercise', '03_arith'),
     window_position=('viz:window_position_exercise', '04_viz'),
     matmul_shape=('matmul:matmul_shape_exercise', '05_matmul'),
+    conv2d_unfold=('code_exercises:conv2d_unfold_exercise', '05_matmul'),
     fix_model=('cnn:fix_model_exercise', '06_cnn'),
+    max_pool2d=('code_exercises:max_pool2d_exercise', '06_cnn'),
+    conv_block=('code_exercises:conv_block_exercise', '06_cnn'),
+    simple_cnn=('code_exercises:simple_cnn_exercise', '06_cnn'),
     param_count=('summary:param_count_exercise', '07_summary'),
     mac_count=('summary:mac_count_exercise', '07_summary'),
     receptive_field=('summary:receptive_field_exercise', '07_summary'),
     group_channels=('color:group_channels_exercise', '08_color'),
     bn_running_mean=('stability:bn_running_mean_exercise', '09_stability'),
     bn_output=('stability:bn_output_exercise', '09_stability'),
+    batch_norm=('code_exercises:batch_norm_exercise', '09_stability'),
 )
+CODE_KINDS = tuple(k for k,(g,_) in dict.items(EXERCISES) if str(g).startswith('code_exercises:'))   # kinds answered with code (a function you write)
 
 # %% ../nbs/api/10_exercises.ipynb #dd9f4b67
 def exercise_kinds(seeds=range(30), # Exercises drawn to collect each kind's mistakes

@@ -10,7 +10,7 @@
 import copy, functools, math, re
 import numpy as np, pytest, torch, torch.nn as nn, torch.nn.functional as F
 from convbook.workbook import check, same_answer, fmt_answer, as_answer
-from convbook.exercises import EXERCISES, practice, worksheet
+from convbook.exercises import EXERCISES, CODE_KINDS, practice, worksheet
 from convbook import arith, kernels, batch, viz, matmul
 import torchinfo
 from convbook.summary import brute_force_rf
@@ -21,7 +21,7 @@ def _no_progress(monkeypatch):
     monkeypatch.setenv('CONVBOOK_PROGRESS', 'off')
 
 SEEDS = range(300)
-KINDS = list(EXERCISES)
+KINDS = [k for k in EXERCISES if k not in CODE_KINDS]   # kinds answered with a value; code kinds: tests/test_code_exercises.py
 
 @functools.cache
 def _drawn(kind, seed):
@@ -138,27 +138,30 @@ def oracle_group_channels(e):
     return tuple(reads)
 
 def oracle_fix_model(e):
-    "The index of the one layer whose repair makes the model work (or where the missing layer goes)"
+    "Every right index (the answer and its alternatives) has a repair that PyTorch runs: one layer changed or added, from a small set of real layers"
     q, texts = e.params, e.params['layers']
-    def works(ts):
-        try: m = nn.Sequential(*[eval('nn.' + s) for s in ts])
-        except ValueError: return False
-        try: return tuple(m(torch.zeros(q['x_shape'])).shape) == (q['x_shape'][0], q['n_out'])
+    def works(layers):
+        try: return tuple(nn.Sequential(*layers)(torch.zeros(q['x_shape'])).shape) == (q['x_shape'][0], q['n_out'])
         except (RuntimeError, ValueError): return False
-    assert not works(texts)
-    fixes = []
-    for i in range(len(texts) + 1):          # try every single-layer repair of the kinds the exercise uses
-        for cand in ([texts[i].replace("padding='same'", 'padding=1'), texts[i].replace('stride=1', 'stride=2')] if i < len(texts) else []):
-            if cand != texts[i] and works(texts[:i] + [cand] + texts[i+1:]): fixes.append(i)
-        if i < len(texts) and texts[i].startswith('Conv2d('):
-            prev = [s for s in texts[:i] if s.startswith(('Conv2d(', 'BatchNorm2d('))]
-            if prev:
-                c = int(prev[-1].split('(')[1].split(',')[0].rstrip(')')) if prev[-1].startswith('BatchNorm2d') else int(prev[-1].split(', ')[1])
-                cand = 'Conv2d(' + str(c) + texts[i][texts[i].index(','):]
-                if cand != texts[i] and works(texts[:i] + [cand] + texts[i+1:]): fixes.append(i)
-        if works(texts[:i] + ['Flatten()'] + texts[i:]): fixes.append(i)
-    assert len(set(fixes)) == 1, fixes
-    return fixes[0]
+    def build(t):
+        try: return eval('nn.' + t)
+        except ValueError: return None                         # padding='same' with a stride: PyTorch refuses it
+    shown = [build(t) for t in texts]
+    assert None in shown or not works(shown)
+    chans = sorted({int(v) for t in texts if t.startswith('Conv2d') for v in re.findall(r'Conv2d\((\d+), (\d+)', t)[0]} | {q['n_out']})
+    def cands():
+        yield from (nn.Flatten(), nn.MaxPool2d(2), nn.AvgPool2d(2), nn.AdaptiveAvgPool2d(1), nn.MaxPool2d(4), nn.ReLU())
+        for a in chans:
+            for b in chans:
+                for k, st, p in ((3, 2, 1), (3, 1, 1), (3, 4, 1), (1, 1, 0), (1, 2, 0), (1, 4, 0)): yield nn.Conv2d(a, b, k, st, p)
+    def repairs_at(i):
+        for c in cands():
+            if i < len(shown) and None not in shown[:i] + shown[i+1:] and works(shown[:i] + [c] + shown[i+1:]): return True
+            if None not in shown and works(shown[:i] + [c] + shown[i:]): return True
+        return False
+    right = [e.answer] + list(e.alternatives)
+    assert sorted(right) == q['right'] and all(repairs_at(i) for i in right), (e.seed, right)
+    return e.answer
 
 def oracle_bn_running_mean(e):
     q = e.params
@@ -289,9 +292,9 @@ def test_deterministic_and_polite(kind):
         assert e.solution()._repr_markdown_().startswith('<details')
 
 def test_practice_and_worksheet():
-    assert {practice(seed=s).kind for s in range(100)} == set(KINDS)
-    sheet = worksheet(len(KINDS), seed=3)
-    assert [e.kind for e in sheet] == KINDS
+    assert {practice(seed=s).kind for s in range(300)} == set(EXERCISES)
+    sheet = worksheet(len(EXERCISES), seed=3)
+    assert [e.kind for e in sheet] == list(EXERCISES)
     with pytest.raises(ValueError, match='not a kind of exercise'): practice('nope')
 
 # ---- the feedback's promises, over every kind and every seed
