@@ -88,9 +88,6 @@ def test_axe(site, browser):
 # The alternative text tools/docs.py gives a figure whose notebook cell has no `#| fig-alt` and no `#| fig-cap`: it says
 # where the figure is, not what it shows, so it does not count as alternative text here
 FALLBACK_ALT = re.compile(r'^a figure (drawn by the code above|in the section)')
-# TODO(lead): remove once hD1-3's branches (fig-alt/fig-cap in every course chapter) are merged: the course pages are
-# then checked like the others
-SKIP_FIGURE_PAGES = re.compile(r'^course/')
 
 class Figures(HTMLParser):
     "The images of a page's article, each with its alternative text and the caption of the figure it is in (None if in none)"
@@ -135,7 +132,6 @@ def test_figures_have_alt_text_and_captions(site):
     dest, _ = site
     problems, n = [], 0
     for name in site_pages(dest):
-        if SKIP_FIGURE_PAGES.match(name): continue
         text = (dest/name).read_text()
         n += len(re.findall(r'<img\b', text.split('<article', 1)[-1]))
         problems += figure_problems(name, text)

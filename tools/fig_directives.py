@@ -33,6 +33,8 @@ def quote(path:Path) -> int:
     return n
 
 if __name__ == '__main__':
+    if any(a.startswith('-') for a in sys.argv[1:]): sys.exit(print(__doc__.strip()))
+    if (missing := [a for a in sys.argv[1:] if not Path(a).is_file()]): sys.exit(f"fig_directives: no such notebook: {', '.join(missing)}")
     paths = [Path(p) for p in sys.argv[1:]] or sorted(p for p in (ROOT/'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts)
     for p in paths:
         if (k := quote(p)): print(f"  {k} directive(s) quoted: {p}")
