@@ -21,10 +21,18 @@ class TimeLimit(Exception):
 
 def _in_main_thread() -> bool: return threading.current_thread() is threading.main_thread() and hasattr(signal, 'setitimer')
 
+def _stop_thread(t:threading.Thread, tries:int=40):
+    "Raise `TimeLimit` inside the running thread `t`, again every 25 ms while it swallows it, so that a runaway loop doesn't spin on (code stuck in C can't be stopped, and is left to finish)"
+    import ctypes
+    for _ in range(tries):
+        if not t.is_alive(): return
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(t.ident), ctypes.py_object(TimeLimit))
+        t.join(0.025)
+
 def run_limited(f, # A function of no arguments
                 seconds:float=2., # Time allowed
                ):
-    "`f()`, or `TimeLimit` raised after `seconds` (a timer signal in the main thread, else a thread that is abandoned)"
+    "`f()`, or `TimeLimit` raised after `seconds` (a timer signal in the main thread, else raised inside the thread that runs `f`)"
     if _in_main_thread():
         def alarm(*_): raise TimeLimit(f"stopped after {seconds:g} s")
         old, old_timer = signal.signal(signal.SIGALRM, alarm), signal.getitimer(signal.ITIMER_REAL)
@@ -38,7 +46,9 @@ def run_limited(f, # A function of no arguments
         try: box['value'] = f()
         except BaseException as e: box['error'] = e
     t = threading.Thread(target=target, daemon=True); t.start(); t.join(seconds)
-    if t.is_alive(): raise TimeLimit(f"stopped waiting after {seconds:g} s")
+    if t.is_alive():
+        _stop_thread(t)
+        raise TimeLimit(f"stopped waiting after {seconds:g} s")
     if 'error' in box: raise box['error']
     return box['value']
 

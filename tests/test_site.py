@@ -143,6 +143,17 @@ def pages_in_order() -> list:
     from nbdev.config import get_config, nbpath2html
     return [nbpath2html(nb).as_posix() for _,nb in docs.site_pages(get_config(ROOT))]
 
+def test_every_notebook_is_a_page():
+    "Every notebook under nbs/ (course, reference, home, practice) is in the sidebar, so the site has a page for it"
+    import sys
+    sys.path.insert(0, str(ROOT/'tools'))
+    import docs
+    from nbdev.config import get_config
+    listed = {nb for _,nb in docs.site_pages(get_config(ROOT))}
+    nbs = {p.relative_to(ROOT/'nbs').as_posix() for p in (ROOT/'nbs').rglob('*.ipynb') if '.ipynb_checkpoints' not in p.parts}
+    assert nbs - listed == set(), f"notebooks with no page on the site (add them to nbs/sidebar.yml): {sorted(nbs - listed)}"
+    assert listed - nbs == set(), f"nbs/sidebar.yml lists notebooks that don't exist: {sorted(listed - nbs)}"
+
 def test_theme_features(site, browser):
     "Previous/next links in the sidebar's order, the repository in the header (with no request to GitHub's API), and a dark mode toggle"
     dest, base = site
