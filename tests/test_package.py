@@ -1,5 +1,5 @@
 "Tests of the package as a user gets it: imports, console scripts, data, and notebooks in sync with the modules"
-import os, shutil, subprocess, sys, textwrap
+import os, re, shutil, subprocess, sys, textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -138,3 +138,17 @@ def test_readme_accuracies_are_the_notebooks():
     assert set(quoted) == {'1cycle', 'batch norm', 'both'}, row('stability')
     for k,(a,b) in quoted.items(): assert a <= float(saved[k]) <= b, (k, saved[k], a, b)
     assert row('stability').count('(0.100)') == 2 and 'baseline 0.100' in outputs('course/09_stability.ipynb')
+
+
+def test_readme_core_path_is_measured():
+    "The README's core-path length and exercise counts are what tools/core_length.py and EXERCISES give, and the core is at most 1.3 times fastbook's chapter"
+    import subprocess, sys
+    from convbook.exercises import EXERCISES, CODE_KINDS
+    out = subprocess.run([sys.executable, str(ROOT/'tools'/'core_length.py')], capture_output=True, text=True, check=True).stdout
+    core = int(re.search(r'^01-09\s+core\s+([\d,]+)', out, re.M).group(1).replace(',', ''))
+    readme = ' '.join((ROOT/'README.md').read_text().split())
+    m = re.search(r'is ([\d,]+) words, ([\d.]+) times the 8,645 words', readme)
+    assert m, "the README no longer says how long the core path is"
+    assert int(m.group(1).replace(',', '')) == core, f"README says {m.group(1)} words, tools/core_length.py counts {core:,}"
+    assert m.group(2) == f"{core/8645:.2f}" and core <= 1.3*8645
+    assert f"{len(CODE_KINDS)} of the {len(EXERCISES)} kinds of exercise are answered with code" in readme
