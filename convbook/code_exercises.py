@@ -17,14 +17,15 @@ __all__ = ['SIZE_MISTAKES', 'BN_MISTAKES', 'CODE_EXERCISES', 'flipped_the_kernel
            'stopped_one_short', 'swapped_height_and_width', 'conv2d_loop_solution', 'conv2d_loop_exercise',
            'flipped_the_kernels', 'ignored_the_padding', 'ignored_the_stride', 'averaged_the_channels',
            'forgot_the_bias', 'added_the_bias_for_each_channel', 'stopped_one_short_4d', 'transposed_the_kernels',
-           'conv2d_solution', 'conv2d_exercise', 'out_size_solution', 'out_size_exercise', 'weight_in_the_wrong_order',
-           'folded_width_by_height', 'unfold_ignored_the_padding', 'unfold_ignored_the_stride',
-           'unfold_flipped_the_kernels', 'conv2d_unfold_solution', 'conv2d_unfold_exercise', 'pool_ignored_the_stride',
-           'took_the_average', 'pooled_across_the_channels', 'kept_the_partial_windows', 'pool_stopped_one_short',
-           'max_pool2d_solution', 'max_pool2d_exercise', 'forgot_the_stride_2', 'forgot_the_padding_block',
-           'padded_by_one', 'kept_the_relu', 'forgot_the_relu', 'put_the_relu_first', 'conv_solution',
-           'conv_block_exercise', 'one_halving_short', 'relu_after_the_last', 'forgot_flatten', 'simple_cnn_solution',
-           'simple_cnn_exercise', 'batch_norm_solution', 'batch_norm_exercise']
+           'conv2d_solution', 'conv2d_exercise', 'out_size_solution', 'out_size_exercise',
+           'flattened_the_weight_in_the_wrong_order', 'folded_width_by_height', 'unfold_ignored_the_padding',
+           'unfold_ignored_the_stride', 'unfold_flipped_the_kernels', 'conv2d_unfold_solution',
+           'conv2d_unfold_exercise', 'pool_ignored_the_stride', 'took_the_average', 'pooled_across_the_channels',
+           'kept_the_partial_windows', 'pool_stopped_one_short', 'max_pool2d_solution', 'max_pool2d_exercise',
+           'forgot_the_stride_2', 'forgot_the_padding_block', 'padded_by_one', 'kept_the_relu', 'forgot_the_relu',
+           'put_the_relu_first', 'conv_solution', 'conv_block_exercise', 'one_halving_short',
+           'put_a_relu_after_the_last', 'forgot_flatten', 'simple_cnn_solution', 'simple_cnn_exercise',
+           'batch_norm_solution', 'batch_norm_exercise']
 
 # %% ../nbs/api/09a_code_exercises.ipynb #2f959935
 def _gen(r) -> torch.Generator:
@@ -251,7 +252,7 @@ def out_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` dra
         name='out_size', seed=seed, form='a function `out_size(n, ks, stride, padding)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #07367f66
-def weight_in_the_wrong_order(x, weight, stride, padding):
+def flattened_the_weight_in_the_wrong_order(x, weight, stride, padding):
     "Flattened the kernels channel-last; `F.unfold` lays a window out channel by channel, each channel row by row, so `weight.view(O, -1)` matches it"
     n, o = x.shape[0], weight.shape[0]
     cols = F.unfold(x, weight.shape[2:], stride=stride, padding=padding)
@@ -307,7 +308,7 @@ def conv2d_unfold_exercise(seed:int|None=None, # Same seed, same exercise; `None
         conv2d_unfold_solution, "`F.unfold` gives `[N, C*kh*kw, out_h*out_w]`, one window per column; the kernels flattened, `[O, C*kh*kw]`, "
         "multiply them all; the product, `[N, O, out_h*out_w]`, is folded into the output grid",
         lambda x, weight, stride, padding: F.conv2d(x, weight, stride=stride, padding=padding), cases,
-        [weight_in_the_wrong_order, folded_width_by_height, unfold_ignored_the_padding, unfold_ignored_the_stride, unfold_flipped_the_kernels],
+        [flattened_the_weight_in_the_wrong_order, folded_width_by_height, unfold_ignored_the_padding, unfold_ignored_the_stride, unfold_flipped_the_kernels],
         hint="give `F.unfold` the kernel size, the stride and the padding; a window's column is ordered channel, row, column, like `weight[o]` flattened.",
         hints=("`weight.view(O, -1) @ cols` gives `[N, O, L]` with `L = out_h*out_w` positions, row after row: `.view(N, O, out_h, out_w)`.",),
         name='conv2d_unfold', seed=seed, form='a function `conv2d_unfold(x, weight, stride, padding)`')
@@ -465,7 +466,7 @@ def one_halving_short(size, n_out):
     "Stopped one convolution early: the grid is 2x2, and `Flatten` gives `n_out*2*2` numbers per image; halve until it is 1x1"
     return _cnn(size, n_out, _halvings(size) - 1)
 
-def relu_after_the_last(size, n_out):
+def put_a_relu_after_the_last(size, n_out):
     "Put a ReLU after the last convolution: class scores may be negative, and a ReLU would zero them"
     return _cnn(size, n_out, relu_last=True)
 
@@ -504,7 +505,7 @@ def simple_cnn_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         "gives `[N, n_out]` class scores. The channels in between are yours to choose (4, 8, 16, ... say).",
         simple_cnn_solution, "halve the grid with stride-2 convolutions, each followed by a ReLU, while it is larger than 2x2; then one more "
         "convolution to `n_out` channels on a 1x1 grid, and `Flatten`",
-        _cnn, cases, [one_halving_short, relu_after_the_last, forgot_flatten],
+        _cnn, cases, [one_halving_short, put_a_relu_after_the_last, forgot_flatten],
         hint="a stride-2 convolution with padding 1 takes a grid of `n` to `(n - 1)//2 + 1`: count the halvings to 1.",
         hints=("a `while size > 2:` loop adds a convolution and a ReLU and halves `size`; after it, the last convolution (no ReLU) and `nn.Flatten()`.",),
         name='simple_cnn', seed=seed, form='a function `simple_cnn(size, n_out)` returning a model', rng_ok=True, diff=_scores_diff)
@@ -534,7 +535,7 @@ def _bn_mistake(name:str, doc:str, **flag):
 BN_MISTAKES = [
     _bn_mistake('used_the_unbiased_variance', "Normalised with the unbiased variance (dividing by `m - 1`); batch norm normalises with the batch's biased variance, dividing by `m = N*H*W`", unbiased_norm=True),
     _bn_mistake('forgot_eps', "Left out `eps`: it is added to the variance before the square root, and matters where a channel hardly varies", no_eps=True),
-    _bn_mistake('did_not_update_the_running_statistics', "Left the running statistics as they were in training mode: each batch moves them `momentum` of the way to its own", no_update=True),
+    _bn_mistake('forgot_to_update_the_running_statistics', "Left the running statistics as they were in training mode: each batch moves them `momentum` of the way to its own", no_update=True),
     _bn_mistake('used_the_running_statistics_in_training', "Normalised with the running statistics in training mode: training normalises with the batch's own", running_in_training=True),
     _bn_mistake('used_the_batch_statistics_in_eval', "Normalised with the batch's statistics in eval mode: eval uses the running statistics, so that an image's output doesn't depend on its batch", batch_in_eval=True),
     _bn_mistake('kept_the_biased_variance', "Moved the running variance towards the biased variance; PyTorch keeps the unbiased one, `var*m/(m - 1)` with `m = N*H*W`", biased_running=True),

@@ -433,7 +433,7 @@ function show(box, kind, info, entries) {
   const id = 'cbk-' + (++uid);
   box.innerHTML = '';
   box.classList.add('cbk-ready');
-  const head = el('p', {class: 'cbk-head'}), q = el('div', {class: 'cbk-question'}), fig = el('p', {class: 'cbk-figure'}),
+  const head = el('p', {class: 'cbk-head'}), q = el('div', {class: 'cbk-question', tabindex: '0', role: 'region', 'aria-label': 'The question'}), fig = el('p', {class: 'cbk-figure'}),
         formP = el('p', {class: 'cbk-form'});
   box.append(head, q, fig, formP);
   if (info.code) {
