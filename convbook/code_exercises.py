@@ -23,7 +23,7 @@ __all__ = ['SIZE_MISTAKES', 'BN_MISTAKES', 'CODE_EXERCISES', 'flipped_the_kernel
            'conv2d_unfold_exercise', 'pool_ignored_the_stride', 'took_the_average', 'pooled_across_the_channels',
            'kept_the_partial_windows', 'pool_stopped_one_short', 'max_pool2d_solution', 'max_pool2d_exercise',
            'forgot_the_stride_2', 'forgot_the_padding_block', 'padded_by_one', 'kept_the_relu', 'forgot_the_relu',
-           'put_the_relu_first', 'conv_solution', 'conv_block_exercise', 'one_halving_short',
+           'put_the_relu_first', 'conv_solution', 'conv_block_exercise', 'stopped_one_halving_short',
            'put_a_relu_after_the_last', 'forgot_flatten', 'simple_cnn_solution', 'simple_cnn_exercise',
            'batch_norm_solution', 'batch_norm_exercise']
 
@@ -462,7 +462,7 @@ def _cnn(size, n_out, n=None, relu_last=False, flatten=True):
         if i < n - 1 or relu_last: layers.append(nn.ReLU())
     return nn.Sequential(*layers, *([nn.Flatten()] if flatten else []))
 
-def one_halving_short(size, n_out):
+def stopped_one_halving_short(size, n_out):
     "Stopped one convolution early: the grid is 2x2, and `Flatten` gives `n_out*2*2` numbers per image; halve until it is 1x1"
     return _cnn(size, n_out, _halvings(size) - 1)
 
@@ -505,7 +505,7 @@ def simple_cnn_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         "gives `[N, n_out]` class scores. The channels in between are yours to choose (4, 8, 16, ... say).",
         simple_cnn_solution, "halve the grid with stride-2 convolutions, each followed by a ReLU, while it is larger than 2x2; then one more "
         "convolution to `n_out` channels on a 1x1 grid, and `Flatten`",
-        _cnn, cases, [one_halving_short, put_a_relu_after_the_last, forgot_flatten],
+        _cnn, cases, [stopped_one_halving_short, put_a_relu_after_the_last, forgot_flatten],
         hint="a stride-2 convolution with padding 1 takes a grid of `n` to `(n - 1)//2 + 1`: count the halvings to 1.",
         hints=("a `while size > 2:` loop adds a convolution and a ReLU and halves `size`; after it, the last convolution (no ReLU) and `nn.Flatten()`.",),
         name='simple_cnn', seed=seed, form='a function `simple_cnn(size, n_out)` returning a model', rng_ok=True, diff=_scores_diff)

@@ -27,15 +27,12 @@ def no_progress_in_home(monkeypatch):
 @pytest.fixture(scope='session')
 def site(tmp_path_factory):
     "Build the site fresh and serve it on localhost"
-    if (ready := os.environ.get('CONVBOOK_TEST_SITE')) and (Path(ready)/'index.html').is_file():
-        dest = Path(ready)   # built by tools/test.sh from this tree just before, for the processes it runs side by side
-    else:
-        sys.path.insert(0, str(ROOT/'tools'))
-        import docs
-        dest = docs.site(tmp_path_factory.mktemp('site'))
-        # nbdev's processing runs the notebooks' cells that import, here: some point progress at a file of their own
-        # (`set_progress`), which would outlive the build in this process; tests that run later get the default back
-        import convbook.workbook; convbook.workbook.set_progress(None)
+    sys.path.insert(0, str(ROOT/'tools'))
+    import docs
+    dest = docs.site(tmp_path_factory.mktemp('site'))
+    # nbdev's processing runs the notebooks' cells that import, here: some point progress at a file of their own
+    # (`set_progress`), which would outlive the build in this process; tests that run later get the default back
+    import convbook.workbook; convbook.workbook.set_progress(None)
     class Quiet(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *a): pass
     class Server(socketserver.ThreadingTCPServer): daemon_threads = True   # Chromium fetches a page's files in parallel

@@ -177,7 +177,7 @@ SLIPS = dict(   # mistake name: the learner's code with that one slip
                     kept_the_partial_windows=_slip(mp, partial=True), stopped_one_short=_slip(mp, short=True)),
     conv_block=dict(left_the_stride_at_1=_slip(cb, stride=1), forgot_the_padding=_slip(cb, pad=0), padded_by_one=_slip(cb, pad=1),
                     kept_the_relu=_slip(cb, relu=True), forgot_the_relu=_slip(cb, relu=False), put_the_relu_first=_slip(cb, first=True)),
-    simple_cnn=dict(one_halving_short=_slip(sc, short=True), put_a_relu_after_the_last=_slip(sc, relu_last=True), forgot_flatten=_slip(sc, flatten=False)),
+    simple_cnn=dict(stopped_one_halving_short=_slip(sc, short=True), put_a_relu_after_the_last=_slip(sc, relu_last=True), forgot_flatten=_slip(sc, flatten=False)),
     batch_norm=dict(used_the_unbiased_variance=_slip(bn, unb=True), forgot_eps=_slip(bn, noeps=True), forgot_to_update_the_running_statistics=_slip(bn, noupd=True),
                     used_the_running_statistics_in_training=_slip(bn, run_train=True), used_the_batch_statistics_in_eval=_slip(bn, batch_eval=True),
                     kept_the_biased_variance=_slip(bn, biased_run=True), weighted_the_old_value_by_momentum=_slip(bn, oldw=True), swapped_gamma_and_beta=_slip(bn, swap=True)),

@@ -21,20 +21,13 @@ if ! has_chromium; then
   fi
 fi
 ( eval "$(python tools/kernel_env.py)" && nbdev-test --n-workers 2 --timing )
-# The site is built once, from this tree, for both pytest processes below (tests/conftest.py's `site` fixture serves
-# $CONVBOOK_TEST_SITE); the tests that check the build itself still build their own.
-CONVBOOK_TEST_SITE=$(mktemp -d)
-export CONVBOOK_TEST_SITE
-trap 'rm -rf "$CONVBOOK_TEST_SITE"' EXIT
-python -c "import sys; from pathlib import Path; sys.path.insert(0, 'tools'); import docs; docs.site(Path(sys.argv[1]))" "$CONVBOOK_TEST_SITE" >/dev/null
-# The slow tests run alongside the rest of the suite, which leaves the second core mostly idle: the training test
-# (tests/test_training.py, about a minute on one thread), then axe on every page (tests/test_a11y.py, about two
-# minutes); their report follows the suite's.
+# The slow training test (tests/test_training.py, about a minute on one thread) runs alongside the rest of the suite,
+# which leaves the second core mostly idle; its report follows the suite's.
 log=$(mktemp)
-python -m pytest -q -p no:cacheprovider tests/test_training.py tests/test_a11y.py >"$log" 2>&1 &
-alongside=$!
+python -m pytest -q -p no:cacheprovider tests/test_training.py >"$log" 2>&1 &
+training=$!
 status=0
-python -m pytest -q --durations=8 tests --ignore=tests/test_training.py --ignore=tests/test_a11y.py || status=$?
-wait "$alongside" || status=$?
-echo "tests/test_training.py and tests/test_a11y.py, run alongside:"; tail -n 40 "$log"; rm -f "$log"
+python -m pytest -q --durations=8 tests --ignore=tests/test_training.py || status=$?
+wait "$training" || status=$?
+echo "tests/test_training.py, run alongside:"; tail -n 40 "$log"; rm -f "$log"
 exit "$status"
