@@ -3,15 +3,17 @@ own download on GitHub's runners) driven by playwright. Every page is opened fro
 leave it, no image may be broken, no link may lead nowhere (pages and #anchors), no raw Quarto syntax may show,
 math must be typeset, and the GIF animations must load. At a phone's width (390 px) no page may be wider than the
 screen, and at both widths every table's text is at least 12 px and a table wider than the column scrolls in its
-own box. The theme's dark mode, previous/next links and repository link work. Full-page screenshots of each page
-go to _screenshots/ (`name.png` at 1280 px, `name-phone.png` at 390 px, `name-dark.png` for two pages in dark mode).
+own box. The theme's dark mode, previous/next links and repository link work. With CONVBOOK_SCREENSHOTS=1, full-page
+screenshots of every page go to _screenshots/ (`name.png` at 1280 px, `name-phone.png` at 390 px, `name-dark.png` for
+two pages in dark mode), for a reader to look at; they cost about a minute, so the test command leaves them out.
 The `site` and `browser` fixtures are in conftest.py."""
-import posixpath, re
+import os, posixpath, re
 from pathlib import Path
 from urllib.parse import urlparse, urldefrag
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+SHOTS = bool(os.environ.get('CONVBOOK_SCREENSHOTS'))   # full-page screenshots to look at, in _screenshots/
 RAW_QUARTO = [r'^:::', r'\{target=', r'\{\.', r'#\| ', r'^output-file:', r'^title: ', r'\bshow_doc\(']
 
 EAGER_JS = """async () => {
@@ -80,7 +82,7 @@ def test_every_page(site, browser):
         anchors[name] = set(page.eval_on_selector_all('[id]', 'els => els.map(e => e.id)'))
         for href in page.eval_on_selector_all('a[href]', 'els => els.map(e => e.href)'):
             if href.startswith(base): links.add((name, href))
-        page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}.png"), full_page=True)
+        if SHOTS: page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}.png"), full_page=True)
     assert not outside, f"requests that leave the site: {outside[:10]}"
     assert not failed, f"requests that failed: {failed[:10]}"
     assert not bad_status, f"HTTP errors: {bad_status[:10]}"
@@ -112,7 +114,7 @@ def phone_pass(site, browser) -> dict:
         res['width'] += table_problems(page, name, 390)[1]
         res['n_math'] += page.locator('article .arithmatex').count()
         res['overflow'] += [f"{name}: {p}" for p in page.evaluate(OVERFLOW_JS)]
-        page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}-phone.png"), full_page=True)
+        if SHOTS: page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}-phone.png"), full_page=True)
     page.close()
     return res
 
@@ -181,7 +183,7 @@ def test_theme_features(site, browser):
         page.wait_for_function('document.body.getAttribute("data-md-color-scheme") === "slate"')
         bg = page.evaluate('getComputedStyle(document.body).backgroundColor')
         assert bg not in ('rgb(255, 255, 255)', 'rgba(0, 0, 0, 0)'), f"{name}: the dark scheme's background is {bg}"
-        page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}-dark.png"), full_page=True)
+        if SHOTS: page.screenshot(path=str(shots/f"{name.replace('.html','').replace('/','-')}-dark.png"), full_page=True)
         page.locator('label.md-header__button[for="__palette_0"]').click()
         page.wait_for_function('document.body.getAttribute("data-md-color-scheme") === "default"')
     page.close()
