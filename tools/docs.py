@@ -232,7 +232,7 @@ def readme():
 def quarto2md(md:str, doc_url:str, page:str='index') -> str:
     "Turn the Quarto-only syntax nbdev writes (link attributes, fenced divs) into plain Markdown/HTML, and doc links into links relative to `page` (`api/kernels`)"
     md = re.sub(r'\[source\]\(([^)]+)\)\{[^}]*\}', r'<a class="source-link" href="\1" data-search-exclude>source</a>', md)
-    md = re.sub(r'(\]\([^)]*\))\{[^}]*\}', r'\1', md)
+    md = re.sub(r'(\]\([^)]*\))\{(?!#fig-)[^}]*\}', r'\1', md)   # (a figure's label stays: `number_figures` reads it)
     md = re.sub(r'^:::+ ?(\{[^}]*\})?\s*$', '', md, flags=re.M)
     if doc_url:
         base = re.escape(doc_url.rstrip('/') + '/')
