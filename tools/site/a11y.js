@@ -5,8 +5,11 @@
   function mark() {
     WHAT.forEach(function (w) {
       document.querySelectorAll('article ' + w[0]).forEach(function (el) {
+        // an output table in the theme's scrolling box is that box's to mark: one keyboard stop per table
+        if (w[0] === '.nb-table' && el.querySelector('.md-typeset__scrollwrap')) return;
         var t = w[1] === 'table' ? el.querySelector('table') : null;
-        var wide = (t ? t.offsetWidth : el.scrollWidth) > el.clientWidth + 1;
+        // a table in the theme's box: its own width, or what the box holds besides it (its margins, on a phone)
+        var wide = (t ? Math.max(t.offsetWidth, w[0] === '.md-typeset__scrollwrap' ? el.scrollWidth : 0) : el.scrollWidth) > el.clientWidth + 1;
         var hint = el.previousElementSibling && el.previousElementSibling.classList.contains('scroll-hint') ? el.previousElementSibling : null;
         if (wide && !el.hasAttribute('data-scrolls')) {
           el.setAttribute('data-scrolls', ''); el.setAttribute('tabindex', '0');
