@@ -466,8 +466,8 @@ def mkdocs_config(cfg, dest:Path, nav:list, strict:bool=True) -> dict:
                    features=['navigation.sections', 'navigation.footer', 'toc.follow', 'content.code.copy']),
         markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', {'toc': dict(permalink='#', permalink_title='Link to this section')}, 'pymdownx.superfences',
                              {'pymdownx.arithmatex': dict(generic=True)}, {'pymdownx.highlight': dict(use_pygments=True)}],
-        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full']
-                         + [f'assets/{n}' for n in SITE_JS[1:]],
+        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full']   # its configuration first
+                         + [f'assets/{n}' for n in SITE_JS if n != 'mathjax-config.js'],
         extra_css=['assets/extra.css'], plugins=[{'search': dict(separator=SEARCH_SEPARATOR)}],
         validation=dict(omitted_files='warn', absolute_links='warn', unrecognized_links='warn', anchors='warn'),
     )

@@ -9,44 +9,47 @@
   var KEY_COLUMNS = ['rf', 'jump', 'start', 'std_last', 'near_zero_first', 'near_zero_last'];
   var ROOM = 0.7;   // the first and the pinned columns take at most this share of the box: the rest scrolls
   function box(t) { return t.closest('.md-typeset__scrollwrap') || t.parentElement; }
-  function unpin(t) {
-    t.querySelectorAll('.key-col').forEach(function (c) { c.classList.remove('key-col', 'key-col-first'); c.style.right = ''; });
-    t.removeAttribute('data-pinned');
-  }
-  function pin(t) {
-    var rows = [].slice.call(t.rows), head = t.tHead && t.tHead.rows[t.tHead.rows.length - 1];
-    unpin(t);
-    if (!head || t.querySelector('[colspan], [rowspan]')) return;
-    var b = box(t), keys = [];
+  // What to do with table `t`, from its sizes (read, before anything on the page changes)
+  function measure(t) {
+    var wrap = t.closest('.nb-table'), b = box(t), head = t.tHead && t.tHead.rows[t.tHead.rows.length - 1];
+    var plan = {t: t, wrap: wrap, tall: false, fits: false, keys: [], widths: [], top: 0};
+    if (!wrap || !head) return plan;
+    // a table taller than the screen keeps its header row in view; does it fit the column's width without a box?
+    plan.tall = t.offsetHeight > window.innerHeight;
+    plan.fits = t.offsetWidth <= wrap.clientWidth + 1;
+    var bar = document.querySelector('.md-header');
+    plan.top = plan.fits && bar ? bar.offsetHeight : 0;
+    // a table wider than its box pins the columns the text discusses, if they leave room for the rest to scroll
+    if (t.querySelector('[colspan], [rowspan]') || Math.max(t.offsetWidth, b.scrollWidth) <= b.clientWidth + 1) return plan;
+    var keys = [];
     [].forEach.call(head.cells, function (h, i) { if (i > 0 && KEY_COLUMNS.indexOf(h.textContent.trim()) >= 0) keys.push(i); });
-    if (!keys.length || Math.max(t.offsetWidth, b.scrollWidth) <= b.clientWidth + 1) return;
     var widths = keys.map(function (i) { return head.cells[i].getBoundingClientRect().width; });
     var used = head.cells[0].getBoundingClientRect().width + widths.reduce(function (a, w) { return a + w; }, 0);
-    if (used > ROOM * b.clientWidth) return;
-    rows.forEach(function (r) {
+    if (keys.length && used <= ROOM * b.clientWidth) { plan.keys = keys; plan.widths = widths; }
+    return plan;
+  }
+  function apply(p) {
+    var t = p.t, head = t.tHead && t.tHead.rows[t.tHead.rows.length - 1];
+    if (!p.wrap) return;
+    p.wrap.classList.toggle('tall', p.tall);
+    p.wrap.classList.toggle('tall-fits', p.tall && p.fits);
+    p.wrap.style.setProperty('--sticky-top', p.top + 'px');
+    t.querySelectorAll('.key-col').forEach(function (c) { c.classList.remove('key-col', 'key-col-first'); c.style.right = ''; });
+    t.removeAttribute('data-pinned');
+    if (!p.keys.length) return;
+    [].forEach.call(t.rows, function (r) {
       if (r.cells.length !== head.cells.length) return;
       var right = 0;
-      for (var k = keys.length - 1; k >= 0; k--) {
-        var c = r.cells[keys[k]];
+      for (var k = p.keys.length - 1; k >= 0; k--) {
+        var c = r.cells[p.keys[k]];
         c.classList.add('key-col'); if (k === 0) c.classList.add('key-col-first');
-        c.style.right = right + 'px'; right += widths[k];
+        c.style.right = right + 'px'; right += p.widths[k];
       }
     });
     t.setAttribute('data-pinned', '');   // an attribute, not a class: the theme styles `table:not([class])`
   }
-  function header(t) {
-    var b = box(t), wrap = t.closest('.nb-table');
-    if (!wrap || !t.tHead) return;
-    wrap.classList.remove('tall', 'tall-fits');
-    if (t.offsetHeight <= window.innerHeight) return;
-    // does the table fit the column's width? (measured as the page would lay it out, without a box of its own)
-    wrap.classList.add('tall', 'tall-fits');
-    if (t.offsetWidth > wrap.clientWidth + 1) wrap.classList.remove('tall-fits');
-    var top = document.querySelector('.md-header');
-    wrap.style.setProperty('--sticky-top', wrap.classList.contains('tall-fits') && top ? top.offsetHeight + 'px' : '0px');
-  }
   function all() {
-    document.querySelectorAll('article .nb-table table').forEach(function (t) { header(t); pin(t); });
+    [].map.call(document.querySelectorAll('article .nb-table table'), measure).forEach(apply);
   }
   function later() { setTimeout(all, 0); }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', later); else later();
