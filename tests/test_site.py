@@ -439,3 +439,94 @@ def test_search_index_on_first_use(site, browser):
     page.wait_for_function("() => document.querySelectorAll('.md-search-result__item').length > 0", timeout=10000)
     assert asked, "search worked without fetching the index?"
     page.close()
+
+# On a phone the columns the text discusses stay in view while a wide table scrolls sideways (tools/site/tables.js pins
+# them at the right): 07's layer tables (rf, jump, start) and 09's statistics (std_last, near_zero_first/last).
+KEY_TABLES = {
+    'layers': ('course/summary.html', {'layer', 'rf', 'jump', 'start'}, ['rf', 'jump', 'start']),
+    'stats': ('course/stability.html', {'std_last', 'near_zero_first', 'near_zero_last'}, ['std_last', 'near_zero_first', 'near_zero_last']),
+}
+
+# For each table whose header has all of `heads`: its scrolling box, and whether each `cols` header and body cell (and
+# the first column's) is inside the box and the screen and is the element on top at its centre, with the box scrolled
+# to its start, its middle and its end
+KEY_JS = """([heads, cols]) => [...document.querySelectorAll('article table')].filter(t => {
+    const hs = [...t.querySelectorAll('thead th')].map(h => h.textContent.trim());
+    return heads.every(h => hs.includes(h));
+  }).map(t => {
+  const hs = [...t.querySelectorAll('thead tr:last-child th')].map(h => h.textContent.trim());
+  const idx = [0, ...cols.map(c => hs.indexOf(c))];
+  let box = t.parentElement;
+  while (box && !['auto', 'scroll'].includes(getComputedStyle(box).overflowX)) box = box.parentElement;
+  box.scrollIntoView({block: 'start'}); window.scrollBy(0, -document.querySelector('.md-header').offsetHeight - 8);
+  const W = document.documentElement.clientWidth, H = document.documentElement.clientHeight, res = {wide: box.scrollWidth > box.clientWidth + 1,
+    tabindex: box.getAttribute('tabindex'), hidden: []};
+  for (const where of [0, 0.5, 1]) {
+    box.scrollLeft = where * (box.scrollWidth - box.clientWidth);
+    const b = box.getBoundingClientRect();
+    for (const row of [...t.rows].slice(0, 4)) {
+      if (row.getBoundingClientRect().bottom > H) continue;
+      for (const i of idx) {
+        const c = row.cells[i]; if (!c) continue;
+        const r = c.getBoundingClientRect(), x = (r.left + r.right) / 2, y = (r.top + r.bottom) / 2;
+        const top = document.elementFromPoint(x, y);
+        const seen = r.left >= Math.max(b.left, 0) - 1 && r.right <= Math.min(b.right, W) + 1 && top && c.contains(top);
+        if (!seen) res.hidden.push(`${hs[i] || 'first column'} (scrolled ${where * 100}%)`);
+      }
+    }
+  }
+  box.scrollLeft = 0;
+  return res;
+})"""
+
+def test_phone_key_columns(site, browser):
+    """At 390 px the columns that 07's and 09's text discusses are in view, beside the first column, whether the table
+    is scrolled to its start, its middle or its end; the table's box is reached by keyboard"""
+    dest, base = site
+    page = browser.new_page(viewport=dict(width=390, height=844), device_scale_factor=1, is_mobile=True, has_touch=True)
+    problems = []
+    for kind, (name, heads, cols) in KEY_TABLES.items():
+        open_page(page, base + name, eager=False)
+        tables = page.evaluate(KEY_JS, [sorted(heads), cols])
+        assert tables, f"{name}: no {kind} table"
+        assert any(t['wide'] for t in tables), f"{name}: no {kind} table is wider than a phone: this test tests nothing"
+        for k, t in enumerate(tables):
+            if t['hidden']: problems.append(f"{name}: {kind} table {k} hides {t['hidden'][:6]}")
+            if t['wide'] and t['tabindex'] != '0': problems.append(f"{name}: {kind} table {k} scrolls but is not reached by keyboard")
+    page.close()
+    assert not problems, '\n'.join(problems)
+
+# ResNet-18's summary (62 rows) keeps its header row in view: under the site's header as the page scrolls (1280 px),
+# or at the top of the table's own box, which scrolls both ways on a phone (390 px)
+STICKY_JS = """(phone) => {
+  const t = [...document.querySelectorAll('article table')].find(t => [...t.querySelectorAll('td')].some(c => c.textContent.trim() === 'layer1.0.conv1'));
+  const head = t.tHead.rows[0].cells[0], bar = document.querySelector('.md-header').getBoundingClientRect().bottom;
+  let box = t.parentElement;
+  while (box && box.tagName !== 'ARTICLE' && !['auto', 'scroll'].includes(getComputedStyle(box).overflowY)) box = box.parentElement;
+  if (box.tagName === 'ARTICLE') box = null;
+  if (phone) { box.scrollIntoView({block: 'start'}); window.scrollBy(0, -bar); box.scrollTop = box.scrollHeight / 2; }
+  else window.scrollTo(0, t.getBoundingClientRect().top + scrollY + t.offsetHeight / 2);
+  const r = head.getBoundingClientRect(), b = box ? box.getBoundingClientRect() : null;
+  const top = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+  return {inBox: !!box, tabindex: box && box.getAttribute('tabindex'), headTop: r.top, bar, boxTop: b && b.top, boxHeight: b && b.height,
+          screen: innerHeight, onTop: !!top && head.contains(top), tableTop: t.getBoundingClientRect().top, firstRow: t.tBodies[0].rows[0].getBoundingClientRect().top};
+}"""
+
+def test_long_table_header_sticks(site, browser):
+    """ResNet-18's summary, scrolled to its middle, still shows its header row: under the site's header at 1280 px,
+    at the top of the table's own box (reached by keyboard, shorter than the screen) at 390 px"""
+    dest, base = site
+    for width, phone in ((1280, False), (390, True)):
+        page = browser.new_page(viewport=dict(width=width, height=844), device_scale_factor=1, is_mobile=phone, has_touch=phone)
+        open_page(page, base + 'course/summary.html', eager=False)
+        s = page.evaluate(STICKY_JS, phone)
+        where = f"at {width} px"
+        assert s['onTop'], f"{where}: ResNet-18's header row is hidden when the table is scrolled: {s}"
+        if phone:
+            assert s['inBox'] and s['boxHeight'] < s['screen'], f"{where}: ResNet-18's table is not in a box that scrolls down: {s}"
+            assert s['tabindex'] == '0', f"{where}: ResNet-18's table box is not reached by keyboard: {s}"
+            assert abs(s['headTop'] - s['boxTop']) <= 2 and s['firstRow'] < s['boxTop'], f"{where}: the header row did not stay at the top of its box: {s}"
+        else:
+            assert not s['inBox'], f"{where}: ResNet-18's table scrolls in a box of its own, though it fits the column: {s}"
+            assert abs(s['headTop'] - s['bar']) <= 2 and s['tableTop'] < 0, f"{where}: the header row did not stay under the site's header: {s}"
+        page.close()

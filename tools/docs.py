@@ -12,19 +12,22 @@ in nbs/ (_quarto.yml, nbdev.yml, sidebar.yml) stays the one used to publish with
 What the pages add to nbdev's processing, so that they read as nbdev's Quarto pages do:
 - `show_doc` signatures as nbdev 3.3.26 should write them (`fix_show_doc`);
 - output tables (pandas DataFrames and Stylers) styled like the theme's own tables, each scrolling in its own box
-  (`tidy_tables`, `EXTRA_CSS`);
+  (`tidy_tables`, tools/site/extra.css); on a phone the columns the text discusses stay pinned beside the first, and
+  a long table keeps its header row in view (tools/site/tables.js);
 - a light/dark toggle, previous/next links and a link to the repository in the header, which makes no request to
-  GitHub's API (the theme's `source` partial is replaced, `SOURCE_PARTIAL`);
+  GitHub's API (the theme's `source` partial is replaced, tools/site/source.html);
 - the same bytes on every build (`SOURCE_DATE_EPOCH` is the last commit's date, for the sitemap).
 The README's images link to the repository's raw files, so that they show on PyPI too (`absolute_links`).
+The site's own CSS, JavaScript and HTML templates are files in tools/site/ (`SITE_JS`, `OVERRIDES`).
 """
-import argparse, ast, html, json, os, re, shutil, subprocess, sys, yaml
+import ast, html, json, os, re, shutil, subprocess, sys, yaml
 from pathlib import Path
 import nbformat
 from nbconvert import MarkdownExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from nbdev.config import get_config, nbpath2html
 from nbdev.quarto import proc_nbs
+from fastcore.script import call_parse, store_true
 import explorer_site   # the convolution explorer's host (tools/explorer_site.py)
 import site_exercises  # the exercises answered in the page (tools/site_exercises.py)
 
@@ -85,9 +88,13 @@ def readable_text(html:str) -> str:
     return re.sub(r'<style\b.*?</style>', lambda st: re.sub(r'\{[^{}]*\}', fix, st.group(0)), html, flags=re.S)
 
 def wrap_names(html:str) -> str:
-    "Let a dotted name in a table cell (`layer1.0.conv1`, `F.conv2d`) break after its dots, and nowhere else (`EXTRA_CSS` turns off breaking mid-word)"
+    """Let a dotted name in a table cell (`layer1.0.conv1`, `F.conv2d`) break after its dots, and a snake-case column
+    name (`near_zero_first`) after its underscores, and nowhere else (tools/site/extra.css turns off breaking mid-word)"""
     name = r'[A-Za-z_]\w*(?:\.\w+)+'
-    return re.sub(rf'(<t[dh]\b[^>]*>\s*)({name})(?=[\s#\w]*</t[dh]>)', lambda m: m.group(1) + m.group(2).replace('.', '.<wbr>'), html)
+    html = re.sub(rf'(<t[dh]\b[^>]*>\s*)({name})(?=[\s#\w]*</t[dh]>)', lambda m: m.group(1) + m.group(2).replace('.', '.<wbr>'), html)
+    # a column's name in snake case (`near_zero_first`) may break after an underscore, so that on a phone the columns a
+    # chapter discusses fit beside the row labels (tools/site/tables.js)
+    return re.sub(r'(<th\b[^>]*>\s*)([a-z]+(?:_[a-z0-9]+)+)(?=\s*</th>)', lambda m: m.group(1) + m.group(2).replace('_', '_<wbr>'), html)
 
 def lib_classes(lib:Path) -> dict:
     "The classes each module of the package defines: `{'viz.py': {'ConvDiagram', ...}, ...}`"
@@ -388,26 +395,30 @@ def site_pages(cfg) -> list:
         else: res += [(p['section'], q) for q in p['contents']]
     return res
 
-MATHJAX_CONFIG = (ASSETS/'mathjax-config.js').read_text()
+# The site's own files in tools/site/, and where the build puts them: the JavaScript and CSS go to `assets/` (the
+# stylesheet after nbs/styles.css), the theme's overrides to `overrides/` (mkdocs-material's `custom_dir`).
+# - mathjax-config.js: MathJax 2 set up for `pymdownx.arithmatex`, asking nothing of the network;
+# - wide-figures.js: on a phone, a figure more than 1.6 times the screen's width (two panels or more, drawn for a
+#   desktop column) would shrink until its text can't be read: it is shown at up to twice the screen's width
+#   instead, in a box that scrolls sideways (extra.css); a tap still opens it full size;
+# - a11y.js: what scrolls can be reached and scrolled by keyboard; tables.js: long and wide tables keep their header
+#   and the columns the text discusses in view;
+# - main.html: the search index fetched on first use, `og:` tags; 404.html: the 404 page's text and its link home;
+# - source.html: the theme's link to the repository, without `data-md-component="source"`: with it, the theme's
+#   JavaScript asks GitHub's API for the repository's stars, forks and latest release on every first visit, and the
+#   site makes no network request.
+SITE_JS = ['mathjax-config.js', 'wide-figures.js', 'a11y.js', 'tables.js']
+OVERRIDES = {'main.html': 'main.html', '404.html': '404.html', 'source.html': 'partials/source.html'}
 
-EXTRA_CSS = (ASSETS/'extra.css').read_text()
-
-# On a phone, a figure more than 1.6 times the screen's width (two panels or more, drawn for a desktop column) would
-# shrink until its text can't be read: it is shown at up to twice the screen's width instead, in a paragraph that
-# scrolls sideways (EXTRA_CSS); a tap still opens it full size.
-WIDE_FIGURES_JS = (ASSETS/'wide-figures.js').read_text()
-
-# The theme's link to the repository, without `data-md-component="source"`: with it, the theme's JavaScript asks
-# GitHub's API for the repository's stars, forks and latest release on every first visit, and the site makes no
-# network request.
-SOURCE_PARTIAL = (ASSETS/'source.html').read_text()
+def asset(name:str) -> str:
+    "The text of the site's file `name` in tools/site/"
+    return (ASSETS/name).read_text()
 
 # The 404 page is served for a missing page at any depth, so its links can't be relative, and with `site_url` mkdocs
 # makes them absolute (`/convbook/assets/...`), which only works where the site is published. Instead they are
-# relative to a `<base>` that this script writes first: the site's folder, found in the address (its published path),
-# or else the shortest folder of the address that holds the site (asked synchronously, since the stylesheets that
-# follow need the base before they load).
-BASE_SCRIPT = (ASSETS/'base-404.html').read_text()
+# relative to a `<base>` that a script writes first (tools/site/base-404.html): the site's folder, found in the address
+# (its published path), or else the shortest folder of the address that holds the site (asked synchronously, since
+# the stylesheets that follow need the base before they load).
 
 def search_partial() -> str:
     "The theme's search box, its dialog named (\"Search\") for screen readers"
@@ -417,12 +428,12 @@ def search_partial() -> str:
     return html.replace('role="dialog"', 'role="dialog" aria-label="{{ lang.t(\'search\') }}"', 1)
 
 def fix_404(html:str, site_path:str) -> str:
-    "The 404 page with links relative to the site's folder wherever it is served (`BASE_SCRIPT`), not to `site_path` (`/convbook/`) only"
+    "The 404 page with links relative to the site's folder wherever it is served (tools/site/base-404.html), not to `site_path` (`/convbook/`) only"
     q = re.escape(site_path)
     html = re.sub(rf'(\b(?:href|src)=")' + q, r'\1', html)
     html = html.replace(f'__md_scope=new URL("{site_path}",location)', '__md_scope=new URL(window.__convbookBase,location)')
     html = re.sub(r'("(?:base|search)": ")' + q, lambda m: m.group(1) + ('./' if m.group(1).startswith('"base') else ''), html)
-    html = re.sub(r'(<meta charset="utf-8">)', lambda m: m.group(1) + BASE_SCRIPT % json.dumps(site_path), html, count=1)
+    html = re.sub(r'(<meta charset="utf-8">)', lambda m: m.group(1) + asset('base-404.html') % json.dumps(site_path), html, count=1)
     # Chromium's preload scanner fetches the stylesheets and scripts it sees in the HTML before the `<base>` exists,
     # from the missing page's folder (ten failing requests): each is written by a script after the base instead
     def later(m):
@@ -455,7 +466,8 @@ def mkdocs_config(cfg, dest:Path, nav:list, strict:bool=True) -> dict:
                    features=['navigation.sections', 'navigation.footer', 'toc.follow', 'content.code.copy']),
         markdown_extensions=['tables', 'md_in_html', 'admonition', 'attr_list', {'toc': dict(permalink='#', permalink_title='Link to this section')}, 'pymdownx.superfences',
                              {'pymdownx.arithmatex': dict(generic=True)}, {'pymdownx.highlight': dict(use_pygments=True)}],
-        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full', 'assets/wide-figures.js', 'assets/a11y.js'],
+        extra_javascript=['assets/mathjax-config.js', 'assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full']   # its configuration first
+                         + [f'assets/{n}' for n in SITE_JS if n != 'mathjax-config.js'],
         extra_css=['assets/extra.css'], plugins=[{'search': dict(separator=SEARCH_SEPARATOR)}],
         validation=dict(omitted_files='warn', absolute_links='warn', unrecognized_links='warn', anchors='warn'),
     )
@@ -489,15 +501,11 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
             sections[section].append(item)
     if (cache/'images').exists(): shutil.copytree(cache/'images', docs/'images')
     shutil.copytree(Path(jupyter_server_mathjax.__file__).parent/'static', docs/'assets'/'mathjax')
-    (docs/'assets'/'mathjax-config.js').write_text(MATHJAX_CONFIG)
-    (docs/'assets'/'wide-figures.js').write_text(WIDE_FIGURES_JS)
-    shutil.copy(ASSETS/'a11y.js', docs/'assets'/'a11y.js')
-    (docs/'assets'/'extra.css').write_text((cfg.nbs_path/'styles.css').read_text() + EXTRA_CSS)
+    for name in SITE_JS: shutil.copy(ASSETS/name, docs/'assets'/name)
+    (docs/'assets'/'extra.css').write_text((cfg.nbs_path/'styles.css').read_text() + asset('extra.css'))
     (SITE_SRC/'overrides'/'partials').mkdir(parents=True)
-    (SITE_SRC/'overrides'/'partials'/'source.html').write_text(SOURCE_PARTIAL)
+    for name,to in OVERRIDES.items(): shutil.copy(ASSETS/name, SITE_SRC/'overrides'/to)
     (SITE_SRC/'overrides'/'partials'/'search.html').write_text(search_partial())
-    shutil.copy(ASSETS/'main.html', SITE_SRC/'overrides'/'main.html')
-    shutil.copy(ASSETS/'404.html', SITE_SRC/'overrides'/'404.html')
     conf = mkdocs_config(cfg, dest, nav, strict)
     explorer_site.install(docs, conf)   # the live explorer on the pages that show one
     site_exercises.install(docs, conf, bank)   # the exercises, answered in the page
@@ -513,12 +521,11 @@ def site(dest:Path=SITE, strict:bool=True) -> Path:
     print(f"Built the site in {dest}: {len(site_pages(cfg))} pages")
     return Path(dest)
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--readme', action='store_true', help='only write README.md')
-    p.add_argument('--dest', default=str(SITE), help='folder for the site')
-    a = p.parse_args()
-    readme()
-    if not a.readme: site(Path(a.dest))
+write_readme = readme   # `main`'s flag is called `readme`
 
-if __name__ == '__main__': main()
+@call_parse
+def main(readme:store_true=False,  # only write README.md
+         dest:Path=None):          # folder for the site: _site/ in the repository unless given
+    "The README and the documentation site, built offline"
+    write_readme()
+    if not readme: site(Path(dest) if dest else SITE)
