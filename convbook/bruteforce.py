@@ -14,7 +14,7 @@ from .field import (Field, Geo, GeoMode, geo, set_geo, input_geo, out_geo, func_
 # %% auto #0
 __all__ = ['PositiveMode', 'brute_force_rf', 'check_rf']
 
-# %% ../nbs/api/07a_bruteforce.ipynb #2d9c75d3
+# %% ../nbs/api/07a_bruteforce.ipynb #ac9af252
 def _window_sum(x:torch.Tensor, nd:int, ks, stride, padding, dilation, ceil_mode:bool) -> torch.Tensor:
     "Max pooling's windows (any of 1, 2 or 3 dims), summed instead of maxed: every cell of a window gets a gradient"
     ks = ntuple(ks, nd)
@@ -41,7 +41,7 @@ class PositiveMode(GeoMode):
         self.params = {id(p): (n, p) for n,p in itertools.chain(model.named_parameters(), model.named_buffers())}
         self.cache, self.gen = {}, torch.Generator().manual_seed(seed)
 
-# %% ../nbs/api/07a_bruteforce.ipynb #4042c8be
+# %% ../nbs/api/07a_bruteforce.ipynb #7c29d9d9
 def _stand_in(p:torch.Tensor, leaf:str, gen:torch.Generator) -> torch.Tensor:
     "A positive double-precision stand-in for parameter or buffer `p` called `leaf`"
     if not p.is_floating_point(): return p
@@ -61,7 +61,7 @@ def positive(self:PositiveMode, t):
         self.cache[id(t)] = _stand_in(p, n.rpartition('.')[2], self.gen)
     return self.cache[id(t)]
 
-# %% ../nbs/api/07a_bruteforce.ipynb #f5701c5c
+# %% ../nbs/api/07a_bruteforce.ipynb #8999ca62
 def _max_pool_sum(func, name:str, args, kwargs):
     "Max pooling as the sum of its windows, adaptive max pooling as adaptive average pooling"
     nd, x, real = int(name[-2]), args[0], func(*args, **kwargs)
@@ -80,7 +80,7 @@ def _positive_args(self, a):
     if isinstance(a, dict): return {k: _positive_args(self, v) for k,v in a.items()}
     return self.positive(a)
 
-# %% ../nbs/api/07a_bruteforce.ipynb #ebe6163b
+# %% ../nbs/api/07a_bruteforce.ipynb #386d83d6
 @patch
 def __torch_function__(self:PositiveMode, func, types, args=(), kwargs=None):
     args, kwargs, name = _positive_args(self, args), _positive_args(self, kwargs or {}), func_name(func)
@@ -94,7 +94,7 @@ def __torch_function__(self:PositiveMode, func, types, args=(), kwargs=None):
     if pool.startswith(('max_pool', 'adaptive_max_pool')): return _max_pool_sum(func, pool, args, kwargs)
     return GeoMode.__torch_function__(self, func, types, args, kwargs)
 
-# %% ../nbs/api/07a_bruteforce.ipynb #c5008205
+# %% ../nbs/api/07a_bruteforce.ipynb #990909ce
 def _extent(g:torch.Tensor) -> list:
     "First and last index with a non-zero gradient along each spatial dim of `g` (`[C, *spatial]`), or None if none"
     a, res = g.abs().sum(0), []
@@ -103,7 +103,7 @@ def _extent(g:torch.Tensor) -> list:
         res.append((int(nz.min()), int(nz.max())) if len(nz) else None)
     return res
 
-# %% ../nbs/api/07a_bruteforce.ipynb #7e8368d2
+# %% ../nbs/api/07a_bruteforce.ipynb #998302e2
 class _Done(Exception): pass
 
 def _outputs(model:nn.Module, x:torch.Tensor, want:set, seed:int) -> dict:
@@ -126,7 +126,7 @@ def _outputs(model:nn.Module, x:torch.Tensor, want:set, seed:int) -> dict:
     if want - set(got): raise ValueError(f"no such layer call in the model: {sorted(want - set(got))}")
     return got
 
-# %% ../nbs/api/07a_bruteforce.ipynb #448266e1
+# %% ../nbs/api/07a_bruteforce.ipynb #824d1c2a
 def _unit(y:torch.Tensor, b:int, unit:tuple, name:str, call:int) -> torch.Tensor:
     "Image `b`'s values of `unit` in layer output `y` (all channels; all units of a box)"
     g = geo(y)
@@ -158,7 +158,7 @@ def brute_force_rf(model:nn.Module, # Any module
     grad = torch.autograd.grad(loss, x)[0] if live else torch.zeros_like(x)
     return [_extent(grad[b]) for b in range(len(probes))]
 
-# %% ../nbs/api/07a_bruteforce.ipynb #af5630d8
+# %% ../nbs/api/07a_bruteforce.ipynb #db8605a3
 def _agrees(f:Field, u, n:int, found) -> bool:
     "Does the brute-force extent `found` (along one dim of `n` cells) agree with what field `f` says of unit `u`?"
     if f.kind == 'flat':
@@ -169,7 +169,7 @@ def _agrees(f:Field, u, n:int, found) -> bool:
     return (found is not None and (found[0] == lo if lo >= 0 else found[0] >= 0)
             and (found[1] == hi if hi <= n-1 else found[1] <= n-1))
 
-# %% ../nbs/api/07a_bruteforce.ipynb #2ea85530
+# %% ../nbs/api/07a_bruteforce.ipynb #2800a88b
 def _units(g:Geo, shape:tuple) -> list:
     "A few units of an output of `shape` and geometry `g` to probe: its first, middle and last, and a mixed corner"
     choices = []
@@ -183,7 +183,7 @@ def _units(g:Geo, shape:tuple) -> list:
         units.append(tuple(c[0] if i % 2 == 0 else c[-1] for i,c in enumerate(choices)))
     return list(dict.fromkeys(units))
 
-# %% ../nbs/api/07a_bruteforce.ipynb #c867d192
+# %% ../nbs/api/07a_bruteforce.ipynb #fbd6ef6b
 def _to_check(calls:list, layers:list|None, rows:int|None) -> list:
     "`(name, call number, call)` of the traced calls to check: rows with a known field and a batch dim"
     todo, count = [], {}

@@ -27,14 +27,14 @@ def rf_step(rf:float, # Receptive field size before the layer
     k = kernel_span(ks, dilation)
     return rf + (k-1)*jump, jump*stride, start + ((k-1)/2 - padding)*jump
 
-# %% ../nbs/api/07_field.ipynb #184a4cb4
+# %% ../nbs/api/07_field.ipynb #c5b06c8a
 def ntuple(v, # One value, or a tuple or list of them
            nd:int, # How many spatial dimensions
           ) -> tuple:
     "`v` as a tuple: a tuple or list as it is, anything else repeated `nd` times"
     return tuple(v) if isinstance(v, (tuple, list)) else (v,)*nd
 
-# %% ../nbs/api/07_field.ipynb #1ca3b893
+# %% ../nbs/api/07_field.ipynb #11450b46
 _WINDOWED = (nn.modules.conv._ConvNd, nn.modules.pooling._MaxPoolNd, nn.modules.pooling._AvgPoolNd,
              nn.modules.pooling._LPPoolNd)
 
@@ -49,7 +49,7 @@ def layer_geometry(m:nn.Module) -> dict|None:
     if isinstance(pad, str): pad = tuple(same_padding(k, d)[0] for k,d in zip(ks,dil)) if pad == 'same' else (0,)*nd
     return dict(ks=ks, stride=stride, padding=ntuple(pad, nd), dilation=dil)
 
-# %% ../nbs/api/07_field.ipynb #afd4b1a5
+# %% ../nbs/api/07_field.ipynb #f18d32d6
 @dataclass(frozen=True)
 class Field:
     "What the units of a tensor see along one spatial dimension of the input"
@@ -63,7 +63,7 @@ class Field:
 
 UNKNOWN = Field('unknown')
 
-# %% ../nbs/api/07_field.ipynb #2b843a09
+# %% ../nbs/api/07_field.ipynb #391495e5
 def grid_field(tdim:int, rf:float, jump:float, start:float) -> Field:
     "Units on a grid along tensor dim `tdim`"
     return Field('grid', (tdim,), rf, jump, start)
@@ -72,7 +72,7 @@ def same_field(lo:float, hi:float) -> Field:
     "Units that all see cells `lo` to `hi`"
     return Field('same', (), hi-lo+1, 0., (lo+hi)/2, lo, hi)
 
-# %% ../nbs/api/07_field.ipynb #90739a5d
+# %% ../nbs/api/07_field.ipynb #2294663d
 @patch
 def box(self:Field, n:int=1) -> tuple:
     "First and last cell seen by `n` neighbouring units together (from unit 0 for a grid)"
@@ -81,7 +81,7 @@ def box(self:Field, n:int=1) -> tuple:
         return self.start - h, self.start + (n-1)*self.jump + h
     return self.lo, self.hi
 
-# %% ../nbs/api/07_field.ipynb #6479297b
+# %% ../nbs/api/07_field.ipynb #6609c36c
 @patch
 def settled(self:Field, shape:tuple, one_unit:bool=True) -> Field:
     "The same field, as a 'same' box if it is a grid of jump 0 (or, if `one_unit`, of one unit along its dim)"
@@ -89,7 +89,7 @@ def settled(self:Field, shape:tuple, one_unit:bool=True) -> Field:
         return same_field(*self.box(shape[self.tdims[0]]))
     return self
 
-# %% ../nbs/api/07_field.ipynb #7e807efb
+# %% ../nbs/api/07_field.ipynb #10f01272
 _SHOW = dict(grid="grid(dim {t[0]}: rf {rf}, jump {jump}, start {start})", same="same(cells {lo} to {hi})",
              flat="flat(dims {t}: rf at most {rf}, cells {lo} to {hi})", unknown='unknown')
 
@@ -99,7 +99,7 @@ def __repr__(self:Field) -> str:
     n = {k: f"{getattr(self, k):g}" for k in ('rf', 'jump', 'start', 'lo', 'hi')}
     return _SHOW[self.kind].format(t=self.tdims, **n)
 
-# %% ../nbs/api/07_field.ipynb #05495883
+# %% ../nbs/api/07_field.ipynb #98daec2b
 @dataclass(frozen=True)
 class Geo:
     "The receptive field of a tensor's units: one `Field` per spatial dim of the input, and the tensor's batch dim"
@@ -108,7 +108,7 @@ class Geo:
 
 def _unknown(g:Geo) -> Geo: return Geo(tuple(UNKNOWN for _ in g.fields), None)
 
-# %% ../nbs/api/07_field.ipynb #03a097bf
+# %% ../nbs/api/07_field.ipynb #d3adf0b1
 _KEY = '_convbook_geo'
 
 def geo(t) -> Geo|None:
@@ -124,7 +124,7 @@ def input_geo(nd:int) -> Geo:
     "The input `[N, C, *spatial]` itself: each cell is a unit that sees itself"
     return Geo(tuple(grid_field(2+d, 1., 1., 0.) for d in range(nd)), 0)
 
-# %% ../nbs/api/07_field.ipynb #fa4a109b
+# %% ../nbs/api/07_field.ipynb #af3ce709
 def tensors_in(x):
     "The tensors in `x`, nested in tuples, lists and dicts"
     if isinstance(x, torch.Tensor): yield x
@@ -137,7 +137,7 @@ def first_tensor(x) -> torch.Tensor|None:
     "The first tensor in `x` (see `tensors_in`), or None"
     return next(tensors_in(x), None)
 
-# %% ../nbs/api/07_field.ipynb #2e025235
+# %% ../nbs/api/07_field.ipynb #7da3acad
 def _mixed(f:Field, shape:tuple) -> Field:
     "Every output unit sees every unit of `f`"
     if f.kind == 'unknown': return f
@@ -162,7 +162,7 @@ def windowed(g:Geo, # The input's geometry
         fields.append(f)
     return Geo(tuple(fields), g.bdim)
 
-# %% ../nbs/api/07_field.ipynb #28df3148
+# %% ../nbs/api/07_field.ipynb #131363c2
 def _with_box(res:Field|None, sames:list, shape:tuple) -> Field:
     "The union of field `res` (or None) and 'same' fields `sames`"
     lo, hi = min(f.lo for f in sames), max(f.hi for f in sames)
@@ -188,7 +188,7 @@ def _union(fs:list, shape:tuple) -> Field:
         res = flats[0]
     return _with_box(res, sames, shape) if sames else res
 
-# %% ../nbs/api/07_field.ipynb #47efeda1
+# %% ../nbs/api/07_field.ipynb #42618ae2
 def combine(parts:list, # `[(geo, shape)]` of the inputs (a `geo` of None is a constant)
             shape:tuple, # The output's shape
            ) -> Geo|None:
@@ -208,7 +208,7 @@ def combine(parts:list, # `[(geo, shape)]` of the inputs (a `geo` of None is a c
     bd = {None if g.bdim is None else g.bdim + ndim - len(s) for g,s in parts}
     return Geo(tuple(fields), bd.pop() if len(bd) == 1 else None)
 
-# %% ../nbs/api/07_field.ipynb #d0e7d599
+# %% ../nbs/api/07_field.ipynb #30cfe0be
 def mixing(g:Geo, # The input's geometry
            dims, # The tensor dims whose positions are all mixed
            shape:tuple, # The input's shape
@@ -228,7 +228,7 @@ def mixing(g:Geo, # The input's geometry
         bd = new.get(bd) if bd is not None else None
     return Geo(tuple(fields), bd)
 
-# %% ../nbs/api/07_field.ipynb #16be8860
+# %% ../nbs/api/07_field.ipynb #b14a6579
 def _groups(a:tuple, b:tuple):
     "Groups `(dims of a, dims of b)` of equal products, for a row-major reshape of shape `a` into `b` (None if unclear)"
     i = j = 0; res = []
@@ -248,7 +248,7 @@ def _groups(a:tuple, b:tuple):
         res.append((gi, gj))
     return res
 
-# %% ../nbs/api/07_field.ipynb #a9230a5c
+# %% ../nbs/api/07_field.ipynb #fd55a4eb
 def reshaped(g:Geo, a:tuple, b:tuple) -> Geo:
     "`g` after a reshape (view, flatten, squeeze...) from shape `a` to shape `b`"
     groups = _groups(tuple(a), tuple(b))
@@ -268,14 +268,14 @@ def reshaped(g:Geo, a:tuple, b:tuple) -> Geo:
     if g.bdim is not None and len(where[g.bdim][0]) == 1 and len(where[g.bdim][1]) == 1: bd = where[g.bdim][1][0]
     return Geo(tuple(fields), bd)
 
-# %% ../nbs/api/07_field.ipynb #b458c623
+# %% ../nbs/api/07_field.ipynb #14f27ce4
 def permuted(g:Geo, perm) -> Geo:
     "`g` after `permute(perm)`: output dim `k` is input dim `perm[k]`"
     inv = {p: k for k,p in enumerate(perm)}
     fields = [replace(f, tdims=tuple(sorted(inv[t] for t in f.tdims))) for f in g.fields]
     return Geo(tuple(fields), None if g.bdim is None else inv[g.bdim])
 
-# %% ../nbs/api/07_field.ipynb #9fc36baa
+# %% ../nbs/api/07_field.ipynb #5f97ddfc
 _POINTWISE = set('''add sub mul div true_divide floor_divide remainder fmod pow neg negative abs absolute exp exp2 expm1
 log log2 log10 log1p sqrt rsqrt square sin cos tan sinh cosh asin acos atan atan2 tanh sigmoid logit relu relu6 gelu
 silu mish elu selu celu hardtanh hardswish hardsigmoid hardshrink softshrink tanhshrink threshold leaky_relu rrelu prelu
@@ -296,7 +296,7 @@ _SLIDING = {f'{k}{d}d{w}': d for k in ('conv','max_pool','avg_pool','lp_pool','c
                                        'adaptive_max_pool','fractional_max_pool')
             for d in (1,2,3) for w in ('', '_with_indices')}
 
-# %% ../nbs/api/07_field.ipynb #b3dcc96f
+# %% ../nbs/api/07_field.ipynb #d8bcc2d5
 def func_name(func) -> str:
     "The name of a PyTorch function (`property_T` for the property `Tensor.T`)"
     n = getattr(func, '__name__', '')
@@ -312,7 +312,7 @@ def call_arg(args:tuple, # A call's positional arguments
     if name in kwargs: return kwargs[name]
     return args[i] if len(args) > i else default
 
-# %% ../nbs/api/07_field.ipynb #0da3e67f
+# %% ../nbs/api/07_field.ipynb #925cb641
 def _conv_windows(name:str, nd:int, args, kwargs, win:list) -> dict:
     "The windows of convolution function `name` (transposed or not) over dims `win`"
     ks = tuple(call_arg(args, kwargs, 1, 'weight').shape[2:])
@@ -347,7 +347,7 @@ def _sliding(name:str, args, kwargs, x, outs) -> Geo:
     d = ntuple(call_arg(args, kwargs, 4, 'dilation', 1), nd) if name.startswith('max') else (1,)*nd
     return windowed(g, shape, dict(zip(win, zip(ks, s, p, d))))
 
-# %% ../nbs/api/07_field.ipynb #b80e5c5e
+# %% ../nbs/api/07_field.ipynb #e304f4c2
 def _index_plan(idx, shape:tuple):
     "For basic indexing `idx` of a tensor of `shape`: `(how, new)`, each source dim's int or slice and new position"
     idx = idx if isinstance(idx, tuple) else (idx,)
@@ -386,7 +386,7 @@ def _indexed(g:Geo, shape:tuple, idx, out_shape:tuple) -> Geo:
         fields.append(f)
     return Geo(tuple(fields), new.get(g.bdim) if g.bdim is not None else None)
 
-# %% ../nbs/api/07_field.ipynb #3762b18f
+# %% ../nbs/api/07_field.ipynb #c44b2aea
 def _perm(name:str, args, kwargs, ndim:int):
     "The permutation done by a permute/transpose/movedim call, or None"
     if name == 'permute':
@@ -406,7 +406,7 @@ def _perm(name:str, args, kwargs, ndim:int):
         return [next(rest) if v is None else v for v in p]
     return None
 
-# %% ../nbs/api/07_field.ipynb #3b5560ef
+# %% ../nbs/api/07_field.ipynb #6f79af61
 def _cat(name:str, args, kwargs, x, outs) -> Geo:
     "Geometry of `torch.cat`/`stack`: position by position along a channel dim; along a unit dim, no grid any more"
     ts, d, out = list(call_arg(args, kwargs, 0, 'tensors')), call_arg(args, kwargs, 1, 'dim', 0), outs[0]
@@ -447,7 +447,7 @@ def _split(name:str, args, kwargs, x, outs) -> list:
         off += t.shape[d]
     return res
 
-# %% ../nbs/api/07_field.ipynb #46fdb584
+# %% ../nbs/api/07_field.ipynb #2bdc4044
 def _unknown_of(args, kwargs) -> Geo:
     "Unknown fields, for the outputs of a call one of whose arguments has a `Geo`"
     return _unknown(next(geo(t) for t in tensors_in((args, kwargs)) if geo(t) is not None))
@@ -469,7 +469,7 @@ def _layer_norm(name, args, kwargs, x, outs):
     k = len(ntuple(call_arg(args, kwargs, 1, 'normalized_shape'), 1))
     return mixing(geo(x), range(x.ndim-k, x.ndim), tuple(x.shape))
 
-# %% ../nbs/api/07_field.ipynb #b6c01ede
+# %% ../nbs/api/07_field.ipynb #2c3a6f91
 def _along_dim(name, args, kwargs, x, outs):
     "Softmax, cumulative sums and the like: each output mixes all positions along `dim`"
     d = call_arg(args, kwargs, 1, 'dim')
@@ -490,7 +490,7 @@ def _reduce(name, args, kwargs, x, outs):
     dims = range(x.ndim) if dim is None or ntuple(dim, 1) == () else [d % x.ndim for d in ntuple(dim, 1)]
     return mixing(geo(x), dims, tuple(x.shape), removed=not call_arg(args, kwargs, 2, 'keepdim', False) or dim is None)
 
-# %% ../nbs/api/07_field.ipynb #5a4d4246
+# %% ../nbs/api/07_field.ipynb #a7672848
 def _pad(name, args, kwargs, x, outs):
     "Constant padding moves a grid's start; other modes (reflect, replicate...) make it unknown"
     p, mode, fields = list(call_arg(args, kwargs, 1, 'pad')), call_arg(args, kwargs, 2, 'mode', 'constant'), []
@@ -514,7 +514,7 @@ def _expand(name, args, kwargs, x, outs): return combine([(geo(x), tuple(x.shape
 
 def _getitem(name, args, kwargs, x, outs): return _indexed(geo(x), tuple(x.shape), args[1], tuple(outs[0].shape))
 
-# %% ../nbs/api/07_field.ipynb #d8332b1a
+# %% ../nbs/api/07_field.ipynb #c2cf2eba
 _NAMED = {
     _batch_norm: ['batch_norm'], _instance_norm: ['instance_norm'], _group_norm: ['group_norm'],
     _layer_norm: ['layer_norm', 'rms_norm'], _linear: ['linear'], _pad: ['pad'], _getitem: ['__getitem__'],
@@ -534,7 +534,7 @@ def _rule(name:str, args, kwargs, outs:list):
     rule = _RULES.get(base)
     return _unknown_of(args, kwargs) if rule is None else rule(base, args, kwargs, x, outs)
 
-# %% ../nbs/api/07_field.ipynb #3bfbf0f4
+# %% ../nbs/api/07_field.ipynb #bb0d4ab6
 def out_geo(func, args, kwargs, out):
     "Attach to the tensors of `out = func(*args, **kwargs)` the geometry of their units"
     outs = list(tensors_in(out))
@@ -556,7 +556,7 @@ class GeoMode(TorchFunctionMode):
         else: out_geo(func, args, kwargs, out)
         return out
 
-# %% ../nbs/api/07_field.ipynb #a0976734
+# %% ../nbs/api/07_field.ipynb #50203109
 @contextmanager
 def eval_mode(model:nn.Module):
     "Put `model` in eval mode for the block, then give every module back the training flag it had"
@@ -567,7 +567,7 @@ def eval_mode(model:nn.Module):
     finally:
         for m,t in modes: m.training = t
 
-# %% ../nbs/api/07_field.ipynb #ca525680
+# %% ../nbs/api/07_field.ipynb #39cc2cb8
 def zero_input(model:nn.Module, # Any module
                shape:tuple, # The input's shape
                dtype:torch.dtype|None=None, # The input's dtype; default: the model's
@@ -577,7 +577,7 @@ def zero_input(model:nn.Module, # Any module
     dtype = dtype or (p.dtype if p is not None else torch.get_default_dtype())
     return torch.zeros(shape, dtype=dtype, device=p.device if p is not None else None)
 
-# %% ../nbs/api/07_field.ipynb #e1a82c1c
+# %% ../nbs/api/07_field.ipynb #7a81e8d5
 class _Calls:
     "Forward hooks that record each call of each module of `model`"
     def __init__(self, model:nn.Module, measure=None):
@@ -600,7 +600,7 @@ class _Calls:
     def remove(self):
         for h in self.hooks: h.remove()
 
-# %% ../nbs/api/07_field.ipynb #d72f99d4
+# %% ../nbs/api/07_field.ipynb #1643745c
 def trace_calls(model:nn.Module, # Any module
                 x:torch.Tensor, # Its input, `[N, C, *spatial]`
                 measure=None, # `(module, inputs, output) -> dict` of more entries for each call's record
