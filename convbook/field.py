@@ -469,7 +469,7 @@ def _layer_norm(name, args, kwargs, x, outs):
     k = len(ntuple(call_arg(args, kwargs, 1, 'normalized_shape'), 1))
     return mixing(geo(x), range(x.ndim-k, x.ndim), tuple(x.shape))
 
-# %% ../nbs/api/07_field.ipynb #2c3a6f91
+# %% ../nbs/api/07_field.ipynb #7e9f1792
 def _along_dim(name, args, kwargs, x, outs):
     "Softmax, cumulative sums and the like: each output mixes all positions along `dim`"
     d = call_arg(args, kwargs, 1, 'dim')
@@ -490,7 +490,7 @@ def _reduce(name, args, kwargs, x, outs):
     dims = range(x.ndim) if dim is None or ntuple(dim, 1) == () else [d % x.ndim for d in ntuple(dim, 1)]
     return mixing(geo(x), dims, tuple(x.shape), removed=not call_arg(args, kwargs, 2, 'keepdim', False) or dim is None)
 
-# %% ../nbs/api/07_field.ipynb #a7672848
+# %% ../nbs/api/07_field.ipynb #449748a3
 def _pad(name, args, kwargs, x, outs):
     "Constant padding moves a grid's start; other modes (reflect, replicate...) make it unknown"
     p, mode, fields = list(call_arg(args, kwargs, 1, 'pad')), call_arg(args, kwargs, 2, 'mode', 'constant'), []
@@ -514,7 +514,7 @@ def _expand(name, args, kwargs, x, outs): return combine([(geo(x), tuple(x.shape
 
 def _getitem(name, args, kwargs, x, outs): return _indexed(geo(x), tuple(x.shape), args[1], tuple(outs[0].shape))
 
-# %% ../nbs/api/07_field.ipynb #c2cf2eba
+# %% ../nbs/api/07_field.ipynb #f916fb3a
 _NAMED = {
     _batch_norm: ['batch_norm'], _instance_norm: ['instance_norm'], _group_norm: ['group_norm'],
     _layer_norm: ['layer_norm', 'rms_norm'], _linear: ['linear'], _pad: ['pad'], _getitem: ['__getitem__'],
@@ -534,7 +534,7 @@ def _rule(name:str, args, kwargs, outs:list):
     rule = _RULES.get(base)
     return _unknown_of(args, kwargs) if rule is None else rule(base, args, kwargs, x, outs)
 
-# %% ../nbs/api/07_field.ipynb #bb0d4ab6
+# %% ../nbs/api/07_field.ipynb #001b9b0d
 def out_geo(func, args, kwargs, out):
     "Attach to the tensors of `out = func(*args, **kwargs)` the geometry of their units"
     outs = list(tensors_in(out))
@@ -556,7 +556,7 @@ class GeoMode(TorchFunctionMode):
         else: out_geo(func, args, kwargs, out)
         return out
 
-# %% ../nbs/api/07_field.ipynb #50203109
+# %% ../nbs/api/07_field.ipynb #de3e52af
 @contextmanager
 def eval_mode(model:nn.Module):
     "Put `model` in eval mode for the block, then give every module back the training flag it had"
@@ -567,7 +567,7 @@ def eval_mode(model:nn.Module):
     finally:
         for m,t in modes: m.training = t
 
-# %% ../nbs/api/07_field.ipynb #39cc2cb8
+# %% ../nbs/api/07_field.ipynb #fb95a395
 def zero_input(model:nn.Module, # Any module
                shape:tuple, # The input's shape
                dtype:torch.dtype|None=None, # The input's dtype; default: the model's
@@ -577,7 +577,7 @@ def zero_input(model:nn.Module, # Any module
     dtype = dtype or (p.dtype if p is not None else torch.get_default_dtype())
     return torch.zeros(shape, dtype=dtype, device=p.device if p is not None else None)
 
-# %% ../nbs/api/07_field.ipynb #7a81e8d5
+# %% ../nbs/api/07_field.ipynb #c287310c
 class _Calls:
     "Forward hooks that record each call of each module of `model`"
     def __init__(self, model:nn.Module, measure=None):
@@ -600,7 +600,7 @@ class _Calls:
     def remove(self):
         for h in self.hooks: h.remove()
 
-# %% ../nbs/api/07_field.ipynb #1643745c
+# %% ../nbs/api/07_field.ipynb #dfb3d235
 def trace_calls(model:nn.Module, # Any module
                 x:torch.Tensor, # Its input, `[N, C, *spatial]`
                 measure=None, # `(module, inputs, output) -> dict` of more entries for each call's record
