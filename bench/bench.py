@@ -25,7 +25,8 @@ def ratio(f, g, number, repeat=7):
 
 def import_time():
     "Seconds to start Python and import every convbook module, minus a bare start"
-    mods = 'convbook.data, convbook.kernels, convbook.batch, convbook.arith, convbook.viz, convbook.matmul, convbook.cnn, convbook.summary'
+    mods = ('convbook.data, convbook.kernels, convbook.batch, convbook.arith, convbook.viz, convbook.matmul, convbook.cnn, '
+            'convbook.field, convbook.bruteforce, convbook.summary')
     run = lambda code: subprocess.run([sys.executable, '-c', code], check=True, capture_output=True)
     def t(code):
         ts = []

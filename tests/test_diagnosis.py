@@ -10,7 +10,8 @@ from convbook.workbook import check, same_answer, fmt_answer, verify_generator
 from convbook.exercises import EXERCISES, CODE_KINDS
 from convbook import arith, kernels, viz, cnn, summary
 import convbook.workbook as wb
-from convbook.summary import layer_summary, brute_force_rf
+from convbook.summary import layer_summary
+from convbook.bruteforce import brute_force_rf
 
 SLOW = ('which_kernel', 'kernel_sum', 'group_channels', 'bn_running_mean', 'bn_output')   # about 20 ms an exercise
 def _seeds(kind): return range(100) if kind in SLOW else range(300)

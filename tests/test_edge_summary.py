@@ -5,7 +5,8 @@ torchinfo (multiply-adds of convolutions and linear layers), brute-force gradien
 import math, re, warnings
 import pytest, torch, torch.nn as nn, torch.nn.functional as F, torchvision, torchinfo
 from hypothesis import given, settings, strategies as st
-from convbook.summary import layer_summary, check_rf, brute_force_rf
+from convbook.summary import layer_summary
+from convbook.bruteforce import check_rf, brute_force_rf
 from convbook.cnn import simple_cnn
 
 warnings.filterwarnings('ignore', message=".*padding='same' with even kernel.*")

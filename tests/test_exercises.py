@@ -13,7 +13,7 @@ from convbook.workbook import check, same_answer, fmt_answer, as_answer
 from convbook.exercises import EXERCISES, CODE_KINDS, practice, worksheet
 from convbook import arith, kernels, batch, viz, matmul
 import torchinfo
-from convbook.summary import brute_force_rf
+from convbook.bruteforce import brute_force_rf
 
 @pytest.fixture(autouse=True)
 def _no_progress(monkeypatch):
