@@ -24,6 +24,7 @@ def get_image_files_sorted(path, # A folder
     from fastai.vision.all import get_image_files
     return get_image_files(path, recurse=recurse, folders=folders).sorted()
 
+# %% ../nbs/api/02_batch.ipynb #8cbea5a5
 def mnist_dblock(train:str='train', valid:str='valid', # Names of the split folders
                 ) -> DataBlock:
     "The chapter-13 `DataBlock` for MNIST folders: greyscale images, labels from the parent folder"
@@ -34,6 +35,7 @@ def mnist_dblock(train:str='train', valid:str='valid', # Names of the split fold
                      splitter=GrandparentSplitter(train_name=train, valid_name=valid),
                      get_y=parent_label)
 
+# %% ../nbs/api/02_batch.ipynb #25e94330
 def mnist_dls(name:str='sample', # 'sample' (3s and 7s) or 'ten'
               bs:int=64, # Batch size
               full:bool=False, # Use fastai's download instead of the shipped folder (see `mnist_path`)
@@ -42,7 +44,8 @@ def mnist_dls(name:str='sample', # 'sample' (3s and 7s) or 'ten'
               **kwargs) -> DataLoaders:
     "`DataLoaders` for an MNIST dataset, from `mnist_dblock`"
     from fastai.torch_core import set_seed
-    if isinstance(bs, bool) or not isinstance(bs, int) or bs < 1: raise ValueError(f"bs={bs!r}: the batch size must be a positive integer")
+    if isinstance(bs, bool) or not isinstance(bs, int) or bs < 1: raise ValueError(f"bs={bs!r}: the batch size must be "
+                                                                                   "a positive integer")
     path = mnist_path(name, full=full)
     train,valid = DATASETS[name]['full_splits'] if full else ('train','valid')
     set_seed(seed)
@@ -55,12 +58,16 @@ def show_features(xb:torch.Tensor, # Images `[n,1,h,w]`
                   n:int=4, # How many images to show
                   size:float=1.4, # Inches per panel
                  ):
-    "Grid of images (rows) by kernels (columns): each image, then its feature maps, all on one red-blue scale with a colour bar"
+    ("Grid of images (rows) by kernels (columns): each image, then its feature maps, all on one red-blue scale with a "
+     "colour bar")
     if xb.ndim != 4 or feats.ndim != 4 or xb.shape[0] != feats.shape[0]:
-        raise ValueError(f"show_features needs xb [n,1,h,w] and feats [n,k,h',w'] with the same n, got {tuple(xb.shape)} and {tuple(feats.shape)}")
-    if len(names) != feats.shape[1]: raise ValueError(f"{len(names)} names for {feats.shape[1]} feature maps: give one name per kernel")
+        raise ValueError("show_features needs xb [n,1,h,w] and feats [n,k,h',w'] with the same n, got "
+                         f"{tuple(xb.shape)} and {tuple(feats.shape)}")
+    if len(names) != feats.shape[1]: raise ValueError(f"{len(names)} names for {feats.shape[1]} feature maps: give one "
+                                                      "name per kernel")
     n = min(n, xb.shape[0])
-    fig,axs = plt.subplots(n, feats.shape[1]+1, figsize=(size*(feats.shape[1]+1)+0.9, size*n), squeeze=False, layout='constrained')
+    fig,axs = plt.subplots(n, feats.shape[1]+1, figsize=(size*(feats.shape[1]+1)+0.9, size*n), squeeze=False,
+                           layout='constrained')
     lim = feats[:n].abs().max().item() or 1.
     for i in range(n):
         axs[i,0].imshow(xb[i,0], cmap='Greys_r')
@@ -70,28 +77,32 @@ def show_features(xb:torch.Tensor, # Images `[n,1,h,w]`
     fig.colorbar(im, ax=axs[:,1:], shrink=min(1., 0.5+0.1*n), label='feature value')
     return fig
 
-# %% ../nbs/api/02_batch.ipynb #99009532
-def _side(n:int, k:int) -> str: return f"{n} - {k} + 1 = {n-k+1}"
-
+# %% ../nbs/api/02_batch.ipynb #f6e32117
 def kept_the_input_channels(x:tuple, w:tuple):
     "Kept the input's channel count: the output has one channel per kernel, `weight.shape[0]`"
     (bs,c,h,wd),(o,_,kh,kw) = x, w
     return (bs, c, h-kh+1, wd-kw+1), f"[{bs}, {c}, {h-kh+1}, {wd-kw+1}]"
 
+# %% ../nbs/api/02_batch.ipynb #cc478394
 def forgot_the_border(x:tuple, w:tuple):
     "Kept the image's size: without padding, a kernel only fits where all of it lies on the image"
     (bs,c,h,wd),(o,_,kh,kw) = x, w
     return (bs, o, h, wd), f"[{bs}, {o}, {h}, {wd}]"
 
+# %% ../nbs/api/02_batch.ipynb #03e61c9f
 def shrank_by_the_kernel_size(x:tuple, w:tuple):
     "Took the kernel's whole size off: a kernel of size k fits in n - k + 1 places, not n - k"
     (bs,c,h,wd),(o,_,kh,kw) = x, w
     return (bs, o, h-kh, wd-kw), f"[{bs}, {o}, {h} - {kh}, {wd} - {kw}] = [{bs}, {o}, {h-kh}, {wd-kw}]"
 
+# %% ../nbs/api/02_batch.ipynb #27aeed7a
 def put_the_kernels_first(x:tuple, w:tuple):
     "Put the kernels on the first axis: the batch stays first, each image gets one channel per kernel"
     (bs,c,h,wd),(o,_,kh,kw) = x, w
     return (o, bs, h-kh+1, wd-kw+1), f"[{o}, {bs}, {h-kh+1}, {wd-kw+1}]"
+
+# %% ../nbs/api/02_batch.ipynb #99009532
+def _side(n:int, k:int) -> str: return f"{n} - {k} + 1 = {n-k+1}"
 
 # %% ../nbs/api/02_batch.ipynb #b0f607f3
 def batch_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
@@ -106,15 +117,19 @@ def batch_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
         x, w = (bs, c, h, wd), (o, c, kh, kw)
         if kh <= h and kw <= wd and c != o and bs != o: break
     import torch, torch.nn.functional as F
-    ans = tuple(F.conv2d(torch.empty(x, device='meta'), torch.empty(w, device='meta')).shape)   # PyTorch's shape logic, no data
+    # PyTorch's shape logic, no data
+    ans = tuple(F.conv2d(torch.empty(x, device='meta'), torch.empty(w, device='meta')).shape)
     return Exercise('batch_shape', f"`xb` is a batch of shape `{list(x)}` and `weight` has shape `{list(w)}`. "
                     f"What is the shape of `F.conv2d(xb, weight)`?", ans,
-                    f"the batch keeps its {bs} images; each gets one channel per kernel, {o}; each side shrinks to the places "
-                    f"where the kernel fits, {_side(h, kh)} and {_side(wd, kw)}: `{list(ans)}`. "
-                    f"Run `F.conv2d(torch.zeros({', '.join(map(str, x))}), torch.zeros({', '.join(map(str, w))})).shape` to see it",
-                    hint="the output is [batch, kernels, height, width], and a kernel of size k fits in n - k + 1 places along a side of n.",
-                    hints=(f"`weight` holds {o} kernels of {c} channel{'s' if c > 1 else ''}, each {kh}x{kw}; `xb` holds {bs} images. "
-                           "Which of these numbers stay, and which axis gets the number of kernels?",
+                    f"the batch keeps its {bs} images; each gets one channel per kernel, {o}; each side shrinks to "
+                    f"the places where the kernel fits, {_side(h, kh)} and {_side(wd, kw)}: `{list(ans)}`. Run "
+                    f"`F.conv2d(torch.zeros({', '.join(map(str, x))}), torch.zeros({', '.join(map(str, w))})).shape` "
+                    "to see it",
+                    hint="the output is [batch, kernels, height, width], and a kernel of size k fits in n - k + 1 "
+                         "places along a side of n.",
+                    hints=(f"`weight` holds {o} kernels of {c} channel{'s' if c > 1 else ''}, each {kh}x{kw}; "
+                           f"`xb` holds {bs} images. Which of these numbers stay, and which axis gets the number of "
+                           "kernels?",
                            f"[{bs}, {o}, {h} - {kh} + 1, {wd} - {kw} + 1]: work out the last two."),
                     mistakes=[mistake(f, x, w) for f in fs], seed=seed, form='a shape, e.g. (64, 4, 26, 26)',
                     labels=('batch', 'channels', 'height', 'width'), params=dict(x=x, w=w))

@@ -26,15 +26,19 @@ __all__ = ['top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'edge_kernels', 
 
 # %% ../nbs/api/01_kernels.ipynb #c53a78b2
 def _whole(v) -> bool:
-    "Is `v` a whole number: a Python or NumPy integer, or a 0-d integer tensor (as PyTorch's indexing takes); never a bool"
-    if isinstance(v, torch.Tensor): return v.ndim == 0 and not (v.dtype.is_floating_point or v.dtype.is_complex or v.dtype == torch.bool)
+    ("Is `v` a whole number: a Python or NumPy integer, or a 0-d integer tensor (as PyTorch's indexing takes); never a "
+     "bool")
+    if isinstance(v, torch.Tensor):
+        return v.ndim == 0 and not (v.dtype.is_floating_point or v.dtype.is_complex or v.dtype == torch.bool)
     return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
+# %% ../nbs/api/01_kernels.ipynb #3b90bcc4
 @functools.lru_cache(maxsize=None)
 def _pngs(folder:Path) -> tuple:
     "The PNG files of `folder`, sorted (read once per folder)"
     return tuple(sorted(folder.glob('*.png')))
 
+# %% ../nbs/api/01_kernels.ipynb #3d78712a
 def load_digit(digit:int=3, # Which digit (a label folder of the dataset)
                idx:int=0, # Which image of that digit, in sorted file order
                split:str='train', # 'train' or 'valid'
@@ -46,8 +50,10 @@ def load_digit(digit:int=3, # Which digit (a label folder of the dataset)
     if split not in ('train', 'valid'): raise ValueError(f"split={split!r}: use 'train' or 'valid'")
     folder = mnist_path(name)/split
     files = _pngs(folder/str(digit))
-    if not files: raise ValueError(f"No images of digit {digit} in {name!r}/{split}: the {name!r} dataset has {sorted(p.name for p in folder.iterdir())}")
-    if not -len(files) <= idx < len(files): raise IndexError(f"idx={idx} out of range: there are {len(files)} images of {digit} in {split}")
+    if not files: raise ValueError(f"No images of digit {digit} in {name!r}/{split}: the {name!r} dataset has "
+                                   f"{sorted(p.name for p in folder.iterdir())}")
+    if not -len(files) <= idx < len(files): raise IndexError(f"idx={idx} out of range: there are {len(files)} images "
+                                                             f"of {digit} in {split}")
     return torch.tensor(np.array(Image.open(files[idx])), dtype=torch.float32)
 
 # %% ../nbs/api/01_kernels.ipynb #bb232035
@@ -89,10 +95,12 @@ def apply_kernel(row:int, col:int, # Centre of the patch
                  img:torch.Tensor, # A 2-D image
                 ) -> torch.Tensor:
     "Sum of `kernel` times the patch of `img` centred on `(row, col)`"
-    if not (_whole(row) and _whole(col)): raise TypeError(f"row={row!r}, col={col!r}: the centre of the patch must be two whole numbers")
+    if not (_whole(row) and _whole(col)): raise TypeError(f"row={row!r}, col={col!r}: the centre of the patch must be "
+                                                          "two whole numbers")
     row, col = int(row), int(col)
     if img.ndim != 2 or kernel.ndim != 2:
-        raise ValueError(f"apply_kernel takes a 2-D kernel and a 2-D image, got shapes {tuple(kernel.shape)} and {tuple(img.shape)}")
+        raise ValueError(f"apply_kernel takes a 2-D kernel and a 2-D image, got shapes {tuple(kernel.shape)} and "
+                         f"{tuple(img.shape)}")
     (kh,kw),(h,w) = kernel.shape, img.shape
     r,c = row-kh//2, col-kw//2
     if not (0 <= r and r+kh <= h and 0 <= c and c+kw <= w):
@@ -104,10 +112,13 @@ def apply_kernel(row:int, col:int, # Centre of the patch
 def _check_image_and_kernel(fn:str, img:torch.Tensor, kernel:torch.Tensor):
     "Refuse what `fn` can't convolve: an image or kernel that isn't 2-D, or a kernel larger than the image"
     if img.ndim != 2 or kernel.ndim != 2:
-        raise ValueError(f"{fn} takes a 2-D image and a 2-D kernel, got shapes {tuple(img.shape)} and {tuple(kernel.shape)}")
+        raise ValueError(f"{fn} takes a 2-D image and a 2-D kernel, got shapes {tuple(img.shape)} and "
+                         f"{tuple(kernel.shape)}")
     (h,w),(kh,kw) = img.shape, kernel.shape
-    if kh > h or kw > w: raise ValueError(f"A {kh}x{kw} kernel is larger than the {h}x{w} image: it must be at most {h}x{w}")
+    if kh > h or kw > w: raise ValueError(f"A {kh}x{kw} kernel is larger than the {h}x{w} image: it must be at most "
+                                          f"{h}x{w}")
 
+# %% ../nbs/api/01_kernels.ipynb #79916657
 def conv_by_hand(img:torch.Tensor, # A 2-D image
                  kernel:torch.Tensor, # A 2-D kernel, no larger than `img`
                 ) -> torch.Tensor:
@@ -121,7 +132,8 @@ def conv_by_hand(img:torch.Tensor, # A 2-D image
 def convolve(img:torch.Tensor, # A 2-D image
              kernel:torch.Tensor, # A 2-D kernel, no larger than `img`
             ) -> torch.Tensor:
-    "The map of `kernel` over `img` (no padding, stride 1) in one call of `F.conv2d`: what `conv_by_hand` computes with a loop"
+    ("The map of `kernel` over `img` (no padding, stride 1) in one call of `F.conv2d`: what `conv_by_hand` computes "
+     "with a loop")
     _check_image_and_kernel('convolve', img, kernel)
     return F.conv2d(img.float()[None,None], kernel.float()[None,None])[0,0]
 
@@ -130,7 +142,8 @@ def shift_image(img:torch.Tensor, # A 2-D image
                 dy:int=0, # Pixels to move it down (negative: up)
                 dx:int=0, # Pixels to move it right (negative: left)
                ) -> torch.Tensor:
-    "`img` moved by `dy` rows and `dx` columns, in a frame of the same size: what leaves the frame is lost, what comes in is 0"
+    ("`img` moved by `dy` rows and `dx` columns, in a frame of the same size: what leaves the frame is lost, what "
+     "comes in is 0")
     if img.ndim != 2: raise ValueError(f"shift_image takes a 2-D image, got shape {tuple(img.shape)}")
     if not (_whole(dy) and _whole(dx)): raise TypeError(f"dy={dy!r}, dx={dx!r}: a shift is two whole numbers of pixels")
     (h,w),dy,dx = img.shape, int(dy), int(dx)
@@ -146,14 +159,16 @@ def show_shift(img:torch.Tensor, # A 2-D image
                name:str='the kernel', # How the titles call the kernel
                size:float=1.9, # Inches per panel
               ):
-    "Figure of translation equivariance: `img` and its map (top), the shifted image and its map (bottom), on a common grid and colour scale"
+    ("Figure of translation equivariance: `img` and its map (top), the shifted image and its map (bottom), on a common "
+     "grid and colour scale")
     moved = shift_image(img, dy, dx)
     maps = convolve(img, kernel), convolve(moved, kernel)
     lim = max(m.abs().max().item() for m in maps) or 1.
     fig,axs = plt.subplots(2, 2, figsize=(2*size+0.7, 2*size), layout='constrained')
     for row,(x,m,t) in enumerate(zip((img, moved), maps, ('the image', f'moved {dy} down, {dx} right'))):
         axs[row,0].imshow(x, cmap='Greys_r'); axs[row,0].set_title(t, fontsize=9)
-        im = axs[row,1].imshow(m, cmap='RdBu_r', vmin=-lim, vmax=lim); axs[row,1].set_title(f'its map by {name}', fontsize=9)
+        im = axs[row,1].imshow(m, cmap='RdBu_r', vmin=-lim, vmax=lim); axs[row,1].set_title(f'its map by {name}',
+                                                                                            fontsize=9)
     for ax in axs.flat:
         n = ax.images[0].get_array().shape[0]
         for v in range(0, n, 4): ax.axhline(v-0.5, color='0.6', lw=0.4); ax.axvline(v-0.5, color='0.6', lw=0.4)
@@ -167,12 +182,14 @@ def show_filter(img:torch.Tensor, # A 2-D image, pixel values 0..255
                 name:str='the kernel', # How the titles call the kernel
                 size:float=2.2, # Inches per panel
                ):
-    "Figure of an image filter's output two ways: as a picture (clipped to the pixel range of `img`) and unclipped (white at 0, full blue at the lowest value, full red at the highest, with a colour bar)"
+    ("Figure of an image filter's output two ways: as a picture (clipped to the pixel range of `img`) and unclipped "
+     "(white at 0, full blue at the lowest value, full red at the highest, with a colour bar)")
     out = convolve(img, kernel)
     lo,hi = img.min().item(), img.max().item()
     fig,axs = plt.subplots(1, 3, figsize=(3*size+0.8, size), layout='constrained')
     axs[0].imshow(img, cmap='Greys_r', vmin=lo, vmax=hi); axs[0].set_title('the image', fontsize=9)
-    axs[1].imshow(out, cmap='Greys_r', vmin=lo, vmax=hi); axs[1].set_title(f'{name}, clipped to {lo:g}..{hi:g}', fontsize=9)
+    axs[1].imshow(out, cmap='Greys_r', vmin=lo, vmax=hi); axs[1].set_title(f'{name}, clipped to {lo:g}..{hi:g}',
+                                                                           fontsize=9)
     norm = TwoSlopeNorm(0., min(out.min().item(), -1.), max(out.max().item(), 1.))   # each sign to its own extreme
     im = axs[2].imshow(out, cmap='RdBu_r', norm=norm); axs[2].set_title(f'{name}, unclipped', fontsize=9)
     for ax in axs: ax.set_xticks([]); ax.set_yticks([])
@@ -180,7 +197,8 @@ def show_filter(img:torch.Tensor, # A 2-D image, pixel values 0..255
     return fig
 
 # %% ../nbs/api/01_kernels.ipynb #49219be9
-IMAGE_FILTERS = ('identity', 'box_blur', 'gaussian_blur', 'sharpen')   # kernels that make a new image rather than find a feature
+# kernels that make a new image rather than find a feature
+IMAGE_FILTERS = ('identity', 'box_blur', 'gaussian_blur', 'sharpen')
 
 def show_kernels(img:torch.Tensor, # A 2-D image
                  kernels:dict|None=None, # Name -> 2-D kernel, default `KERNELS`
@@ -188,7 +206,9 @@ def show_kernels(img:torch.Tensor, # A 2-D image
                  size:float=1.9, # Inches per panel
                  as_image:tuple=IMAGE_FILTERS, # Names of the kernels whose output is drawn as an image
                 ):
-    "Figure of each kernel's weights (top) and its output on `img` (bottom): image filters as images, feature detectors red (positive) and blue (negative); all kernels share one colour scale, all feature maps another, each with a colour bar"
+    ("Figure of each kernel's weights (top) and its output on `img` (bottom): image filters as images, feature "
+     "detectors red (positive) and blue (negative); all kernels share one colour scale, all feature maps another, each "
+     "with a colour bar")
     kernels = KERNELS if kernels is None else kernels
     names = list(kernels)
     nrows = -(-len(names)//ncols)
@@ -206,7 +226,8 @@ def show_kernels(img:torch.Tensor, # A 2-D image
         ka,oa = axs[2*(i//ncols), i%ncols], axs[2*(i//ncols)+1, i%ncols]
         kim = ka.imshow(k, cmap='RdBu_r', vmin=-klim, vmax=klim)
         for (r,c),v in np.ndenumerate(k.numpy()):
-            ka.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=8, color='white' if abs(v) > 0.6*klim else 'black')
+            ka.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=8,
+                    color='white' if abs(v) > 0.6*klim else 'black')
         ka.set_title(name, fontsize=9)
         if name in feats: fim = oa.imshow(out, cmap='RdBu_r', vmin=-flim, vmax=flim)
         else: oa.imshow(out, cmap='Greys_r', vmin=lo, vmax=hi)   # an image: clipped to the pixel range of `img`
@@ -219,33 +240,49 @@ def show_kernels(img:torch.Tensor, # A 2-D image
 # %% ../nbs/api/01_kernels.ipynb #6cce60db
 from .workbook import told_apart, untied   # which mistakes a wrong answer can name (00a_workbook)
 
-KERNEL_FAMILIES = dict(vertical=('left_edge','sobel_x'), horizontal=('top_edge','sobel_y'), blur=('box_blur','gaussian_blur'),
+KERNEL_FAMILIES = dict(vertical=('left_edge','sobel_x'), horizontal=('top_edge','sobel_y'),
+                       blur=('box_blur','gaussian_blur'),
                        sharpen=('sharpen',), identity=('identity',))
 
 def swapped_the_axes(name:str):
-    "Mixed up rows and columns: weights that change from top to bottom answer to horizontal strokes, weights that change from left to right to vertical ones"
+    ("Mixed up rows and columns: weights that change from top to bottom answer to horizontal strokes, weights that "
+     "change from left to right to vertical ones")
     other = dict(top_edge='left_edge', left_edge='top_edge', sobel_y='sobel_x', sobel_x='sobel_y').get(name)
-    return other, f"`{other}`, whose map would light up the {'sides of vertical' if other in ('left_edge','sobel_x') else 'tops and bottoms of horizontal'} strokes instead"
+    return other, (f"`{other}`, whose map would light up the "
+                   f"{'sides of vertical' if other in ('left_edge','sobel_x') else 'tops and bottoms of horizontal'} "
+                   "strokes instead")
 
+# %% ../nbs/api/01_kernels.ipynb #d69509df
 def mixed_up_smoothing_and_sharpening(name:str):
-    "A blur averages each pixel with its neighbours (softer strokes, nothing negative); a sharpening kernel takes 5 times the pixel minus its four neighbours (crisper strokes with negative rims just outside them)"
+    ("A blur averages each pixel with its neighbours (softer strokes, nothing negative); a sharpening kernel takes 5 "
+     "times the pixel minus its four neighbours (crisper strokes with negative rims just outside them)")
     other = dict(sharpen='gaussian_blur', box_blur='sharpen', gaussian_blur='sharpen').get(name)
-    return other, f"`{other}`, whose map would {'be softer, with nothing negative' if other != 'sharpen' else 'have crisp strokes with blue rims'}"
+    looks = 'be softer, with nothing negative' if other != 'sharpen' else 'have crisp strokes with blue rims'
+    return other, f"`{other}`, whose map would {looks}"
 
+# %% ../nbs/api/01_kernels.ipynb #bfdb46b3
 def mixed_up_copying_and_blurring(name:str):
-    "Mixed up the image and a blurred copy: a kernel with a single 1 in its middle gives the pixels back unchanged, a blur spreads each one over its neighbours"
+    ("Mixed up the image and a blurred copy: a kernel with a single 1 in its middle gives the pixels back unchanged, a "
+     "blur spreads each one over its neighbours")
     other = dict(identity='box_blur', box_blur='identity', gaussian_blur='identity').get(name)
-    return other, f"`{other}`, whose map would be {'the digit exactly as it is' if other == 'identity' else 'a blurred copy of the digit'}"
+    return other, (f"`{other}`, whose map would be "
+                   f"{'the digit exactly as it is' if other == 'identity' else 'a blurred copy of the digit'}")
 
 # %% ../nbs/api/01_kernels.ipynb #ada04f37
 KERNEL_LOOKS = dict(
-    top_edge="it subtracts the row above from the row below, so it is red where ink lies below background (the tops of horizontal strokes) and blue at their bottoms",
-    sobel_y="it subtracts the row above from the row below (the middle column counted twice), so it is red at the tops of horizontal strokes and blue at their bottoms",
-    left_edge="it subtracts the column on the left from the middle one, so it is red where ink starts to the right of background (the left sides of vertical strokes) and blue where it ends",
-    sobel_x="it subtracts the column on the left from the column on the right (the middle row counted twice), so it is red on the left sides of vertical strokes and blue on their right sides",
+    top_edge="it subtracts the row above from the row below, so it is red where ink lies below background (the tops of "
+             "horizontal strokes) and blue at their bottoms",
+    sobel_y="it subtracts the row above from the row below (the middle column counted twice), so it is red at the tops "
+            "of horizontal strokes and blue at their bottoms",
+    left_edge="it subtracts the column on the left from the middle one, so it is red where ink starts to the right of "
+              "background (the left sides of vertical strokes) and blue where it ends",
+    sobel_x="it subtracts the column on the left from the column on the right (the middle row counted twice), so it is "
+            "red on the left sides of vertical strokes and blue on their right sides",
     box_blur="it averages each 3x3 neighbourhood, so the map is a softer copy of the digit with nothing negative",
-    gaussian_blur="it averages each neighbourhood with more weight in the middle, so the map is a softer copy of the digit with nothing negative",
-    sharpen="it takes 5 times each pixel minus its four neighbours, so the strokes stay and blue (negative) rims appear just outside them",
+    gaussian_blur="it averages each neighbourhood with more weight in the middle, so the map is a softer copy of the "
+                  "digit with nothing negative",
+    sharpen="it takes 5 times each pixel minus its four neighbours, so the strokes stay and blue (negative) rims "
+            "appear just outside them",
     identity="it copies each pixel, so the map is the digit exactly",
 )
 
@@ -260,12 +297,14 @@ def _kernel_picture(img, out, names):
         k = KERNELS[name]; klim = k.abs().max().item()
         ax.imshow(k, cmap='RdBu_r', vmin=-klim, vmax=klim)
         for (r,c),v in np.ndenumerate(k.numpy()):
-            ax.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=6.5, color='white' if abs(v) > 0.6*klim else 'black')
+            ax.text(c, r, f'{v:.2g}', ha='center', va='center', fontsize=6.5,
+                    color='white' if abs(v) > 0.6*klim else 'black')
         ax.set_title(name, fontsize=9)
     for ax in axs: ax.axis('off')
     fig.tight_layout()
     return fig
 
+# %% ../nbs/api/01_kernels.ipynb #017807c0
 def which_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                          ) -> Exercise:
     "Which of four kernels made this feature map of a digit?"
@@ -273,7 +312,8 @@ def which_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
     digit, idx = r.choice([3, 7]), r.randrange(400)
     fam = r.choice(list(KERNEL_FAMILIES))
     name = r.choice(KERNEL_FAMILIES[fam])
-    ms = [mistake(f, name) for f in (swapped_the_axes, mixed_up_smoothing_and_sharpening, mixed_up_copying_and_blurring) if f(name)[0]]
+    ms = [mistake(f, name) for f in (swapped_the_axes, mixed_up_smoothing_and_sharpening,
+                                     mixed_up_copying_and_blurring) if f(name)[0]]
     names = [name] + [m.answer for m in ms]
     others = [f for f in KERNEL_FAMILIES if not any(n in KERNEL_FAMILIES[f] for n in names)]
     r.shuffle(others)
@@ -282,15 +322,17 @@ def which_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
     img = load_digit(digit, idx=idx)
     out = F.conv2d(img[None,None], KERNELS[name][None,None])[0,0]
     listed = ', '.join(f'`{n}`' for n in names[:-1]) + f' or `{names[-1]}`'
-    return Exercise('which_kernel', f"The picture shows a handwritten {digit} and the feature map one kernel made of it "
-                    f"(red positive, blue negative). Which kernel was it: {listed}?",
+    return Exercise('which_kernel', f"The picture shows a handwritten {digit} and the feature map one kernel made of "
+                                    f"it (red positive, blue negative). Which kernel was it: {listed}?",
                     name, f"`{name}`: {KERNEL_LOOKS[name]}", hint="look at where the map is red and where it is blue, "
                     "and compare with the direction in which each kernel's weights change.",
-                    hints=("is anything in the map blue (below 0)? Only a kernel with negative weights can make negative values: "
-                           "look at the weights of each candidate and cross out those with none.",
-                           "for each candidate, say in which direction its weights change (top to bottom, left to right, or not at all), "
-                           "then look at which strokes of the digit the map's colours sit on: the tops and bottoms of horizontal strokes, or the sides of vertical ones."),
-                    mistakes=ms, seed=seed, form="the kernel's name, as a string", picture=lambda: _kernel_picture(img, out, names),
+                    hints=("is anything in the map blue (below 0)? Only a kernel with negative weights can make "
+                           "negative values: look at the weights of each candidate and cross out those with none.",
+                           "for each candidate, say in which direction its weights change (top to bottom, left to "
+                           "right, or not at all), then look at which strokes of the digit the map's colours sit on: "
+                           "the tops and bottoms of horizontal strokes, or the sides of vertical ones."),
+                    mistakes=ms, seed=seed, form="the kernel's name, as a string",
+                    picture=lambda: _kernel_picture(img, out, names),
                     choices=tuple(names),
                     params=dict(digit=digit, idx=idx, kernel=name, candidates=names))
 
@@ -302,34 +344,45 @@ def _terms(patch, k) -> str:
     s = s[2:] if s.startswith('+ ') else '-' + s[2:]
     return f"{s} = {sum(w*p for w,p in ts):g}"
 
+# %% ../nbs/api/01_kernels.ipynb #ca46b51c
 def flipped_the_kernel(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
-    "Turned the kernel around (as convolution does in mathematics); `F.conv2d` multiplies each weight with the pixel under it as written: it computes a cross-correlation"
+    ("Turned the kernel around (as convolution does in mathematics); `F.conv2d` multiplies each weight with the pixel "
+     "under it as written: it computes a cross-correlation")
     patch, k = img[row-1:row+2, col-1:col+2], kernel.flip(0, 1)
-    if torch.equal(k, kernel) or torch.equal(k, -kernel): return None, ''   # turned around it is itself, or itself with the signs reversed: see `reversed_the_signs`
+    # turned around it is itself, or itself with the signs reversed: see `reversed_the_signs`
+    if torch.equal(k, kernel) or torch.equal(k, -kernel): return None, ''
     return int((patch*k).sum()), f"with the kernel turned around, {_terms(patch, k)}"
 
+# %% ../nbs/api/01_kernels.ipynb #dea9beab
 def reversed_the_signs(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
-    "Took every weight with the opposite sign, subtracting where the kernel adds (turning an edge kernel around, as convolution does in mathematics, does just that; `F.conv2d` uses the kernel as written)"
+    ("Took every weight with the opposite sign, subtracting where the kernel adds (turning an edge kernel around, as "
+     "convolution does in mathematics, does just that; `F.conv2d` uses the kernel as written)")
     patch, k = img[row-1:row+2, col-1:col+2], -kernel
     return int((patch*k).sum()), f"with every sign reversed, {_terms(patch, k)}"
 
+# %% ../nbs/api/01_kernels.ipynb #b0a52ef2
 def used_the_corner(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
     "Put the kernel's top-left weight on the position: the kernel is centred on it"
     patch = img[row:row+3, col:col+3]
-    return int((patch*kernel).sum()), f"with the patch from ({row}, {col}) to ({row+2}, {col+2}), {_terms(patch, kernel)}"
+    return int((patch*kernel).sum()), (f"with the patch from ({row}, {col}) to ({row+2}, {col+2}), "
+                                       f"{_terms(patch, kernel)}")
 
+# %% ../nbs/api/01_kernels.ipynb #97a9ca1e
 def ignored_the_signs(img:torch.Tensor, kernel:torch.Tensor, row:int, col:int):
     "Added every product as positive: a -1 weight subtracts its pixel"
     patch, k = img[row-1:row+2, col-1:col+2], kernel.abs()
     return int((patch*k).sum()), f"{_terms(patch, k)}, every weight taken as positive"
 
 # %% ../nbs/api/01_kernels.ipynb #86050cec
-SUM_KERNELS = ('top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'sharpen', 'sobel_x', 'sobel_y')   # whole-number weights: exact sums
-
 def _table(a, r0:int, c0:int) -> str:
     "A Markdown table of the 2-D tensor `a`, rows and columns numbered from `r0` and `c0`"
     head = '| | ' + ' | '.join(str(c0+j) for j in range(a.shape[1])) + ' |\n|---|' + '---:|'*a.shape[1]
-    return head + ''.join(f"\n| **{r0+i}** | " + ' | '.join(f'{v:g}' for v in row) + ' |' for i,row in enumerate(a.tolist()))
+    rows = (f"\n| **{r0+i}** | " + ' | '.join(f'{v:g}' for v in row) + ' |' for i,row in enumerate(a.tolist()))
+    return head + ''.join(rows)
+
+# %% ../nbs/api/01_kernels.ipynb #48250dcf
+# whole-number weights: exact sums
+SUM_KERNELS = ('top_edge', 'left_edge', 'diag1_edge', 'diag2_edge', 'sharpen', 'sobel_x', 'sobel_y')
 
 def kernel_sum_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                        ) -> Exercise:
@@ -339,20 +392,26 @@ def kernel_sum_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
     digit, idx = r.choice([3, 7]), r.randrange(400)
     img = load_digit(digit, idx=idx)
     full = F.conv2d(img[None,None], k[None,None])[0,0]     # full[i,j] is centred on pixel (i+1, j+1)
-    fs = [f for f in (flipped_the_kernel, reversed_the_signs, used_the_corner, ignored_the_signs) if f(img, k, 12, 12)[0] is not None]
+    fs = [f for f in (flipped_the_kernel, reversed_the_signs, used_the_corner, ignored_the_signs)
+          if f(img, k, 12, 12)[0] is not None]
     for _ in range(1000):
         row, col = r.randrange(2, 24), r.randrange(2, 24)
         ans = int(full[row-1, col-1])
-        if ans != 0 and len({ans} | {f(img, k, row, col)[0] for f in fs}) == len(fs) + 1: break   # every mistake its own number
+        # every mistake its own number
+        if ans != 0 and len({ans} | {f(img, k, row, col)[0] for f in fs}) == len(fs) + 1: break
     ms = untied([mistake(f, img, k, row, col) for f in fs], ans)
     patch = img[row-2:row+3, col-2:col+3]
-    return Exercise('kernel_sum', f"`{name}` = `{k.int().tolist()}` is centred on row {row}, column {col} of a handwritten {digit}. "
-                    f"Here are the pixels around that position:\n\n{_table(patch, row-2, col-2)}\n\nWhat number does the kernel give there?",
-                    ans, f"the 3x3 patch centred on ({row}, {col}), rows {row-1} to {row+1} and columns {col-1} to {col+1}, times the kernel, "
-                    f"added up: {_terms(img[row-1:row+2, col-1:col+2], k)}",
-                    hint="centre the kernel on the position, multiply each weight with the pixel under it, and add the nine products.",
-                    hints=(f"the kernel's middle weight goes on ({row}, {col}), so it covers rows {row-1} to {row+1} and columns {col-1} to {col+1} "
-                           "of the table; each weight multiplies the pixel at the same place, with its sign, the kernel not turned around.",
-                           f"the weights that are not 0 times the pixels under them: {_terms(img[row-1:row+2, col-1:col+2], k).rsplit(' = ', 1)[0]}; work it out."),
+    return Exercise('kernel_sum', f"`{name}` = `{k.int().tolist()}` is centred on row {row}, column {col} of a "
+                                  f"handwritten {digit}. Here are the pixels around that position:\n\n"
+                                  f"{_table(patch, row-2, col-2)}\n\nWhat number does the kernel give there?",
+                    ans, f"the 3x3 patch centred on ({row}, {col}), rows {row-1} to {row+1} and columns {col-1} to "
+                         f"{col+1}, times the kernel, added up: {_terms(img[row-1:row+2, col-1:col+2], k)}",
+                    hint="centre the kernel on the position, multiply each weight with the pixel under it, and add the "
+                         "nine products.",
+                    hints=(f"the kernel's middle weight goes on ({row}, {col}), so it covers rows {row-1} to {row+1} "
+                           f"and columns {col-1} to {col+1} of the table; each weight multiplies the pixel at the "
+                           "same place, with its sign, the kernel not turned around.",
+                           "the weights that are not 0 times the pixels under them: "
+                           f"{_terms(img[row-1:row+2, col-1:col+2], k).rsplit(' = ', 1)[0]}; work it out."),
                     mistakes=ms, seed=seed, form='a whole number',
                     params=dict(digit=digit, idx=idx, kernel=name, row=row, col=col))

@@ -31,10 +31,12 @@ def normalize_inputs(mean:float|None=None, # Subtracted from every pixel; defaul
         def before_fit(self):
             self.mean, self.std = mean, std
             if mean is None or std is None:
-                px = torch.stack([torch.as_tensor(np.array(img), dtype=torch.float32)/255 for img,_ in self.dls.train_ds])
+                px = torch.stack([torch.as_tensor(np.array(img),
+                                                  dtype=torch.float32)/255 for img,_ in self.dls.train_ds])
                 if mean is None: self.mean = px.mean().item()
                 if std is None: self.std = px.std().item()
-            if not self.std > 0: raise ValueError(f"std={self.std}: the inputs can only be normalized by a positive standard deviation")
+            if not self.std > 0: raise ValueError(f"std={self.std}: the inputs can only be normalized by a positive "
+                                                  "standard deviation")
         def before_batch(self): self.learn.xb = ((self.xb[0] - self.mean)/self.std,) + tuple(self.xb[1:])
     return NormalizeInputs()
 
@@ -63,10 +65,13 @@ def fit_digits(bn:bool=False, # Batch normalization in every `conv` (after its R
 # %% ../nbs/api/09_stability.ipynb #a42c6c33
 def hooked_modules(learn:Learner, # A `Learner` trained with `ActivationStats`
                   ) -> pd.DataFrame:
-    "The modules `ActivationStats` recorded, one row per index of `layer_stats(idx)`: their name in the model and their type"
+    ("The modules `ActivationStats` recorded, one row per index of `layer_stats(idx)`: their name in the model and "
+     "their type")
     st = getattr(learn, 'activation_stats', None)
-    if st is None: raise ValueError("This Learner has no ActivationStats callback: pass cbs=ActivationStats() when you train it")
-    if not getattr(st, 'modules', None): raise ValueError("No hooked modules yet: ActivationStats picks them when training starts")
+    if st is None: raise ValueError("This Learner has no ActivationStats callback: pass cbs=ActivationStats() when you "
+                                    "train it")
+    if not getattr(st, 'modules', None): raise ValueError("No hooked modules yet: ActivationStats picks them when "
+                                                          "training starts")
     names = {m:n for n,m in learn.model.named_modules()}
     return pd.DataFrame([dict(name=names[m], type=type(m).__name__) for m in st.modules])
 
@@ -113,9 +118,11 @@ def plot_color_dim(learn:Learner, # A `Learner` trained with `ActivationStats(wi
 def stats_summary(learn:Learner, # A `Learner` trained with `ActivationStats`
                   n:int=10, # Batches to average, at the start and at the end of training
                  ) -> pd.DataFrame:
-    "Mean, std and share `<= 0.05` of each hooked module's output, averaged over the first and the last `n` training batches"
+    ("Mean, std and share `<= 0.05` of each hooked module's output, averaged over the first and the last `n` training "
+     "batches")
     st = learn.activation_stats
-    if not 1 <= n <= len(st.stats)//2: raise ValueError(f"n={n}: there are {len(st.stats)} recorded batches, so n must be between 1 and {len(st.stats)//2}")
+    if not 1 <= n <= len(st.stats)//2: raise ValueError(f"n={n}: there are {len(st.stats)} recorded batches, so n must "
+                                                        f"be between 1 and {len(st.stats)//2}")
     rows = []
     for i,r in hooked_modules(learn).iterrows():
         d = dict(name=r['name'], type=r['type'])
@@ -167,16 +174,19 @@ import itertools
 from .workbook import told_apart, untied
 
 def weighted_the_old_value(means:list, momentum:float):
-    "Used the other convention for momentum (Keras'): in PyTorch, `momentum` is the weight of the *new* batch, `running = (1 - momentum)*running + momentum*batch`"
+    ("Used the other convention for momentum (Keras'): in PyTorch, `momentum` is the weight of the *new* batch, "
+     "`running = (1 - momentum)*running + momentum*batch`")
     v = 0.
     for m in means: v = momentum*v + (1 - momentum)*m
     return round(v, 6), f"running = {momentum}*running + {round(1-momentum, 6)}*batch mean, from 0: {round(v, 6)}"
 
+# %% ../nbs/api/09_stability.ipynb #5d5b883c
 def averaged_the_batch_means(means:list, momentum:float):
     "Averaged the batch means: the running mean is an exponential average that starts at 0, not a plain average"
     v = sum(means)/len(means)
     return round(v, 6), f"({' + '.join(map(str, means))})/{len(means)} = {round(v, 6)}"
 
+# %% ../nbs/api/09_stability.ipynb #a37701c4
 def took_the_last_batch(means:list, momentum:float):
     "Took the last batch's mean: each batch only moves the running mean by `momentum` of the way"
     return means[-1], f"{means[-1]}"
@@ -190,42 +200,56 @@ def bn_running_mean_exercise(seed:int|None=None, # Same seed, same exercise; `No
     for t in itertools.count():
         momentum = r.choice([0.1, 0.1, 0.2, 0.5])
         means = [r.choice([-2, -1, 1, 2, 3, 4, 5, 6, 8, 10]) for _ in range(r.randint(2, 3))]
-        bn = nn.BatchNorm2d(1, momentum=momentum, dtype=torch.float64).train()   # float64: exact enough, and quick on a loaded CPU
+        # float64: exact enough, and quick on a loaded CPU
+        bn = nn.BatchNorm2d(1, momentum=momentum, dtype=torch.float64).train()
         with torch.no_grad():
             for m in means: bn(torch.full((2, 1, 2, 2), float(m), dtype=torch.float64))
         ans = round(bn.running_mean.item(), 6)
         ms = [mistake(f, means, momentum) for f in fs]
-        if sum(abs(m.answer - ans) > 1e-3*max(1, abs(ans)) for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans, 1e-3)): break   # each mistake its own answer
+        apart = sum(abs(m.answer - ans) > 1e-3*max(1, abs(ans)) for m in ms) >= 2
+        if apart and (t >= 200 or told_apart(ms, ans, 1e-3)): break   # each mistake its own answer
     ms = untied(ms, ans, 1e-3)
     steps, v = [], 0.
-    for m in means: nv = (1 - momentum)*v + momentum*m; steps.append(f"{round(1-momentum, 6)}*{round(v, 6)} + {momentum}*{m} = {round(nv, 6)}"); v = nv
-    return Exercise('bn_running_mean', f"A fresh `nn.BatchNorm2d(1, momentum={momentum})` (its `running_mean` starts at 0) sees, in training mode, "
-                    f"{len(means)} batches whose means are {', '.join(map(str, means))}, in that order. What is its `running_mean` then?",
-                    ans, "each batch moves it by `momentum` of the way: " + '; then '.join(steps), hint="running = (1 - momentum)*running + momentum*batch mean, starting from 0.",
-                    hints=(f"`momentum={momentum}` is the weight of the new batch's mean; the running mean keeps {round(1-momentum, 6)} of its old value, "
+    for m in means: nv = (1 - momentum)*v + momentum*m; steps.append(f"{round(1-momentum, 6)}*{round(v, 6)} + "
+                                                                     f"{momentum}*{m} = {round(nv, 6)}"); v = nv
+    return Exercise('bn_running_mean', f"A fresh `nn.BatchNorm2d(1, momentum={momentum})` (its `running_mean` starts "
+                                       f"at 0) sees, in training mode, {len(means)} batches whose means are "
+                                       f"{', '.join(map(str, means))}, in that order. What is its `running_mean` then?",
+                    ans, "each batch moves it by `momentum` of the way: " + '; then '.join(steps),
+                    hint="running = (1 - momentum)*running + momentum*batch mean, starting from 0.",
+                    hints=(f"`momentum={momentum}` is the weight of the new batch's mean; the running mean keeps "
+                           f"{round(1-momentum, 6)} of its old value, "
                            "and it starts at 0, not at the first batch's mean.",
-                           f"after the first batch: {round(1-momentum, 6)}*0 + {momentum}*{means[0]}; then the same step with each next batch mean, in order: work it out."),
-                    mistakes=ms, seed=seed, form='a number (to 3 decimals is enough)', tol=1e-3, params=dict(means=means, momentum=momentum))
+                           f"after the first batch: {round(1-momentum, 6)}*0 + {momentum}*{means[0]}; then the same "
+                           "step with each next batch mean, in order: work it out."),
+                    mistakes=ms, seed=seed, form='a number (to 3 decimals is enough)', tol=1e-3,
+                    params=dict(means=means, momentum=momentum))
 
 # %% ../nbs/api/09_stability.ipynb #2c4ab81b
 def _pm(b:float) -> str: return f"+ {b:g}" if b >= 0 else f"- {-b:g}"
 
+# %% ../nbs/api/09_stability.ipynb #3f292e90
 def _mean_var(values:list, unbiased:bool=False) -> tuple:
     "Mean and variance of `values`, dividing the sum of squares by `n` (or by `n - 1` if `unbiased`)"
     n = len(values); m = sum(values)/n
     return m, sum((v-m)**2 for v in values)/(n - unbiased)
 
+# %% ../nbs/api/09_stability.ipynb #089b70ab
 def used_the_unbiased_variance(values:list, gamma:float, beta:float):
-    "Divided the sum of squares by `n - 1`: batch norm normalizes with the batch's own (biased) variance, dividing by `n` (the unbiased one only goes into `running_var`)"
+    ("Divided the sum of squares by `n - 1`: batch norm normalizes with the batch's own (biased) variance, dividing by "
+     "`n` (the unbiased one only goes into `running_var`)")
     m, var = _mean_var(values, unbiased=True)
     v = round((values[0]-m)/math.sqrt(var + 1e-5)*gamma + beta, 4)
     return v, f"({values[0]} - {m:g})/sqrt({var:.4g} + 1e-5)*{gamma:g} {_pm(beta)} = {v:g}"
 
+# %% ../nbs/api/09_stability.ipynb #53321523
 def used_the_running_statistics(values:list, gamma:float, beta:float):
-    "Used the running statistics (0 and 1 for a fresh layer): in training mode batch norm uses the batch's mean and variance"
+    ("Used the running statistics (0 and 1 for a fresh layer): in training mode batch norm uses the batch's mean and "
+     "variance")
     v = round(values[0]/math.sqrt(1 + 1e-5)*gamma + beta, 4)
     return v, f"({values[0]} - 0)/sqrt(1 + 1e-5)*{gamma:g} {_pm(beta)} = {v:g}"
 
+# %% ../nbs/api/09_stability.ipynb #2be1048a
 def forgot_gamma_and_beta(values:list, gamma:float, beta:float):
     "Stopped after normalizing: batch norm then multiplies by its weight `gamma` and adds its bias `beta`"
     if gamma == 1 and beta == 0: return None, ''
@@ -233,6 +257,7 @@ def forgot_gamma_and_beta(values:list, gamma:float, beta:float):
     v = round((values[0]-m)/math.sqrt(var + 1e-5), 4)
     return v, f"({values[0]} - {m:g})/sqrt({var:g} + 1e-5) = {v:g}"
 
+# %% ../nbs/api/09_stability.ipynb #61af74ad
 def divided_by_the_variance(values:list, gamma:float, beta:float):
     "Divided by the variance: batch norm divides by its square root, the standard deviation"
     m, var = _mean_var(values)
@@ -250,25 +275,29 @@ def bn_output_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         m, k = r.randint(-3, 6), r.choice([1, 2, 3])
         values = [m + k*d for d in r.sample([-3, -1, 1, 3], 4)]
         gamma, beta = r.choice([1., 1., 2., 0.5]), r.choice([0., 0., 1., -1.])
-        bn = nn.BatchNorm2d(1, dtype=torch.float64).train()                     # float64: exact enough, and quick on a loaded CPU
+        # float64: exact enough, and quick on a loaded CPU
+        bn = nn.BatchNorm2d(1, dtype=torch.float64).train()
         with torch.no_grad():
             bn.weight.fill_(gamma); bn.bias.fill_(beta)
             out = bn(torch.tensor(values, dtype=torch.float64).view(4, 1, 1, 1))
         ans = round(out[0].item(), 4)
         ms = [mistake(f, values, gamma, beta) for f in fs if f(values, gamma, beta)[0] is not None]
-        if sum(abs(mm.answer - ans) > 1e-3*max(1, abs(ans)) for mm in ms) >= 2 and (t >= 200 or told_apart(ms, ans, 1e-3)): break   # each mistake its own answer
+        apart = sum(abs(mm.answer - ans) > 1e-3*max(1, abs(ans)) for mm in ms) >= 2
+        if apart and (t >= 200 or told_apart(ms, ans, 1e-3)): break   # each mistake its own answer
     ms = untied(ms, ans, 1e-3)
     mean, var = _mean_var(values)
     setup = (f"`bn = nn.BatchNorm2d(1)` with `bn.weight` (gamma) set to {gamma:g} and `bn.bias` (beta) to {beta:g}"
              if (gamma, beta) != (1, 0) else "A fresh `bn = nn.BatchNorm2d(1)` (gamma 1, beta 0)")
-    return Exercise('bn_output', f"{setup} gets, in training mode, a batch of four 1x1 images with the values {values}. "
-                    f"What does it output for the first one, {values[0]}?", ans,
+    return Exercise('bn_output', f"{setup} gets, in training mode, a batch of four 1x1 images with the values "
+                                 f"{values}. What does it output for the first one, {values[0]}?", ans,
                     f"the batch's mean is {mean:g} and its variance (dividing by n = 4) is {var:g}; so "
                     f"({values[0]} - {mean:g})/sqrt({var:g} + 1e-5)*{gamma:g} {_pm(beta)} = {ans:g}",
-                    hint="in training mode: (x - batch mean)/sqrt(batch variance + eps), times gamma, plus beta; the variance divides by n.",
-                    hints=(f"in training mode the layer uses this batch's own mean and variance, here of {values}, and the variance divides the sum of "
-                           "squared differences by 4 (not 3); eps is 1e-5.",
-                           f"({values[0]} - mean)/sqrt(variance + 1e-5)*{gamma:g} {_pm(beta)}, with mean = ({' + '.join(map(str, values))})/4 and "
+                    hint="in training mode: (x - batch mean)/sqrt(batch variance + eps), times gamma, plus beta; the "
+                         "variance divides by n.",
+                    hints=(f"in training mode the layer uses this batch's own mean and variance, here of {values}, "
+                           "and the variance divides the sum of squared differences by 4 (not 3); eps is 1e-5.",
+                           f"({values[0]} - mean)/sqrt(variance + 1e-5)*{gamma:g} {_pm(beta)}, with mean = "
+                           f"({' + '.join(map(str, values))})/4 and "
                            f"variance = the mean of the squared differences from it: work it out."),
                     mistakes=ms, seed=seed, form='a number (to 3 decimals is enough)', tol=1e-3,
                     params=dict(values=values, gamma=gamma, beta=beta))

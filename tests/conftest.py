@@ -1,23 +1,17 @@
-"""Shared fixtures: no network for any test; the docs site built once and served on localhost; headless Chromium."""
-import functools, http.server, os, shutil, socket, socketserver, sys, threading
+"""Shared fixtures: no network for any test; the docs site built once and served on localhost; headless Chromium.
+
+The repository's tools (tools/*.py) import as top-level modules (`import docs`, `from paths import ROOT`): pytest puts
+tools/ on `sys.path` (`pythonpath` in pyproject.toml's `[tool.pytest.ini_options]`)."""
+import functools, http.server, os, socket, socketserver, threading
 from pathlib import Path
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-DEBIAN_CHROMIUM = '/usr/bin/chromium'   # Debian's chromium package (Ubuntu's is a snap, which CI runners lack)
-FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-         '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage']
+from chromium import FLAGS, chromium_path
+from no_network import guarded
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch):
     "Fail any test that opens a connection to anything but this machine"
-    real = socket.socket.connect
-    def connect(self, addr, *a):
-        host = addr[0] if isinstance(addr, tuple) else addr
-        if isinstance(host, str) and not (host.startswith('127.') or host in ('localhost', '::1', '')) and self.family != socket.AF_UNIX:
-            raise RuntimeError(f"test tried to reach the network: {addr}")
-        return real(self, addr, *a)
-    monkeypatch.setattr(socket.socket, 'connect', connect)
+    monkeypatch.setattr(socket.socket, 'connect', guarded(socket.socket.connect, RuntimeError))
 
 @pytest.fixture(autouse=True)
 def no_progress_in_home(monkeypatch):
@@ -27,7 +21,6 @@ def no_progress_in_home(monkeypatch):
 @pytest.fixture(scope='session')
 def site(tmp_path_factory):
     "Build the site fresh and serve it on localhost"
-    sys.path.insert(0, str(ROOT/'tools'))
     import docs
     dest = docs.site(tmp_path_factory.mktemp('site'))
     # nbdev's processing runs the notebooks' cells that import, here: some point progress at a file of their own
@@ -40,14 +33,6 @@ def site(tmp_path_factory):
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield dest, f'http://127.0.0.1:{srv.server_address[1]}/'
     srv.shutdown(); srv.server_close()
-
-def chromium_path(p) -> str:
-    """The Chromium to drive with playwright `p`: Debian's if it is installed, else playwright's own download
-    (`python -m playwright install chromium`); `CONVBOOK_CHROMIUM=playwright` (what the CI workflow sets) or
-    `CONVBOOK_CHROMIUM=/path/to/chrome` chooses"""
-    choice = os.environ.get('CONVBOOK_CHROMIUM', '')
-    if choice == 'playwright': return p.chromium.executable_path
-    return choice or (DEBIAN_CHROMIUM if Path(DEBIAN_CHROMIUM).exists() else p.chromium.executable_path)
 
 @pytest.fixture(scope='session')
 def browser():

@@ -15,7 +15,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 COLOUR_RULES = ['color-contrast', 'link-in-text-block']
 # What a phone's width can change: boxes that scroll, tap targets, and the colours of what only a phone shows
 PHONE_RULES = [*COLOUR_RULES, 'scrollable-region-focusable', 'target-size', 'nested-interactive', 'meta-viewport']

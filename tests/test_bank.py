@@ -6,11 +6,10 @@ junk, a tuple of the wrong length, a float for a whole answer, nan, inf, a choic
 much, a set, a float's rounding error), as sequences of tries, so that the try numbers, the closer hints, the worked
 solution after the third wrong try and "You fixed" are exercised too. The status, the mistakes named and the plain
 feedback text must be equal. Also: the widget reads every typed text as `parse_answer` does (same repr)."""
-import json, math, shutil, subprocess, sys
-from pathlib import Path
+import json, math, shutil, subprocess
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 NODE = shutil.which('node')
 ODD = ['', '  ', '...', '6', '-0', '-0.0', '+6', '007', '6.', '.5', '1e-3', '2E5', '1e400', '-1e400', 'nan', '-NaN', 'Infinity',
        'True', 'False', 'None', 'sharpen', "'sharpen'", '"it\'s"', "'a\"b'", 'Sobel_X', '6, 6', '(6, 6)', '6,', '(6)', '(6,)', '()',
@@ -57,7 +56,6 @@ def sequences(e:dict) -> list:
 @pytest.fixture(scope='module')
 def bank(site):
     "The bank of the built site: `(folder, {kind: [entries]})`"
-    sys.path.insert(0, str(ROOT/'tools'))
     import site_exercises
     dest = site[0]/site_exercises.ASSETS
     return dest, site_exercises.read_bank(dest)
@@ -116,7 +114,6 @@ def test_widget_says_what_check_says(bank, tmp_path):
 
 def test_bank_is_deterministic_and_shows_code_kinds(tmp_path, monkeypatch):
     "Two writes of the bank give the same bytes (pictures included); a kind answered with code gets its question and its chapter's Colab link"
-    sys.path.insert(0, str(ROOT/'tools'))
     import site_exercises, convbook.exercises
     from convbook.workbook import Exercise
     def code_exercise(seed=None):

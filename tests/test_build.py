@@ -1,12 +1,9 @@
 """A main job that fails leaves every notebook as it was, and says which notebook and cell failed and how to run just
 that notebook again (tools/build.py's `execute_notebooks`, on two small notebooks of a folder of their own)."""
-import sys
 from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT/'tools'))
 import build
 
 def notebook(path:Path, *sources):

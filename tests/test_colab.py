@@ -8,14 +8,12 @@ bound accepts, so pip (whose default upgrade strategy touches a requirement only
 installs convbook alone: nothing that the running kernel has already imported is replaced, and no restart is needed."""
 import ast, json, re, shutil, sys, tomllib
 from importlib.metadata import packages_distributions
-from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT/'tools'))
+from paths import ROOT
 import colab
 
 class FakeIPython:

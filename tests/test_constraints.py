@@ -1,12 +1,10 @@
 """constraints.txt pins every package that `pip install -e ".[dev]"` brings into this environment, those that come
 with a requirement's extras (`jsonschema[format-nongpl]`, `uvicorn[standard]`) included: an unpinned one takes
 whatever version is newest on the day CI installs it."""
-import importlib.metadata as md, sys
-from pathlib import Path
+import importlib.metadata as md
 from packaging.requirements import Requirement
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT/'tools'))
+from paths import ROOT
 from constraints import closure, norm, SKIP
 
 def pinned() -> dict:

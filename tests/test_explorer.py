@@ -9,13 +9,11 @@ drawn for some output cells with `ConvDiagram`. Then the controls themselves (bu
 play, channels), the index page, and the redraw time of a slider move measured in the browser.
 The `site` and `browser` fixtures are in conftest.py."""
 import math, random, re, statistics, sys
-from pathlib import Path
 import pytest, torch
 from convbook.arith import conv_formula
 from convbook.viz import ConvDiagram, Explorer, EXPLORER_LIMITS, explorer_ints, grid_axis
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT/'tools'))
+from paths import ROOT
 import explorer_site
 
 N_CASES = 320

@@ -9,12 +9,10 @@ def _no_progress(monkeypatch): monkeypatch.setenv('CONVBOOK_PROGRESS', 'off')
 
 def ex(): return numel_exercise(seed=282)     # [64, 1, 28, 28]: 50,176; 784 forgets the batch, 121 adds the sizes
 
-def test_first_wrong_try_names_the_mistake_and_hints_without_the_answer():
+def test_first_wrong_try_hides_the_working_and_says_when_the_solution_comes():
+    "(That it names the mistake, hints and hides the answer, on this exercise: 00a_workbook's cell `8fa29a09`)"
     t = str(check(ex(), 784))
-    assert t.startswith('✗ **Not quite** (try 1): you answered 784.')
-    assert 'It looks like you **forgot the batch**' in t and 'That gives 1*28*28 = 784.' in t
-    assert '**Hint:** Each axis multiplies' in t
-    assert '50176' not in t.replace(',', '') and '64*1*28*28' not in t
+    assert '64*1*28*28' not in t
     assert 'worked solution comes after 2 more wrong tries, or now with `.solution()`' in t
 
 def test_unrecognised_wrong_answer_gets_the_hint_only():
@@ -22,12 +20,11 @@ def test_unrecognised_wrong_answer_gets_the_hint_only():
     assert fb.status == 'wrong' and 'It looks like' not in str(fb) and '**Hint:**' in str(fb) and '50176' not in str(fb).replace(',', '')
 
 def test_each_further_try_is_more_specific_then_the_solution():
+    "(The closer hint's text, the third try's solution and the fourth's: 00a_workbook's cell `5b7a7874`)"
     e = ex()
     t = [str(check(e, a)) for a in (784, 5, 121, 6)]
-    assert '**Hint:**' in t[0] and '**A closer hint:**' in t[1] and t[0].split('Hint:**')[1] != t[1].split('hint:**')[1]
-    assert '64*1*28*28' in t[1] and '50176' not in t[1].replace(',', '')                 # the numbers filled in, not computed
-    assert 'That was your third wrong try, so here is the worked solution: one number per position on every axis: 64*1*28*28 = 50176, so the answer is 50,176.' in t[2]
-    assert 'The worked solution (shown after your third wrong try)' in t[3] and '50,176' in t[3]
+    assert t[0].split('Hint:**')[1] != t[1].split('hint:**')[1]
+    assert '50,176' in t[3]
 
 def test_hints_given_by_the_generator_come_first():
     e = Exercise('k', 'q?', 10, '2*5 = 10', hint='the rule.', hints=('a closer one.', 'closer still.'))
@@ -41,11 +38,6 @@ def test_the_usual_slips_when_no_working_can_be_left_undone():
     ladder = e.hint_ladder()
     assert len(ladder) == 2 and 'usual slips' in ladder[1] and 'blur' not in ladder[1]
 
-def test_solution_on_request():
-    e = ex()
-    s = e.solution()
-    assert '<details' in s._repr_markdown_() and str(s) == 'one number per position on every axis: 64*1*28*28 = 50176. Answer: 50,176'
-
 def test_plain_text_follows_the_same_rules():
     e = ex(); fb = check(e, 784)
     md, txt = fb._repr_markdown_(), str(fb)
@@ -56,8 +48,7 @@ def test_right_after_wrong_says_what_was_fixed():
     t = str(check(e, 50176))
     assert t.startswith('✓ **Right** on try 3: 50,176. You fixed **forgot the batch** (try 1). The working:')
     e = ex(); check(e, 5)
-    assert 'You fixed' not in str(check(e, 50176))
-    assert str(check(ex(), 50176)).startswith('✓ **Right:** 50,176. The working:')
+    assert 'You fixed' not in str(check(e, 50176))     # (right at the first try: 00a_workbook's cell `5b7a7874`)
 
 def test_blank_and_unreadable_answers_are_not_tries():
     e = ex()
@@ -77,15 +68,15 @@ def test_either_or_when_two_mistakes_coincide():
     e = ex(); e.mistakes.append(mistake(other, 64, 1, 28, 28))
     t = str(check(e, 121))
     assert 'That answer comes from either of two mistakes:' in t and '- **added the sizes**:' in t and '- **other**:' in t
-    assert 'Which of these workings is yours?' in t and '50176' not in t.replace(',', '')
+    assert '50176' not in t.replace(',', '')   # (and asks which working is yours: 00a_workbook's cell `e376d3e6`)
 
 def test_one_number_only_for_a_square_size():
+    "(A plain number for a square size, a number for a shape, one part: 00a_workbook's cell `de5ef5c4`)"
     sq = Exercise('s', 'q', (6, 6), 'w', square=True)
-    assert sq.judge(6) and sq.judge(np.int64(6)) and sq.judge(5).given == (5, 5)
+    assert sq.judge(np.int64(6))
     notsq = Exercise('s', 'q', (3, 3, 3, 3), 'w', form='a shape')
     fb = check(notsq, 3)
-    assert fb.status == 'form' and not notsq.tries and "one number isn't enough here: the answer has 4 parts" in str(fb).lower()
-    assert Exercise('s', 'q', (5,), 'w').judge(5)                         # one part: the number is the answer
+    assert not notsq.tries and "one number isn't enough here: the answer has 4 parts" in str(fb).lower()
 
 def test_wrong_length_tuple_has_its_own_reply():
     e = Exercise('s', 'q', (2, 3), 'w', labels=('height', 'width'), form='a pair (height, width)')
@@ -93,24 +84,21 @@ def test_wrong_length_tuple_has_its_own_reply():
     assert str(check(Exercise('s', 'q', 4, 'w', form='a whole number'), (4, 4))).endswith('Your answer has 2 numbers, and the answer is one number. Answer with a whole number.')
 
 def test_a_range_is_the_tuple_it_stands_for():
+    "(The right range: 00a_workbook's cell `de5ef5c4`)"
     e = Exercise('c', 'Which channels?', (4, 5, 6, 7), 'w')
-    assert check(e, range(4, 8)) and not check(e, range(4, 7))
+    assert not check(e, range(4, 7))
 
 def test_a_name_not_offered():
+    "(Its reply, and a number for a name: 00a_workbook's cell `ae7b85ff`)"
     e = Exercise('k', 'Which?', 'blur', 'w', choices=('blur', 'sharpen', 'identity', 'top_edge'))
-    fb = check(e, 'emboss')
-    assert fb.status == 'form' and 'is not one of the choices: answer with one of `blur`, `sharpen`, `identity` or `top_edge`' in str(fb)
-    assert check(e, 3).status == 'form' and check(e, ' Blur ') and len(e.tries) == 1
+    check(e, 'emboss'); check(e, 3)
+    assert check(e, ' Blur ') and len(e.tries) == 1
 
 def test_float_noise_is_read_as_the_whole_number():
-    e = Exercise('n', 'q', 20, '4*5 = 20')
-    fb = check(e, 20.000000000000004)
-    assert fb and '20.000000000000004, read as 20' in str(fb)
+    "(20.000000000000004 read as 20, and 20.5 not a whole number: 00a_workbook's cell `ae7b85ff`)"
     fb = check(Exercise('n', 'q', 20, '4*5 = 20'), 19.000000000000004)
     assert fb.status == 'wrong' and 'you answered 19.000000000000004, read as 19' in str(fb)
     assert check(Exercise('n', 'q', (20, 3), 'w'), (20.000000000000004, 3.0))
-    fb = check(Exercise('n', 'q', 20, 'w'), 20.5)
-    assert fb.status == 'form' and '20.5 is not a whole number' in str(fb)
     assert check(Exercise('n', 'q', 0.3, 'w', tol=1e-3), 0.30001)            # tolerances for decimals stay as they were
 
 def test_figure_waits_for_the_solution(monkeypatch):

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 
 def tracked_notebooks() -> list:
     "The notebooks git tracks in nbs/ (all of nbs/*.ipynb when this is not a git checkout)"
@@ -181,7 +181,6 @@ def tree_digest(d:Path) -> dict:
 
 def test_site_builds_are_byte_identical(site, tmp_path):
     "A second build of the site from the same notebooks gives the same files, byte for byte"
-    sys.path.insert(0, str(ROOT/'tools'))
     import docs
     dest, _ = site
     again = docs.site(tmp_path/'again')

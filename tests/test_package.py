@@ -1,8 +1,7 @@
 "Tests of the package as a user gets it: imports, console scripts, data, and notebooks in sync with the modules"
 import os, re, shutil, subprocess, sys, textwrap
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 MODULES = sorted(p.stem for p in (ROOT/'convbook').glob('[!_]*.py'))
 
 def test_every_notebook_exports_a_module():

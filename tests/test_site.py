@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlparse, urldefrag
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 SHOTS = bool(os.environ.get('CONVBOOK_SCREENSHOTS'))   # full-page screenshots to look at, in _screenshots/
 RAW_QUARTO = [r'^:::', r'\{target=', r'\{\.', r'#\| ', r'^output-file:', r'^title: ', r'\bshow_doc\(']
 
@@ -140,7 +140,6 @@ def test_math_and_animations(site, browser):
 def pages_in_order() -> list:
     "The site's pages in the order of the Quarto sidebar (nbs/sidebar.yml)"
     import sys
-    sys.path.insert(0, str(ROOT/'tools'))
     import docs
     from nbdev.config import get_config, nbpath2html
     return [nbpath2html(nb).as_posix() for _,nb in docs.site_pages(get_config(ROOT))]
@@ -148,7 +147,6 @@ def pages_in_order() -> list:
 def test_every_notebook_is_a_page():
     "Every notebook under nbs/ (course, reference, home, practice) is in the sidebar, so the site has a page for it"
     import sys
-    sys.path.insert(0, str(ROOT/'tools'))
     import docs
     from nbdev.config import get_config
     listed = {nb for _,nb in docs.site_pages(get_config(ROOT))}

@@ -5,11 +5,11 @@ the right answer, every modelled mistake and bad answers; after each, the verdic
 names are Python's `check`'s, and its text is `str(check(...))` as the page renders it. Also: each course chapter
 shows its own kinds, progress is kept in the browser and reset, the feedback is in a polite live region, the input has
 a visible label, and every control shows a focus ring."""
-import re, sys
+import re
 from pathlib import Path
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 PAGE_STATUS = dict(right='right', mistake='wrong', wrong='wrong', form='form', unreadable='form', unanswered='form')
 SITE_WORDS = [('Replace the `...` with your answer, ', 'Type your answer, '), (', and run the cell again.', ', then press Check.'),
               ('or now with `.solution()`.', 'or now with the Solution button.')]
@@ -53,7 +53,6 @@ def test_site_sync_words():
 def test_exercises_in_the_page(site, browser):
     from convbook.exercises import EXERCISES
     from convbook.workbook import parse_answer
-    sys.path.insert(0, str(ROOT/'tools'))
     import site_exercises
     dest, base = site
     bank = site_exercises.read_bank(dest/site_exercises.ASSETS)

@@ -3,11 +3,9 @@ and nothing more: a printed value that really changed, a changed word, a changed
 Each case edits a committed notebook (or the work tree of a copy of the repository) and asks the check."""
 import copy, io, json, re, subprocess, sys
 from base64 import b64decode, b64encode
-from pathlib import Path
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT/'tools'))
+from paths import ROOT
 import sync_check as sc
 
 def nb(path): return json.loads((ROOT/path).read_text())

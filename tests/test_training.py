@@ -1,9 +1,7 @@
 "The notebooks' training cells, marked `#| notest` because they are too slow for nbdev-test's budget, run in full here"
-import os, shutil, subprocess, sys
-from pathlib import Path
+import os, shutil, subprocess
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT/'tools'))
+from paths import ROOT
 from kernel_env import kernel_env   # the main job's environment, in which the saved outputs and the prose's numbers were made
 
 def run_notebook_with_notest_cells(name):

@@ -11,20 +11,9 @@ other jobs share it); one test, so that pytest's --durations shows its whole cos
 import os, shutil, subprocess, sys, tarfile, textwrap, zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT/'tools'))
+from paths import ROOT
 from venv_deps import make_venv
-
-GUARD = '''
-import socket
-_real = socket.socket.connect
-def _connect(self, addr, *a):
-    host = addr[0] if isinstance(addr, tuple) else addr
-    if isinstance(host, str) and not (host.startswith('127.') or host in ('localhost', '::1', '')) and self.family != socket.AF_UNIX:
-        raise OSError(f"no network in this test: {addr}")
-    return _real(self, addr, *a)
-socket.socket.connect = _connect
-'''
+import no_network
 
 CHECKS = '''
 import sys, warnings, pathlib, socket
@@ -70,7 +59,7 @@ def test_wheel_in_a_fresh_environment(tmp_path):
 
     venv, home, guard = tmp_path/'venv', tmp_path/'home', tmp_path/'guard'
     home.mkdir(); guard.mkdir()
-    (guard/'sitecustomize.py').write_text(GUARD)
+    (guard/'sitecustomize.py').write_text(Path(no_network.__file__).read_text() + '\ninstall()\n')   # the tests' own guard
     py, bin_ = make_venv(venv), venv/'bin'
     keep = ('PATH', 'LANG', 'LC_ALL', 'TMPDIR', 'SYSTEMROOT')
     env = {k: v for k, v in os.environ.items() if k in keep}

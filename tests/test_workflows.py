@@ -1,9 +1,8 @@
 """The GitHub workflows: valid YAML, the site published only after the tests pass and with the least permissions,
 and the actions called with inputs they have."""
-from pathlib import Path
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 WF = ROOT/'.github'/'workflows'
 # The inputs of AnswerDotAI/workflows/nbdev3-ci (its action.yml); an input it doesn't have is silently ignored by GitHub
 NBDEV3_CI_INPUTS = {'pre', 'version', 'skip_test', 'flags', 'torch_cpu', 'skip_checkout', 'strip'}

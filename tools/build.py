@@ -17,16 +17,18 @@ README.md and the site (_site/) come from tools/docs.py; see there. Before the n
 course chapter its "Open in Colab" link and install cell.
 """
 import time; T0 = time.perf_counter()
-import argparse, contextlib, json, os, resource, subprocess, sys, tempfile
+import contextlib, json, os, resource, subprocess, sys, tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 import nbformat
 from nbdev.config import get_config
-sys.path.insert(0, str(Path(__file__).parent))
+from fastcore.script import call_parse
+from types import SimpleNamespace
+from typing import Annotated
 import colab, docs
 from kernel_env import kernel_env
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 TIMES = ROOT/'.build_times.json'   # not in _proc/: nbdev empties that when pyproject.toml is newer, and nbdev-export rewrites it
 
 # Every kernel's environment: one thread, the same vector instructions on every x86 CPU, a fixed hash seed (see
@@ -192,14 +194,15 @@ def execute_notebooks(nbs:Path, workers:int=2, only=(), fresh:bool=False) -> dic
     TIMES.write_text(json.dumps({**last, **times}, indent=1, sort_keys=True))
     return times
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--no-exec', action='store_true', help="don't execute the notebooks")
-    p.add_argument('--no-site', action='store_true', help="don't build the docs site")
-    p.add_argument('--only', nargs='+', default=(), metavar='NB', help='execute only these notebooks (e.g. api/03_arith)')
-    p.add_argument('--workers', type=int, default=2, help='notebooks executed at a time')
-    p.add_argument('--fresh-kernels', action='store_true', help='start every kernel afresh, not forked from tools/kernel_server.py')
-    a = p.parse_args()
+@call_parse
+def main(no_exec:bool=False,       # don't execute the notebooks
+         no_site:bool=False,       # don't build the docs site
+         only:Annotated[str, dict(nargs='+', metavar='NB')]=(), # execute only these notebooks (e.g. api/03_arith)
+         workers:int=2,            # notebooks executed at a time
+         fresh_kernels:bool=False, # start every kernel afresh, not forked from tools/kernel_server.py
+        ):
+    "The workbook's main job: export, execute and clean the notebooks, then rebuild README.md and the docs site"
+    a = SimpleNamespace(no_exec=no_exec, no_site=no_site, only=only, workers=workers, fresh_kernels=fresh_kernels)
     cfg = get_config(ROOT)
     nbdev('nbdev-export')
     colab.main()                  # each course chapter's Colab link and install cell, before the chapters run
@@ -212,5 +215,3 @@ def main():
     if not a.no_site: docs.site()
     cpu = sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ('ru_utime', 'ru_stime'))
     print(f"Main job done in {time.perf_counter()-T0:.1f} s (CPU {cpu:.1f} s; `uptime` gives the machine's load)", flush=True)
-
-if __name__ == '__main__': main()

@@ -13,8 +13,8 @@ link is plain text (no badge image), so that the site makes no request to anothe
 """
 import json, sys
 from pathlib import Path
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 REPO = 'convbook/convbook'
 # Where Colab installs from: the repository until the first release is on PyPI; then 'convbook'.
 PIP_SOURCE = f'git+https://github.com/{REPO}'

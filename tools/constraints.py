@@ -8,10 +8,9 @@ downgrade anything; the main job, the test command and CI install with `-c const
 triton) are left out: CI and the main job use PyTorch's CPU build.
 """
 import importlib.metadata as md, re
-from pathlib import Path
 from packaging.requirements import Requirement
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 SKIP = re.compile(r'^(convbook|nvidia-.*|cuda-.*|triton|pip)$')
 
 def norm(name:str) -> str: return re.sub(r'[-_.]+', '-', name).lower()

@@ -9,10 +9,12 @@ and outputs left out. A chapter's core path is its prose up to its `## Going fur
 heading (to the end of the notebook) is beside the path. Chapters 01-09 are counted: 00 says how the exercises work,
 and fastbook has no such page.
 """
-import argparse, json, re, sys
+import json, re, sys
 from pathlib import Path
+from typing import Annotated
+from fastcore.script import call_parse
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 FURTHER = re.compile(r'^##\s+Going further\b', re.M)
 
 def words(text:str) -> int: return len(re.findall(r'\S+', text))
@@ -31,17 +33,15 @@ def prose(path:Path) -> tuple:
 
 def chapters() -> list: return sorted(p for p in (ROOT/'nbs'/'course').glob('0[1-9]_*.ipynb'))
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--fastbook', metavar='NB', help="count a copy of fastbook's 13_convolutions.ipynb instead")
-    a = p.parse_args()
-    if a.fastbook:
-        try: core, further = prose(Path(a.fastbook))
-        except (OSError, ValueError, KeyError) as e: sys.exit(f"core_length: can't read {a.fastbook}: {e}")
+@call_parse
+def main(fastbook:Annotated[str, dict(metavar='NB')]=None, # count a copy of fastbook's 13_convolutions.ipynb instead
+        ):
+    "How long is the course's core path, counted as fastbook's chapter 13 is counted?"
+    if fastbook:
+        try: core, further = prose(Path(fastbook))
+        except (OSError, ValueError, KeyError) as e: sys.exit(f"core_length: can't read {fastbook}: {e}")
         print(f"fastbook 13_convolutions: {core + further:,} words of prose"); return
     rows = [(c.stem, *prose(c)) for c in chapters()]
     for name, core, further in rows: print(f"{name:<16} core {core:>6,}   going further {further:>6,}")
     core, further = sum(r[1] for r in rows), sum(r[2] for r in rows)
     print(f"{'01-09':<16} core {core:>6,}   going further {further:>6,}")
-
-if __name__ == '__main__': main()

@@ -7,9 +7,11 @@ It starts the server on a free port in a temporary folder, opens a three-cell no
 renders with no extension to install, that a traitlet set in Python redraws it (Python -> browser), that slider
 moves reach Python (browser -> Python), and that hovering an output cell shows its sum. Exits 1 on a failure.
 """
-import argparse, socket, subprocess, sys, tempfile, time, urllib.request
+import socket, subprocess, sys, tempfile, time, urllib.request
+from typing import Annotated
 from pathlib import Path
 import nbformat
+from fastcore.script import call_parse
 
 CELLS = ["from convbook.viz import explorer\nex = explorer(5, 3, stride=2, padding=1)\nex",
          "ex.padding = 2",
@@ -88,9 +90,9 @@ def check(app:str, shots:Path|None, chromium:str='/usr/bin/chromium') -> list:
     print(f"{app}: {'ok' if not problems else problems} ({time.time() - t0:.0f} s)")
     return problems
 
-if __name__ == '__main__':
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('app', choices=['lab', 'notebook'])
-    p.add_argument('--shots', type=Path, help='folder for screenshots')
-    a = p.parse_args()
-    sys.exit(1 if check(a.app, a.shots) else 0)
+@call_parse
+def main(app:Annotated[str, dict(choices=['lab', 'notebook'])], # the Jupyter front end to check in
+         shots:Path=None, # folder for screenshots
+        ):
+    "Check the explorer in a real JupyterLab or Notebook 7, driven by headless Chromium; exit 1 on a failure"
+    sys.exit(1 if check(app, shots) else 0)

@@ -8,8 +8,8 @@ tests/test_a11y.py (`test_figure_directives_are_yaml`) fails on any value left u
 """
 import json, re, sys, yaml
 from pathlib import Path
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 LINE = re.compile(r'^(#\|\s*fig-(?:alt|cap)\s*:\s*)(.*)$', re.M)
 
 def readable(line:str) -> bool:

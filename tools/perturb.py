@@ -26,13 +26,15 @@ With `--measure` the notebooks run on past a failing cell, and after every cell 
 its checks (`assert a < b < c`, `test_close(a, ...)`, `test_eq(a, ...)`) is recorded (`--json`: each run's `probes`):
 that is how the ranges that the chapters quote and assert were measured.
 """
-import argparse, itertools, json, os, re, shutil, subprocess, sys, tempfile, time
+import itertools, json, os, re, shutil, subprocess, sys, tempfile, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-sys.path.insert(0, str(Path(__file__).parent))
+from types import SimpleNamespace
+from typing import Annotated
+from fastcore.script import call_parse
 from venv_deps import make_venv
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 NBS = ROOT/'nbs'
 LEARNER_NBS = [*sorted(NBS.glob('course/[0-9]*.ipynb')), NBS/'practice.ipynb', NBS/'index.ipynb']
 
@@ -209,18 +211,8 @@ def moved_numbers(rs:list) -> dict:
         if spans: res[cid] = spans
     return res
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--matrix', action='store_true', help='every setting of the perturbation matrix (default: a learner\'s default settings)')
-    p.add_argument('--only', nargs='+', default=(), metavar='NB', help='these notebooks only, e.g. course/09_stability')
-    p.add_argument('--jobs', type=int, default=2, help='runs at a time')
-    p.add_argument('--report', default=None, help='write the markdown report here (default: print it)')
-    p.add_argument('--json', default=None, help='write every run\'s result here')
-    p.add_argument('--full', action='store_true', help='with --matrix: every seed with every combination of the other factors')
-    p.add_argument('--measure', action='store_true', help='run on past failing cells, to see every check that fails and every number')
-    p.add_argument('--threads', type=int, default=None, help='with --matrix: only the settings with this many threads')
-    p.add_argument('--list', action='store_true', help='list the settings and stop')
-    a = p.parse_args()
+def run_all(a):
+    "What `main` does, with its options as the attributes of `a`"
     settings = matrix(a.full) if a.matrix else [DEFAULT]
     if a.threads: settings = [s for s in settings if s['threads'] == a.threads]
     if a.list: print('\n'.join(map(label, settings))); return
@@ -249,4 +241,17 @@ def main():
     else: print(text)
     sys.exit(0 if all(r['ok'] for r in results) else 1)
 
-if __name__ == '__main__': main()
+@call_parse
+def main(matrix:bool=False,  # every setting of the perturbation matrix, not only a learner's default settings
+         only:Annotated[str, dict(nargs='+', metavar='NB')]=(), # these notebooks only, e.g. course/09_stability
+         jobs:int=2,         # runs at a time
+         report:str=None,    # write the markdown report here (default: print it)
+         json:str=None,      # write every run's result here
+         full:bool=False,    # with --matrix: every seed with every combination of the other factors
+         measure:bool=False, # run on past failing cells, to see every check that fails and every number
+         threads:int=None,   # with --matrix: only the settings with this many threads
+         list:bool=False,    # list the settings and stop
+        ):
+    "Run the chapters as a learner runs them, on settings in which a learner's machine may differ from this one"
+    run_all(SimpleNamespace(matrix=matrix, only=only, jobs=jobs, report=report, json=json, full=full, measure=measure,
+                            threads=threads, list=list))

@@ -10,11 +10,12 @@ in 5 waited 300 s or more on 04_viz's cell `a9c87207`). A poll that misses the o
 after `iopub_timeout` and the cell loses outputs. So here every wait on the shell and iopub channels is cut into
 polls of at most a second, each of which first looks at what has already arrived.
 """
-import argparse, asyncio, os, sys, time
+import asyncio, os, sys, time
 from pathlib import Path
 from queue import Empty
 import nbformat
 from nbclient import NotebookClient
+from fastcore.script import call_parse
 
 SLICE = 1.0   # seconds: the longest a message can wait unseen
 
@@ -51,9 +52,9 @@ def run(path:Path, timeout:int=600):
         raise
     nbformat.write(nb, path)
 
-if __name__ == '__main__':
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('path')
-    p.add_argument('--timeout', type=int, default=600, help='seconds one cell may take')
-    a = p.parse_args()
-    run(Path(a.path).resolve(), a.timeout)
+@call_parse
+def main(path:str,        # the notebook to execute
+         timeout:int=600, # seconds one cell may take
+        ):
+    "Execute one notebook in place, as `jupyter nbconvert --to notebook --execute --inplace` does"
+    run(Path(path).resolve(), timeout)

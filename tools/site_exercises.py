@@ -172,7 +172,6 @@ def size(dest:Path) -> int:
 
 if __name__ == '__main__':
     import time
-    sys.path.insert(0, str(HERE))
     t0 = time.perf_counter()
     only_pictures = sys.argv[2:] == ['--pictures']
     n = write_bank(Path(sys.argv[1]), entries=not only_pictures)

@@ -15,11 +15,12 @@ such a machine can change, and no further:
 Anything else that differs (a cell's source, a word, a changed value, a new or missing output, any other file) is out
 of sync. "Byte-identical twice on the same machine" is checked apart from this, by `.ci/run`.
 """
-import argparse, io, json, re, subprocess, sys
+import io, json, re, subprocess, sys
 from base64 import b64decode
 from pathlib import Path
+from fastcore.script import call_parse
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 WRITTEN = ('convbook', 'nbs', 'README.md', 'README_files')   # where the main job writes
 VARIES = 'varies'
 RTOL = 1e-4
@@ -108,19 +109,16 @@ def file_problems(path:str, rev:str='HEAD') -> list:
         p = text_problems(old.stdout.decode(), new.decode()); return [f"{path}: {p}"] if p else []
     return [f"{path}: changed"]
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--rev', default='HEAD', help='the commit to compare with')
-    p.add_argument('--repo', default=None, help='the repository to check (default: the one this file is in)')
-    a = p.parse_args()
+@call_parse
+def main(rev:str='HEAD', # the commit to compare with
+         repo:str=None,  # the repository to check (default: the one this file is in)
+        ):
+    "Is the repository in sync with what the main job gives on this machine? Exit 1, saying what differs, if not"
     global ROOT
-    if a.repo: ROOT = Path(a.repo).resolve()
-    problems = [q for f in changed_files() for q in file_problems(f, a.rev)]
+    if repo: ROOT = Path(repo).resolve()
+    problems = [q for f in changed_files() for q in file_problems(f, rev)]
     if problems:
         print("The main job changed the repository beyond what another machine may change: run 'python tools/build.py' and "
               "commit, or make the output the same on every machine (see tools/sync_check.py):\n  " + '\n  '.join(problems), file=sys.stderr)
-        return 1
+        sys.exit(1)
     print("In sync: the main job gave the committed files (outputs up to the tolerance of tools/sync_check.py).")
-    return 0
-
-if __name__ == '__main__': sys.exit(main())

@@ -7,9 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export MPLBACKEND=Agg
-has_chromium() {   # the browser tests/conftest.py would use is there
-  python -c "import os, sys; sys.path.insert(0, 'tests'); from conftest import chromium_path; from playwright.sync_api import sync_playwright
-with sync_playwright() as p: sys.exit(not os.path.exists(chromium_path(p)))" 2>/dev/null
+has_chromium() {   # the browser the tests would use (tools/chromium.py) is there
+  python tools/chromium.py 2>/dev/null
 }
 if ! has_chromium; then
   if [ -z "${CONVBOOK_CHROMIUM:-}" ] && grep -qs '^ID=debian' /etc/os-release && [ "$(id -u)" = 0 ]; then

@@ -12,8 +12,8 @@ its own site-packages only, not those of a folder that a `.pth` file adds; the c
 import importlib.metadata, site, subprocess, sys, tomllib
 from pathlib import Path
 from packaging.requirements import Requirement
+from paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 
 def dependency_dirs() -> list:
     "The folders this Python imports the package's requirements from (site-packages, the user site, any other), never the checkout"
