@@ -1,8 +1,7 @@
 """Figures the prose cites: `#| label: fig-x` on a figure's cell, `@fig-x` in the text, "Figure 6.2" on the site."""
 import json, re
 from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 CHAPTERS = sorted((ROOT/'nbs'/'course').glob('0[1-9]_*.ipynb'))
 
 def labels_and_refs(path:Path) -> tuple:

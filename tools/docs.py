@@ -31,7 +31,7 @@ from fastcore.script import call_parse, store_true
 import explorer_site   # the convolution explorer's host (tools/explorer_site.py)
 import site_exercises  # the exercises answered in the page (tools/site_exercises.py)
 
-ROOT = Path(__file__).resolve().parents[1]
+from paths import ROOT
 SITE_SRC, SITE = ROOT/'_site_src', ROOT/'_site'
 ASSETS = Path(__file__).resolve().parent/'site'   # the site's own CSS, JavaScript and HTML (tools/site/)
 DROP_MIMES = ('application/vnd.jupyter.widget-view+json',)

@@ -19,7 +19,7 @@ import hashlib, io, json, math, re, shutil, subprocess, sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+from paths import ROOT
 SEEDS = range(50)      # the bank's seeds of each kind
 CODE_SEEDS = range(3)  # the seeds of a kind whose answer is code: its question only
 ASSETS = 'assets/exercises'
