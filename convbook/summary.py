@@ -14,7 +14,7 @@ import pandas as pd
 from fastcore.basics import patch
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
-from .arith import kernel_span, same_padding, pool_out_size, _per_dim, conv_out_size, conv_formula
+from .arith import kernel_span, same_padding, pool_out_size, per_dim as _per_dim, conv_out_size, conv_formula
 from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
