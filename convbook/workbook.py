@@ -215,6 +215,7 @@ def _denoise(v):
     if isinstance(v, tuple): return tuple(map(_denoise, v))
     return round(v) if isinstance(v, float) and math.isfinite(v) and abs(v - round(v)) <= 1e-9*max(1., abs(v)) else v
 
+# %% ../nbs/api/00a_workbook.ipynb #a25faef8
 @patch
 def _form(self:Exercise, given) -> str:
     "What is wrong with the form of `given` (a tuple of the wrong length, a name not offered...), or ''"
@@ -239,6 +240,7 @@ def _form(self:Exercise, given) -> str:
         return f"{', '.join(repr(v) for v in (given if isinstance(given, tuple) else (given,)) if not isinstance(v, int))} is not a whole number, and the answer is. Answer with {self.form}."
     return ''
 
+# %% ../nbs/api/00a_workbook.ipynb #80ac485a
 def _order(v):
     "A sort key for the parts of an answer: numbers in order, then anything else by its text"
     return (0, v, '') if isinstance(v, numbers.Real) else (1, 0, str(v))
@@ -249,11 +251,13 @@ def _same(self:Exercise, a, b) -> bool:
     if self.unordered and isinstance(a, tuple) and isinstance(b, tuple): a, b = tuple(sorted(a, key=_order)), tuple(sorted(b, key=_order))
     return same_answer(a, b, self.tol)
 
+# %% ../nbs/api/00a_workbook.ipynb #f7b2f0c9
 @patch
 def is_right(self:Exercise, given) -> bool:
     "Whether the plain answer `given` is the `answer` or one of the `alternatives`"
     return any(self._same(given, a) for a in (self.answer,) + self.alternatives)
 
+# %% ../nbs/api/00a_workbook.ipynb #d2822716
 @patch
 def judge(self:Exercise, answer) -> Feedback:
     "The `Feedback` on `answer` as a first try: `check` without counting it. `None` or `...` means not answered yet"
@@ -275,6 +279,7 @@ def judge(self:Exercise, answer) -> Feedback:
     if (form := self._form(given)): return Feedback(self, 'form', given, note=form, typed=typed)
     return Feedback(self, 'wrong', given, typed=typed)
 
+# %% ../nbs/api/00a_workbook.ipynb #c8800200
 @patch
 def check(self:Exercise, answer) -> Feedback:
     "Whether `answer` is right and, if not, which known mistake leads to it; each answer that counts is a try, and the feedback gets more specific with each"
@@ -299,6 +304,7 @@ def fmt_answer(a) -> str:
     if isinstance(a, int): return f"{a:,}" if abs(a) >= 10_000 else str(a)
     return f"`{a}`" if isinstance(a, str) else repr(a)
 
+# %% ../nbs/api/00a_workbook.ipynb #368d37b9
 def _both(ls) -> str: return ls[0] if len(ls) == 1 else ', '.join(ls[:-1]) + ' and ' + ls[-1]
 
 @patch
@@ -321,6 +327,7 @@ def _leaks(self:Exercise, text:str) -> bool:
     if isinstance(a, tuple): return fmt_answer(a) in text or str(list(a)) in text
     return fmt_answer(a) in _tokens(text) - _tokens(self.question)
 
+# %% ../nbs/api/00a_workbook.ipynb #c3bb9dcd
 @patch
 def unworked(self:Exercise) -> str:
     "The right working with the problem's numbers but its results left out (`(11 + 2*1 - 3)//2 + 1 = 6` gives `(11 + 2*1 - 3)//2 + 1`), or '' where that would show the answer"
@@ -332,6 +339,7 @@ def unworked(self:Exercise) -> str:
     text = ': '.join(segs)
     return '' if self._leaks(text) else text
 
+# %% ../nbs/api/00a_workbook.ipynb #ad56e388
 @patch
 def hint_ladder(self:Exercise) -> list:
     "The hints of successive wrong tries, each more specific: the rule, the generator's further `hints` (or the rule with the numbers filled in, or the usual slips), none with the answer"
@@ -352,6 +360,7 @@ def _said(self:Feedback) -> str:
     said = fmt_answer(self.given)
     return f"{self.typed}, read as {said} (a float's rounding error)" if self.typed else said
 
+# %% ../nbs/api/00a_workbook.ipynb #df2b8c14
 @patch
 def _diagnosis(self:Feedback) -> str:
     "The mistake that leads to the answer, in words, with its own working; 'either ... or ...' where several do"
@@ -365,6 +374,7 @@ def _diagnosis(self:Feedback) -> str:
     return (f"That answer comes from either of {n} mistakes:\n\n{ways}\n\nWhich of these workings is yours? "
             f"Compare each with what you did, step by step: the step where they part is the one to fix.")
 
+# %% ../nbs/api/00a_workbook.ipynb #a69f4214
 @patch
 def _fixed(self:Feedback) -> str:
     "What the earlier wrong tries got wrong, now fixed"
@@ -372,6 +382,7 @@ def _fixed(self:Feedback) -> str:
     if not named: return ''
     return "You fixed " + _both([f"{s} (try {n})" for n,s in named]) + '.'
 
+# %% ../nbs/api/00a_workbook.ipynb #713e7b7c
 @patch
 def _repr_markdown_(self:Feedback) -> str:
     ex = self.ex
@@ -398,6 +409,7 @@ def _repr_markdown_(self:Feedback) -> str:
     else: out.append(f"The worked solution (shown after your {_nth(ex.reveal_after)} wrong try): {worked}.")
     return '\n\n'.join(out)
 
+# %% ../nbs/api/00a_workbook.ipynb #6bfc3da9
 @patch
 def reveals(self:Feedback) -> bool:
     "Whether this feedback shows the worked solution (from the third wrong try on)"
@@ -444,6 +456,7 @@ class Unparsed:
     def __repr__(self): return self.text
     def __eq__(self, other): return isinstance(other, Unparsed) and other.text == self.text
 
+# %% ../nbs/api/00a_workbook.ipynb #18ec4403
 class TypedSet(set):
     "A set typed as `{2, 1}`: a set, gone through and shown in the order it was typed (a plain set's order depends on hashes)"
     def __init__(self, items=(), # The items, in the order typed
@@ -455,10 +468,12 @@ class TypedSet(set):
     def __iter__(self): return iter(self.typed)
     def __repr__(self): return '{' + ', '.join(map(repr, self.typed)) + '}'
 
+# %% ../nbs/api/00a_workbook.ipynb #d17be553
 _INT, _FLOAT = re.compile(r'[+-]?\d+', re.ASCII), re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?', re.ASCII)   # ASCII digits only
 _SPECIAL, _NAME = re.compile(r'[+-]?(?:nan|inf|infinity)', re.I), re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 _OPEN = {'(': ')', '[': ']', '{': '}'}
 
+# %% ../nbs/api/00a_workbook.ipynb #3f09306e
 def _split(s:str) -> list:
     "`s` cut at its commas outside brackets and quotes; `ValueError` if a bracket or quote is left open or closed wrongly"
     parts, stack, cur, quote = [], [], '', None
@@ -473,6 +488,7 @@ def _split(s:str) -> list:
     if quote or stack: raise ValueError(s)
     return parts + [cur]
 
+# %% ../nbs/api/00a_workbook.ipynb #24452685
 def _items(s:str, trailing:bool) -> list:
     "The values of the comma-separated items of `s` (one trailing comma allowed if `trailing`)"
     parts = [p.strip() for p in _split(s)]
@@ -506,6 +522,7 @@ def _item(s:str):
         return TypedSet(items)
     raise ValueError(s)
 
+# %% ../nbs/api/00a_workbook.ipynb #2df3ad4d
 def parse_answer(text:str, # What the learner typed
                 ):
     "The Python value that `text`, typed as an answer on the site, stands for (see the table above); `Unparsed(text)` for text that reads as no value"
