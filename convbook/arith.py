@@ -10,17 +10,17 @@ import math, operator
 from .workbook import Exercise, Mistake, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['CONV_MISTAKES', 'POOL_MISTAKES', 'TRANSPOSED_MISTAKES', 'WEIGHT_MISTAKES', 'kernel_span', 'conv_out_size',
-           'same_padding', 'pool_out_size', 'shift_change', 'plot_shift_tolerance', 'conv_transpose_out_size',
-           'conv_weight_shape', 'conv_formula', 'pool_formula', 'forgot_the_padding', 'padded_one_side',
-           'forgot_the_dilation', 'rounded_up', 'forgot_the_plus_one', 'divided_by_the_stride', 'kept_the_input_size',
-           'conv_size_exercise', 'took_the_stride_as_one', 'ignored_ceil_mode', 'kept_a_window_in_the_padding',
-           'rounded_up_without_ceil_mode', 'left_out_the_padding', 'left_out_the_dilation', 'pool_size_exercise',
-           'used_the_convolution_formula', 'forgot_the_output_padding', 'added_the_padding',
-           'multiplied_the_input_by_the_stride', 'ignored_the_dilation', 'transposed_size_exercise', 'left_it_at_zero',
-           'used_stride_minus_one', 'used_the_input_remainder', 'output_padding_exercise', 'dropped_the_input_channels',
-           'swapped_the_channels', 'ignored_the_groups', 'divided_both_by_the_groups', 'put_the_channels_last',
-           'weight_shape_exercise']
+__all__ = ['CONV_MISTAKES', 'POOL_MISTAKES', 'TRANSPOSED_MISTAKES', 'WEIGHT_MISTAKES', 'kernel_span', 'is_int', 'per_dim',
+           'as_dims', 'conv_out_size', 'same_padding', 'pool_out_size', 'shift_change', 'plot_shift_tolerance',
+           'conv_transpose_out_size', 'conv_weight_shape', 'conv_formula', 'pool_formula', 'forgot_the_padding',
+           'padded_one_side', 'forgot_the_dilation', 'rounded_up', 'forgot_the_plus_one', 'divided_by_the_stride',
+           'kept_the_input_size', 'conv_size_exercise', 'took_the_stride_as_one', 'ignored_ceil_mode',
+           'kept_a_window_in_the_padding', 'rounded_up_without_ceil_mode', 'left_out_the_padding',
+           'left_out_the_dilation', 'pool_size_exercise', 'used_the_convolution_formula', 'forgot_the_output_padding',
+           'added_the_padding', 'multiplied_the_input_by_the_stride', 'ignored_the_dilation',
+           'transposed_size_exercise', 'left_it_at_zero', 'used_stride_minus_one', 'used_the_input_remainder',
+           'output_padding_exercise', 'dropped_the_input_channels', 'swapped_the_channels', 'ignored_the_groups',
+           'divided_both_by_the_groups', 'put_the_channels_last', 'weight_shape_exercise']
 
 # %% ../nbs/api/03_arith.ipynb #0d6e80ce
 def kernel_span(ks:int, dilation:int=1) -> int:
@@ -28,27 +28,37 @@ def kernel_span(ks:int, dilation:int=1) -> int:
     return dilation*(ks-1) + 1
 
 # %% ../nbs/api/03_arith.ipynb #4e84e9c2
-def _is_int(v) -> bool:
+def is_int(v, # A value offered as a size, stride, padding...
+          ) -> bool:
     "Is `v` a whole number as PyTorch takes one: an `int`, a NumPy integer or a 0-d integer tensor, but not a bool"
     if isinstance(v, bool) or 'bool' in str(getattr(v, 'dtype', '')) or getattr(v, 'ndim', 0) != 0: return False
     try: operator.index(v)
     except TypeError: return False
     return True
 
-def _per_dim(v, nd:int, name:str, lo:int, strs=()) -> tuple:
+# %% ../nbs/api/03_arith.ipynb #714b18ab
+def per_dim(v, # One value for every dimension, or a tuple (list) of `nd` values
+            nd:int, # Number of spatial dimensions
+            name:str, # The parameter's name, for the error message
+            lo:int, # The least value allowed
+            strs=(), # Words allowed besides whole numbers, such as 'same'
+           ) -> tuple:
     "`v` as a tuple of `nd` Python ints `>= lo` (or one of `strs`), or a `ValueError` that says what is allowed"
     if isinstance(v, str) and v in strs: return (v,)*nd
     vs = tuple(v) if isinstance(v, (tuple,list)) else (v,)*nd
     if len(vs) != nd: raise ValueError(f"{name}={v!r} has {len(vs)} values for a {nd}-D input: give one int or {nd} of them")
     allowed = f"an integer >= {lo}" + ''.join(f" or {s!r}" for s in strs)
     for x in vs:
-        if not _is_int(x) or operator.index(x) < lo: raise ValueError(f"{name}={v!r} is not allowed: {name} must be {allowed}")
+        if not is_int(x) or operator.index(x) < lo: raise ValueError(f"{name}={v!r} is not allowed: {name} must be {allowed}")
     return tuple(operator.index(x) for x in vs)
 
-def _dims(n) -> tuple:
+# %% ../nbs/api/03_arith.ipynb #d9f2ff3d
+def as_dims(n, # A spatial size: an int, or a tuple with one size per dimension
+           ) -> tuple:
     "Spatial size `n` (int or tuple) as a tuple"
-    return _per_dim(n, len(n) if isinstance(n,(tuple,list)) else 1, 'n', 1)
+    return per_dim(n, len(n) if isinstance(n,(tuple,list)) else 1, 'n', 1)
 
+# %% ../nbs/api/03_arith.ipynb #6cfc4cf8
 def _out(n, res):
     "Return `res` as an int for an int `n`, as a tuple for a tuple `n`"
     return res if isinstance(n,(tuple,list)) else res[0]
@@ -61,9 +71,9 @@ def conv_out_size(n, # Input size: int, or tuple of spatial sizes
                   dilation=1, # Spacing between kernel cells
                  ):
     "Output size of a convolution, `(n + 2*padding - dilation*(ks-1) - 1)//stride + 1` per dimension"
-    ns = _dims(n); nd = len(ns)
-    ks_,ss,ds = _per_dim(ks,nd,'ks',1), _per_dim(stride,nd,'stride',1), _per_dim(dilation,nd,'dilation',1)
-    ps = _per_dim(padding, nd, 'padding', 0, strs=('same','valid'))
+    ns = as_dims(n); nd = len(ns)
+    ks_,ss,ds = per_dim(ks,nd,'ks',1), per_dim(stride,nd,'stride',1), per_dim(dilation,nd,'dilation',1)
+    ps = per_dim(padding, nd, 'padding', 0, strs=('same','valid'))
     if ps[0] == 'same':
         if any(s != 1 for s in ss): raise ValueError(f"padding='same' needs stride 1 (got stride={stride!r}): with a stride the output cannot keep the input's size")
         ps = tuple(None for _ in ns)
@@ -81,7 +91,7 @@ def conv_out_size(n, # Input size: int, or tuple of spatial sizes
 # %% ../nbs/api/03_arith.ipynb #8da5f1f2
 def same_padding(ks:int, dilation:int=1) -> tuple[int,int]:
     "Padding `(left, right)` that keeps the size of a stride-1 convolution"
-    (ks,),(dilation,) = _per_dim(ks,1,'ks',1), _per_dim(dilation,1,'dilation',1)
+    (ks,),(dilation,) = per_dim(ks,1,'ks',1), per_dim(dilation,1,'dilation',1)
     total = dilation*(ks-1)
     return total//2, total - total//2
 
@@ -94,10 +104,10 @@ def pool_out_size(n, # Input size: int, or tuple of spatial sizes
                   ceil_mode:bool=False, # Round up, keeping a partial last window
                  ):
     "Output size of `nn.MaxPool*d`/`nn.AvgPool*d` (as PyTorch computes it)"
-    ns = _dims(n); nd = len(ns)
-    ks_,ds = _per_dim(ks,nd,'ks',1), _per_dim(dilation,nd,'dilation',1)
-    ss = ks_ if stride is None else _per_dim(stride,nd,'stride',1)
-    ps = _per_dim(padding,nd,'padding',0)
+    ns = as_dims(n); nd = len(ns)
+    ks_,ds = per_dim(ks,nd,'ks',1), per_dim(dilation,nd,'dilation',1)
+    ss = ks_ if stride is None else per_dim(stride,nd,'stride',1)
+    ps = per_dim(padding,nd,'padding',0)
     res = []
     for i,k,s,p,d in zip(ns,ks_,ss,ps,ds):
         if p > k//2: raise ValueError(f"padding={p} is more than half the pooling window ks={k}: it must be at most {k//2}")
@@ -118,7 +128,7 @@ def shift_change(img, # An image `[H, W]` (a tensor)
     "Feature maps of `img` and of `img` moved `shift` pixels right, unpooled and max-pooled, with their relative L1 change"
     import torch, torch.nn.functional as F
     if torch.as_tensor(img).ndim != 2 or torch.as_tensor(kernel).ndim != 2: raise ValueError("img and kernel must be 2-D tensors [H, W] and [kh, kw]")
-    (shift,),(pool,) = _per_dim(shift, 1, 'shift', 0), _per_dim(pool, 1, 'pool', 1)
+    (shift,),(pool,) = per_dim(shift, 1, 'shift', 0), per_dim(pool, 1, 'pool', 1)
     img, kernel = torch.as_tensor(img).float(), torch.as_tensor(kernel).float()
     moved = torch.roll(img, shift, dims=1)
     feat = lambda im: F.conv2d(im[None,None], kernel[None,None])[0,0].relu()
@@ -153,9 +163,9 @@ def conv_transpose_out_size(n, # Input size: int, or tuple of spatial sizes
                             dilation=1, # Spacing between kernel cells
                            ):
     "Output size of `nn.ConvTranspose*d`: `(n-1)*stride - 2*padding + dilation*(ks-1) + output_padding + 1`"
-    ns = _dims(n); nd = len(ns)
-    ks_,ss,ds = _per_dim(ks,nd,'ks',1), _per_dim(stride,nd,'stride',1), _per_dim(dilation,nd,'dilation',1)
-    ps,ops = _per_dim(padding,nd,'padding',0), _per_dim(output_padding,nd,'output_padding',0)
+    ns = as_dims(n); nd = len(ns)
+    ks_,ss,ds = per_dim(ks,nd,'ks',1), per_dim(stride,nd,'stride',1), per_dim(dilation,nd,'dilation',1)
+    ps,ops = per_dim(padding,nd,'padding',0), per_dim(output_padding,nd,'output_padding',0)
     res = []
     for i,k,s,p,op,d in zip(ns,ks_,ss,ps,ops,ds):
         if op >= max(s,d): raise ValueError(f"output_padding={op} must be smaller than the stride ({s}) or the dilation ({d})")
@@ -179,8 +189,8 @@ def conv_weight_shape(in_channels:int, # Channels of the input
                       transposed:bool=False, # The weight of `nn.ConvTranspose*d` instead
                      ) -> tuple:
     "Shape of the weight of `nn.Conv*d(in_channels, out_channels, ks, groups=groups)` (or of `nn.ConvTranspose*d`)"
-    ks_ = _per_dim(ks, len(ks) if isinstance(ks,(tuple,list)) else nd, 'ks', 1)
-    (in_channels,),(out_channels,),(groups,) = _per_dim(in_channels, 1, 'in_channels', 1), _per_dim(out_channels, 1, 'out_channels', 1), _per_dim(groups, 1, 'groups', 1)
+    ks_ = per_dim(ks, len(ks) if isinstance(ks,(tuple,list)) else nd, 'ks', 1)
+    (in_channels,),(out_channels,),(groups,) = per_dim(in_channels, 1, 'in_channels', 1), per_dim(out_channels, 1, 'out_channels', 1), per_dim(groups, 1, 'groups', 1)
     for name,c in (('in_channels',in_channels), ('out_channels',out_channels)):
         if c % groups:
             ok = _divisors(math.gcd(in_channels, out_channels))
@@ -192,7 +202,7 @@ def conv_weight_shape(in_channels:int, # Channels of the input
 def conv_formula(n:int, ks:int, stride:int=1, padding=0, dilation:int=1,
                  transposed:bool=False, output_padding:int=0) -> str:
     "The output-size formula with the numbers in, and its result, for a 1-D size `n`"
-    n,ks,stride,padding,dilation,output_padding = (operator.index(v) if _is_int(v) else v for v in (n,ks,stride,padding,dilation,output_padding))
+    n,ks,stride,padding,dilation,output_padding = (operator.index(v) if is_int(v) else v for v in (n,ks,stride,padding,dilation,output_padding))
     if transposed:
         o = conv_transpose_out_size(n, ks, stride, padding, output_padding, dilation)
         return f"({n} - 1)*{stride} - 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1 = {o}"

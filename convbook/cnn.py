@@ -15,7 +15,7 @@ from .kernels import edge_kernels
 from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['conv', 'simple_cnn', 'conv_costs', 'simple_net', 'n_params', 'train_simple_cnn', 'kernel_similarity',
+__all__ = ['MODEL_FAULTS', 'conv', 'simple_cnn', 'conv_costs', 'simple_net', 'n_params', 'train_simple_cnn', 'kernel_similarity',
            'plot_learned_kernels', 'show_mistakes', 'repairs', 'counted_from_one', 'blamed_the_relu',
            'blamed_the_last_convolution', 'blamed_flatten', 'fix_model_exercise']
 
@@ -304,6 +304,57 @@ def _text(sp:tuple) -> str:
     if sp[0] == 'Conv2d': return f"Conv2d({sp[1]}, {sp[2]}, kernel_size={sp[3]}, stride={sp[4]}, padding={sp[5]!r})"
     return f"{sp[0]}()"
 
+# %% ../nbs/api/06_cnn.ipynb #54d6451a
+def _conv3(ni:int, nf:int, s:int=2, p=1) -> tuple: return ('Conv2d', ni, nf, 3, s, p)   # a 3x3 convolution's `_spec`
+
+def _in_channels_fault(m:dict, r) -> tuple:
+    "Break the model `m` (its `specs`, `chans`...): a convolution after the first expects twice the channels that come in"
+    k = r.randrange(1, len(m['chans']))
+    bad, wrong, have = 2*k, m['chans'][k] * 2, m['chans'][k]
+    m['specs'][bad] = _conv3(wrong, m['specs'][bad][2])
+    return bad, (f"layer {bad} expects {wrong} input channels, but the convolution before it gives {have}: its `in_channels` "
+                 f"must be {have} (or that convolution must give {wrong})"), \
+        "compare each `Conv2d`'s first number, the channels it expects, with the channels the convolution before it gives."
+
+def _same_stride_fault(m:dict, r) -> tuple:
+    "Break the model `m`: a convolution asks for `padding='same'` with stride 2, which `nn.Conv2d` refuses"
+    bad = 2*r.randrange(len(m['chans']))
+    m['specs'][bad] = _conv3(*m['specs'][bad][1:3], p='same')
+    return bad, (f"layer {bad} asks for `padding='same'` with a stride of 2, which `nn.Conv2d` refuses: 'same' means the output "
+                 f"keeps the input's size, which a stride can't do; `padding=1` is what the other layers use"), \
+        "build each `Conv2d` alone: `nn.Conv2d` refuses one of them, and its error says why."
+
+def _not_1x1_fault(m:dict, r) -> tuple:
+    "Break the model `m`: a convolution has stride 1, so the grid is not 1x1 before `Flatten`"
+    bad, n_out = 2*r.randrange(len(m['chans'])), m['n_out']
+    m['specs'][bad] = _conv3(*m['specs'][bad][1:3], s=1)
+    g = m['sizes'][-2]                                       # one halving short: the grid ends where the last but one layer left it
+    return bad, (f"layer {bad} has stride 1, so the grid keeps its size there and the last convolution leaves {g}x{g} instead of "
+                 f"1x1: `Flatten` gives {n_out*g*g} scores per image instead of {n_out}. It needs stride 2, like the others (or one "
+                 f"more halving somewhere: a stride-4 convolution, or a pooling layer added)"), \
+        (f"follow the grid through the convolutions, ({m['size']} + 2*1 - 3)//stride + 1 for the first and so on: it must be "
+         f"1x1 before `Flatten`.")
+
+def _no_flatten_fault(m:dict, r) -> tuple:
+    "Break the model `m`: the `Flatten` after the last convolution is missing"
+    bad, n_out = len(m['specs']) - 1, m['n_out']          # the missing layer goes after the last one
+    m['specs'] = m['specs'][:-1]
+    return bad, (f"the last convolution gives `[2, {n_out}, 1, 1]`; a `Flatten()` after it, at index {bad}, makes that the "
+                 f"`[2, {n_out}]` the loss needs"), \
+        (f"the last convolution gives `[2, {n_out}, 1, 1]` and the loss needs `[2, {n_out}]`: which layer turns one into the "
+         f"other, and is it there?")
+
+MODEL_FAULTS = dict(in_channels=_in_channels_fault, same_stride=_same_stride_fault, not_1x1=_not_1x1_fault,
+                    no_flatten=_no_flatten_fault)   # each breaks a model and says why, and where to look
+
+# %% ../nbs/api/06_cnn.ipynb #29a09db6
+def _model_question(x_shape:tuple, n_out:int, texts:list) -> str:
+    "The question of `fix_model_exercise`: the model's layers `texts`, for input `x_shape` and `n_out` scores"
+    return (f"This model should turn a batch of {x_shape[1]}-channel {x_shape[2]}x{x_shape[3]} images, shape `{list(x_shape)}`, "
+            f"into `[2, {n_out}]` class scores, but one layer is wrong or missing:\n\n```\nnn.Sequential(\n{_layers_text(texts)}\n)\n```\n\n"
+            f"Which layer has to change (its index), or, if a layer is missing, at which index does it go? Where several single "
+            f"changes would repair it, any of them is right. You can also answer with a repaired `nn.Sequential`.")
+
 def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                       ) -> Exercise:
     "Find a layer that breaks a CNN built like `simple_cnn` (or repair the model)"
@@ -314,50 +365,22 @@ def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
     base = r.choice([4, 8])
     chans = [c] + [base * 2**i for i in range(len(sizes) - 2)]     # one stride-2 convolution per halving, the last one to n_out
     kind = r.choice(['in_channels', 'same_stride', 'not_1x1', 'no_flatten'])
-    conv = lambda ni, nf, s=2, p=1: ('Conv2d', ni, nf, 3, s, p)
-    specs = [l for ni, nf in zip(chans, chans[1:]) for l in (conv(ni, nf), ('ReLU',))] + [conv(chans[-1], n_out), ('Flatten',)]
-    if kind == 'in_channels':
-        k = r.randrange(1, len(chans))                      # a convolution after the first
-        bad, wrong = 2*k, chans[k] * 2
-        specs[bad] = conv(wrong, specs[bad][2])
-    elif kind in ('same_stride', 'not_1x1'):
-        k = r.randrange(len(chans)); bad = 2*k
-        specs[bad] = conv(*specs[bad][1:3], p='same') if kind == 'same_stride' else conv(*specs[bad][1:3], s=1)
-    else: specs, bad = specs[:-1], len(specs) - 1           # the missing layer goes after the last one
-    x_shape, L = (2, c, size, size), len(specs)
+    specs = [l for ni, nf in zip(chans, chans[1:]) for l in (_conv3(ni, nf), ('ReLU',))] + [_conv3(chans[-1], n_out), ('Flatten',)]
+    m = dict(chans=chans, specs=specs, n_out=n_out, sizes=sizes, size=size)
+    bad, why, more = MODEL_FAULTS[kind](m, r)
+    specs, x_shape = m['specs'], (2, c, size, size)
     right = repairs(specs, x_shape[1:], n_out)
     assert bad in right and _shapes(specs, x_shape[1:]) != (n_out,)
-    if kind == 'same_stride':
-        why = f"layer {bad} asks for `padding='same'` with a stride of 2, which `nn.Conv2d` refuses: 'same' means the output keeps the input's size, which a stride can't do; `padding=1` is what the other layers use"
-    elif kind == 'in_channels':
-        why = (f"layer {bad} expects {wrong} input channels, but the convolution before it gives {chans[bad//2]}: its `in_channels` must be {chans[bad//2]} "
-               f"(or that convolution must give {wrong})")
-    elif kind == 'not_1x1':
-        g = sizes[-2]                                        # one halving short: the grid ends where the last but one layer left it
-        why = (f"layer {bad} has stride 1, so the grid keeps its size there and the last convolution leaves {g}x{g} instead of 1x1: `Flatten` gives "
-               f"{n_out*g*g} scores per image instead of {n_out}. It needs stride 2, like the others (or one more halving somewhere: a stride-4 "
-               f"convolution, or a pooling layer added)")
-    else:
-        why = f"the last convolution gives `[2, {n_out}, 1, 1]`; a `Flatten()` after it, at index {bad}, makes that the `[2, {n_out}]` the loss needs"
-    others = sorted(right - {bad})
-    if others: why += f". Changing or adding a layer at {_both_idx(others)} repairs it too"
-    fs = (counted_from_one, blamed_the_relu, blamed_the_last_convolution, blamed_flatten)
-    ms = [mistake(f, bad, L, kind) for f in fs if f(bad, L, kind)[0] is not None and f(bad, L, kind)[0] not in right]
-    ms = untied(ms, bad)
+    if (others := sorted(right - {bad})): why += f". Changing or adding a layer at {_both_idx(others)} repairs it too"
+    fs, L = (counted_from_one, blamed_the_relu, blamed_the_last_convolution, blamed_flatten), len(specs)
+    ms = untied([mistake(f, bad, L, kind) for f in fs if f(bad, L, kind)[0] is not None and f(bad, L, kind)[0] not in right], bad)
     texts = [_text(sp) for sp in specs]
-    grid = f"follow the grid through the convolutions, ({size} + 2*1 - 3)//stride + 1 for the first and so on: it must be 1x1 before `Flatten`."
-    more = dict(in_channels="compare each `Conv2d`'s first number, the channels it expects, with the channels the convolution before it gives.",
-                same_stride="build each `Conv2d` alone: `nn.Conv2d` refuses one of them, and its error says why.",
-                not_1x1=grid,
-                no_flatten=f"the last convolution gives `[2, {n_out}, 1, 1]` and the loss needs `[2, {n_out}]`: which layer turns one into the other, and is it there?")[kind]
-    return Exercise('fix_model', f"This model should turn a batch of {c}-channel {size}x{size} images, shape `{list(x_shape)}`, into "
-                    f"`[2, {n_out}]` class scores, but one layer is wrong or missing:\n\n```\nnn.Sequential(\n{_layers_text(texts)}\n)\n```\n\n"
-                    f"Which layer has to change (its index), or, if a layer is missing, at which index does it go? Where several single changes "
-                    f"would repair it, any of them is right. You can also answer with a repaired `nn.Sequential`.", bad, why,
+    return Exercise('fix_model', _model_question(x_shape, n_out, texts), bad, why,
                     hint="run the model on `torch.zeros(...)` of the input's shape and follow the shapes layer by layer: "
                          "every convolution's `in_channels` must match what comes in, and the last grid must be 1x1 before `Flatten`.",
                     hints=(f"run it one layer at a time, `x = torch.zeros({list(x_shape)})` then `for l in model: x = l(x); print(x.shape)`: "
-                           "the first layer that fails, or the first shape that goes wrong, is where to look (a layer PyTorch refuses to build fails first).", more),
+                           "the first layer that fails, or the first shape that goes wrong, is where to look (a layer PyTorch refuses "
+                           "to build fails first).", more),
                     mistakes=ms, seed=seed, form='a layer index (or a repaired model)', alternatives=others,
                     accept=lambda a: _judge_model(a, specs, x_shape, n_out) if isinstance(a, nn.Module) else None,
                     params=dict(kind=kind, bad=bad, x_shape=x_shape, n_out=n_out, layers=texts, right=sorted(right)))

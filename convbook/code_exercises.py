@@ -8,7 +8,7 @@ Docs: https://convbook.github.io/convbook/api/code_exercises.html.md"""
 from __future__ import annotations
 import torch, torch.nn as nn, torch.nn.functional as F
 from .workbook import draw_seed
-from .coding import CodeExercise, Case, AnswerError, output_diff
+from .coding import CodeExercise, Case, AnswerError, output_diff, call_case
 from . import arith
 
 # %% auto #0
@@ -22,8 +22,8 @@ __all__ = ['SIZE_MISTAKES', 'BN_MISTAKES', 'CODE_EXERCISES', 'flipped_the_kernel
            'unfold_ignored_the_stride', 'unfold_flipped_the_kernels', 'conv2d_unfold_solution',
            'conv2d_unfold_exercise', 'pool_ignored_the_stride', 'took_the_average', 'pooled_across_the_channels',
            'kept_the_partial_windows', 'pool_stopped_one_short', 'max_pool2d_solution', 'max_pool2d_exercise',
-           'forgot_the_stride_2', 'forgot_the_padding_block', 'padded_by_one', 'kept_the_relu', 'forgot_the_relu',
-           'put_the_relu_first', 'conv_solution', 'conv_block_exercise', 'stopped_one_halving_short',
+           'module_case', 'forgot_the_stride_2', 'forgot_the_padding_block', 'padded_by_one', 'kept_the_relu',
+           'forgot_the_relu', 'put_the_relu_first', 'conv_solution', 'conv_block_exercise', 'stopped_one_halving_short',
            'put_a_relu_after_the_last', 'forgot_flatten', 'simple_cnn_solution', 'simple_cnn_exercise',
            'batch_norm_solution', 'batch_norm_exercise']
 
@@ -77,7 +77,7 @@ def apply_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
                 if kh//2 <= j < h - kh//2 and kw//2 <= i < w - kw//2]                         # and the swapped one
         row, col = r.choice([p for p in fits if p[0] != p[1]])
         img, k = _ints(g, h, w, lo=0, hi=9), _ints(g, kh, kw)
-        cases.append(Case(f"img {_sh(img)}, kernel {_sh(k)}, row={row}, col={col}", lambda f, a=(row, col, k, img): f(a[0], a[1], a[2].clone(), a[3].clone())))
+        cases.append(call_case(f"img {_sh(img)}, kernel {_sh(k)}, row={row}, col={col}", row, col, k, img))
     def oracle(row, col, kernel, img):
         kh, kw = kernel.shape
         return F.conv2d(img[None, None], kernel[None, None])[0, 0, row - kh//2, col - kw//2]
@@ -124,7 +124,7 @@ def conv2d_loop_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
     for kh, kw in [(3, 3)] + r.sample([(2, 3), (3, 2), (1, 3), (3, 1)], 2):
         h, w = r.sample(range(5, 10), 2)
         img, k = _ints(g, h, w, lo=0, hi=9), _ints(g, kh, kw)
-        cases.append(Case(f"img {_sh(img)}, kernel {_sh(k)}", lambda f, a=(img, k): f(a[0].clone(), a[1].clone())))
+        cases.append(call_case(f"img {_sh(img)}, kernel {_sh(k)}", img, k))
     return CodeExercise('conv2d_loop',
         "Write `conv2d(img, kernel)` for one channel, with loops: `img` is a 2-D tensor `[height, width]`, `kernel` a 2-D tensor "
         "`[kh, kw]` (not always square). Put the kernel at every position where it fits inside the image (no padding, stride 1) and "
@@ -196,8 +196,8 @@ def conv2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws
         h, w = r.sample(range(5, 10), 2)
         x, wt = _ints(g, n, c, h, w), _ints(g, o, c, kh, kw)
         b = _ints(g, o, lo=1, hi=3) * (1 - 2*_ints(g, o, lo=0, hi=1))     # no bias is zero
-        cases.append(Case(f"x {_sh(x)}, weight {_sh(wt)}, bias {_sh(b)}, stride={stride}, padding={padding}",
-                          lambda f, a=(x, wt, b, stride, padding): f(a[0].clone(), a[1].clone(), a[2].clone(), a[3], a[4])))
+        cases.append(call_case(f"x {_sh(x)}, weight {_sh(wt)}, bias {_sh(b)}, stride={stride}, padding={padding}",
+                               x, wt, b, stride, padding))
     return CodeExercise('conv2d',
         "Write `conv2d(x, weight, bias, stride, padding)`, the forward pass of `nn.Conv2d`, with loops: `x` is a batch of images "
         "`[N, C, H, W]`, `weight` holds `O` kernels `[O, C, kh, kw]` (not always square), `bias` is `[O]`, and `stride` and `padding` "
@@ -240,7 +240,7 @@ def out_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` dra
     seed, r = draw_seed(seed)
     grid = [(n, ks, s, p) for n in range(3, 13) for ks in (1, 2, 3, 4, 5) for s in (1, 2, 3) for p in (0, 1, 2) if n + 2*p >= ks and p < ks]
     picks = r.sample([q for q in grid if q[2] == 1], 3) + r.sample([q for q in grid if q[2] > 1 and (q[0] + 2*q[3] - q[1]) % q[2]], 5) + r.sample(grid, 4)
-    cases = [Case(f"n={n}, ks={ks}, stride={s}, padding={p}", lambda f, q=(n, ks, s, p): f(*q)) for n,ks,s,p in picks]
+    cases = [call_case(f"n={n}, ks={ks}, stride={s}, padding={p}", n, ks, s, p) for n,ks,s,p in picks]
     return CodeExercise('out_size',
         "Write `out_size(n, ks, stride, padding)`: the output size, along one axis, of a convolution with kernel size `ks`, `stride` "
         "and zero `padding` on both sides of an input of size `n` (all whole numbers), as `nn.Conv2d` gives it. Return a whole number. "
@@ -298,8 +298,7 @@ def conv2d_unfold_exercise(seed:int|None=None, # Same seed, same exercise; `None
             h, w = r.sample(range(5, 11), 2)
             if (h + 2*padding - kh)//stride != (w + 2*padding - kw)//stride: break     # an output that isn't square
         x, wt = _ints(g, n, c, h, w), _ints(g, o, c, kh, kw)
-        cases.append(Case(f"x {_sh(x)}, weight {_sh(wt)}, stride={stride}, padding={padding}",
-                          lambda f, a=(x, wt, stride, padding): f(a[0].clone(), a[1].clone(), a[2], a[3])))
+        cases.append(call_case(f"x {_sh(x)}, weight {_sh(wt)}, stride={stride}, padding={padding}", x, wt, stride, padding))
     return CodeExercise('conv2d_unfold',
         "Write `conv2d_unfold(x, weight, stride, padding)`, a convolution without bias, as chapter 05 does: `F.unfold` to lay every "
         "window out as a column, then one matrix multiplication. `x` is `[N, C, H, W]`, `weight` is `[O, C, kh, kw]`, `stride` and "
@@ -359,7 +358,7 @@ def max_pool2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
             h, w = r.sample(range(5, 11), 2)
             if (h - ks) % stride or (w - ks) % stride or stride == 1: break      # a window hangs over an edge (or stride 1)
         x = _ints(g, n, c, h, w, lo=-9, hi=9)
-        cases.append(Case(f"x {_sh(x)}, ks={ks}, stride={stride}", lambda f, a=(x, ks, stride): f(a[0].clone(), a[1], a[2])))
+        cases.append(call_case(f"x {_sh(x)}, ks={ks}, stride={stride}", x, ks, stride))
     return CodeExercise('max_pool2d',
         "Write `max_pool2d(x, ks, stride)`: `x` is `[N, C, H, W]`; return, for every image and every channel, the largest value "
         "of each `ks x ks` window, windows `stride` apart (no padding; a window that would go past the edge is left out). The "
@@ -387,6 +386,14 @@ def _module(f, args:tuple, x:torch.Tensor, seed:int):
         raise AnswerError(f"returned {'None (a `return` missing?)' if m is None else f'a `{type(m).__name__}`'}, not a module (a layer, or an `nn.Sequential`)")
     _fill(m, seed)
     with torch.no_grad(): return m(x)
+
+def module_case(text:str, # The input, in words
+                args:tuple, # The arguments the answer builds its module with
+                x:torch.Tensor, # The input the module runs on, copied afresh for each answer
+                seed:int, # Seed of the module's parameters
+               ) -> Case:
+    "A `Case` that builds the answer's module from `args`, fills its parameters from `seed`, and runs it on a copy of `x`"
+    return Case(text, lambda f: _module(f, args, x.clone(), seed))
 
 # %% ../nbs/api/09a_code_exercises.ipynb #802c88f9
 def _block(ni, nf, ks, act, stride=2, padding=None, relu_first=False):
@@ -434,7 +441,7 @@ def conv_block_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
     for ni, nf, ks, act in [(1, r.choice([4, 8]), 3, True), (r.choice([2, 3]), 4, 5, True), (r.choice([4, 8]), 2, 3, False)]:
         h, w = r.sample(range(6, 12), 2)
         x, fill = torch.randn(2, ni, h, w, generator=g), r.randrange(2**31)
-        cases.append(Case(f"conv({ni}, {nf}, ks={ks}, act={act}) on x {_sh(x)}", lambda f, a=(ni, nf, ks, act), x=x, s=fill: _module(f, a, x.clone(), s)))
+        cases.append(module_case(f"conv({ni}, {nf}, ks={ks}, act={act}) on x {_sh(x)}", (ni, nf, ks, act), x, fill))
     return CodeExercise('conv_block',
         "Write fastbook's `conv(ni, nf, ks=3, act=True)`: it returns a module (a layer, or an `nn.Sequential` of layers) that "
         "applies an `nn.Conv2d` from `ni` to `nf` channels with a `ks x ks` kernel, stride 2 and padding `ks//2`, followed by an "
@@ -497,7 +504,7 @@ def simple_cnn_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
     cases = []
     for size, n_out in zip(r.sample([7, 9, 12, 16, 28, 32], 3), r.sample([2, 3, 5, 10], 3)):
         x, fill = torch.randn(4, 1, size, size, generator=g), r.randrange(2**31)
-        cases.append(Case(f"simple_cnn({size}, {n_out}) on x {_sh(x)}", lambda f, a=(size, n_out), x=x, s=fill: _module(f, a, x.clone(), s)))
+        cases.append(module_case(f"simple_cnn({size}, {n_out}) on x {_sh(x)}", (size, n_out), x, fill))
     return CodeExercise('simple_cnn',
         "Write `simple_cnn(size, n_out)`: it returns an `nn.Sequential` for batches of one-channel `size x size` images, "
         "`[N, 1, size, size]`, made of convolutions with kernel 3, stride 2 and padding 1 (each followed by a ReLU, but the last), "
@@ -574,8 +581,8 @@ def batch_norm_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         rm, rv = torch.randn(c, generator=g), torch.rand(c, generator=g) + 0.5
         if not training: rv[0] = 1e-6
         mom = r.choice([0.1, 0.2, 0.3])
-        cases.append(Case(f"x {_sh(x)}, training={training}, momentum={mom}",
-                          lambda f, a=(x, gamma, beta, rm, rv), t=training, mom=mom: f(*[v.clone() for v in a], t, momentum=mom, eps=1e-5)))
+        cases.append(call_case(f"x {_sh(x)}, training={training}, momentum={mom}",
+                               x, gamma, beta, rm, rv, training, momentum=mom, eps=1e-5))
     return CodeExercise('batch_norm',
         "Write `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5)` for activations `x` "
         "`[N, C, H, W]`, with `gamma`, `beta`, `running_mean` and `running_var` of shape `[C]`. Return a tuple "

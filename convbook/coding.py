@@ -9,11 +9,12 @@ from __future__ import annotations
 import inspect, math, numbers, random, signal, textwrap, threading, traceback
 import numpy as np, torch, torch.nn as nn
 from fastcore.basics import patch, store_attr
-from .workbook import Exercise, Mistake, Feedback, Solution, _esc
+from .workbook import Exercise, Mistake, Feedback, Solution, esc_md
 
 # %% auto #0
 __all__ = ['RNG_SETTINGS', 'TimeLimit', 'run_limited', 'global_state', 'restore_state', 'AnswerError', 'Run', 'run_code',
-           'output_diff', 'Code', 'Case', 'code_mistake', 'CodeExercise', 'CodeFeedback', 'is_stub', 'CodeSolution']
+           'output_diff', 'Code', 'Case', 'call_case', 'code_mistake', 'CodeExercise', 'CodeFeedback', 'is_stub',
+           'CodeSolution']
 
 # %% ../nbs/api/00b_code.ipynb #6b9a30cd
 class TimeLimit(Exception):
@@ -171,6 +172,15 @@ class Case:
                 ): store_attr()
     def __repr__(self): return f"Case({self.text})"
 
+# %% ../nbs/api/00b_code.ipynb #4405c29d
+def call_case(text:str, # The input, in words: shapes and arguments
+              *args, # The answer's arguments: tensors are copied afresh for each call
+              **kwargs, # Its keyword arguments
+             ) -> Case:
+    "A `Case` that calls the answer with `args` and `kwargs`, each tensor a fresh copy, so that an answer changing its input in place can't change the next call's"
+    return Case(text, lambda f: f(*[a.clone() if isinstance(a, torch.Tensor) else a for a in args], **kwargs))
+
+# %% ../nbs/api/00b_code.ipynb #40098b92
 def code_mistake(f, # A function that makes the mistake (its docstring says which)
                 ) -> Mistake:
     "A `Mistake` whose answer is code: named when the learner's outputs are `f`'s (named `f.mistake` if it has one, else `f`'s name)"
@@ -265,12 +275,9 @@ class CodeSolution(Solution):
     "The worked solution of a code exercise: how it works, and the code, collapsed until the reader opens it"
     def _repr_markdown_(self) -> str:
         w = self.ex.working
-        return (f'<details markdown="1">\n<summary>Worked solution</summary>\n\n{_esc(w[0].upper() + w[1:])}:\n\n'
+        return (f'<details markdown="1">\n<summary>Worked solution</summary>\n\n{esc_md(w[0].upper() + w[1:])}:\n\n'
                 f'```python\n{self.ex.answer.source}\n```\n\n</details>')
     def __str__(self) -> str: return f"{self.ex.working}:\n\n{self.ex.answer.source}"
     __repr__ = __str__
 
-@patch
-def solution(self:CodeExercise) -> CodeSolution:
-    "The worked solution, code (collapsed in notebooks and on the docs site)"
-    return CodeSolution(self)
+CodeExercise.solution_cls = CodeSolution   # what `solution()` shows: the code

@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.collections import PatchCollection
 from PIL import Image
 from fastcore.basics import patch
-from .arith import _per_dim, conv_weight_shape, conv_out_size
+from .arith import per_dim as _per_dim, conv_weight_shape, conv_out_size
 from .kernels import conv_by_hand
 from .viz import _C, _fmt
 from .workbook import Exercise, Mistake, mistake, draw_seed

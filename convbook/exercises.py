@@ -7,14 +7,15 @@ Docs: https://convbook.github.io/convbook/api/exercises.html.md"""
 # %% ../nbs/api/10_exercises.ipynb #704062bd
 from __future__ import annotations
 import importlib, random
-from fractions import Fraction
-from .workbook import (Exercise, check, draw_seed, numel_exercise, load_progress, progress_path, set_progress,
-                               clear_progress, _clean_kind)
-_all_ = ['check', 'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise']   # what `import *` gives besides this module's own
+from .workbook import Exercise, check, draw_seed
+from .progress import (KINDS, weakest_kinds, Progress, progress, load_progress, progress_path, set_progress,
+                               clear_progress)
+_all_ = ['check', 'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise', 'weakest_kinds', 'Progress',
+         'progress']   # what `import *` gives besides this module's own
 
 # %% auto #0
-__all__ = ['EXERCISES', 'CODE_KINDS', 'exercise_kinds', 'weakest_kinds', 'practice', 'Progress', 'progress', 'Worksheet',
-           'worksheet', 'check', 'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise']
+__all__ = ['EXERCISES', 'CODE_KINDS', 'exercise_kinds', 'practice', 'Worksheet', 'worksheet', 'check', 'set_progress',
+           'clear_progress', 'load_progress', 'progress_path', 'Exercise', 'weakest_kinds', 'Progress', 'progress']
 
 # %% ../nbs/api/10_exercises.ipynb #68112c3e
 class _Kinds(dict):
@@ -30,35 +31,7 @@ class _Kinds(dict):
     def values(self): return [self[k] for k in self]
     def items(self): return [(k, self[k]) for k in self]
 
-EXERCISES = _Kinds(
-    numel=(numel_exercise, '00a_workbook'),
-    which_kernel=('kernels:which_kernel_exercise', '01_kernels'),
-    kernel_sum=('kernels:kernel_sum_exercise', '01_kernels'),
-    apply_kernel=('code_exercises:apply_kernel_exercise', '01_kernels'),
-    conv2d_loop=('code_exercises:conv2d_loop_exercise', '01_kernels'),
-    batch_shape=('batch:batch_shape_exercise', '02_batch'),
-    conv_size=('arith:conv_size_exercise', '03_arith'),
-    pool_size=('arith:pool_size_exercise', '03_arith'),
-    transposed_size=('arith:transposed_size_exercise', '03_arith'),
-    output_padding=('arith:output_padding_exercise', '03_arith'),
-    weight_shape=('arith:weight_shape_exercise', '03_arith'),
-    out_size=('code_exercises:out_size_exercise', '03_arith'),
-    conv2d=('code_exercises:conv2d_exercise', '03_arith'),
-    window_position=('viz:window_position_exercise', '04_viz'),
-    matmul_shape=('matmul:matmul_shape_exercise', '05_matmul'),
-    conv2d_unfold=('code_exercises:conv2d_unfold_exercise', '05_matmul'),
-    fix_model=('cnn:fix_model_exercise', '06_cnn'),
-    max_pool2d=('code_exercises:max_pool2d_exercise', '06_cnn'),
-    conv_block=('code_exercises:conv_block_exercise', '06_cnn'),
-    simple_cnn=('code_exercises:simple_cnn_exercise', '06_cnn'),
-    param_count=('summary:param_count_exercise', '07_summary'),
-    mac_count=('summary:mac_count_exercise', '07_summary'),
-    receptive_field=('summary:receptive_field_exercise', '07_summary'),
-    group_channels=('color:group_channels_exercise', '08_color'),
-    bn_running_mean=('stability:bn_running_mean_exercise', '09_stability'),
-    bn_output=('stability:bn_output_exercise', '09_stability'),
-    batch_norm=('code_exercises:batch_norm_exercise', '09_stability'),
-)
+EXERCISES = _Kinds(KINDS)   # every kind of exercise (`KINDS`, in `00_progress`), its generator imported when first asked for
 CODE_KINDS = tuple(k for k,(g,_) in dict.items(EXERCISES) if str(g).startswith('code_exercises:'))   # kinds answered with code (a function you write)
 
 # %% ../nbs/api/10_exercises.ipynb #dd9f4b67
@@ -74,22 +47,6 @@ def exercise_kinds(seeds=range(30), # Exercises drawn to collect each kind's mis
         rows.append(dict(kind=kind, chapter=chapter, asks=(gen.__doc__ or '').strip(), mistakes=', '.join(names)))
     return pd.DataFrame(rows).set_index('kind')
 
-# %% ../nbs/api/10_exercises.ipynb #f3026be9
-def _score(k) -> tuple:
-    """How well a kind is mastered, lowest first: the share right on the first try with one right and one wrong added
-    (so an untried kind scores 1/2, one right of one 2/3, none of one 1/3); at an equal share, a kind tried comes before
-    one not tried (1 of 2 is weaker than a new kind: it has shown a mistake, where a new kind is only unknown)"""
-    k = _clean_kind(k)
-    return Fraction(k['first_right'] + 1, k['exercises'] + 2), k['exercises'] == 0
-
-def weakest_kinds(kinds:dict|None=None, # Progress per kind, as `load_progress` gives it; `None` reads the progress file
-                 ) -> list:
-    "The kinds of exercise with the lowest score (right on the first try), in the order of `EXERCISES`: all of them when there is no progress"
-    kinds = load_progress() if kinds is None else kinds if isinstance(kinds, dict) else {}
-    scores = {k: _score(kinds.get(k)) for k in EXERCISES}
-    low = min(scores.values())
-    return [k for k,s in scores.items() if s == low]
-
 # %% ../nbs/api/10_exercises.ipynb #d99bf281
 def practice(kind:str|None=None, # A kind from `EXERCISES`, or `None` for the one you need most
              seed:int|None=None, # Same seed (and same progress), same exercise; `None` for a fresh one
@@ -101,42 +58,6 @@ def practice(kind:str|None=None, # A kind from `EXERCISES`, or `None` for the on
         seed, r = draw_seed(seed)
         kind = r.choice(weakest_kinds())
     return EXERCISES[kind][0](seed=seed)
-
-# %% ../nbs/api/10_exercises.ipynb #858c8642
-class Progress:
-    "The progress kept so far: `table` (a `DataFrame` per chapter and kind) and `next`, the kinds to practise next"
-    def __init__(self, kinds:dict, where):
-        import pandas as pd
-        self.where, rows, kinds = where, [], kinds if isinstance(kinds, dict) else {}
-        for kind,(gen,chapter) in EXERCISES.items():
-            if not (k := _clean_kind(kinds.get(kind)))['tries']: continue
-            ms = sorted(k.get('mistakes', {}).items(), key=lambda kv: (-kv[1], kv[0]))[:2]
-            rows.append({'chapter': chapter, 'kind': kind, 'exercises': k.get('exercises', 0), 'tries': k.get('tries', 0),
-                         'right first try': f"{k.get('first_right', 0)} of {k.get('exercises', 0)}",
-                         'mistakes named most': ', '.join(f"{n.replace('_', ' ')} ({c})" for n,c in ms) or '-'})
-        self.table = pd.DataFrame(rows, columns=['chapter', 'kind', 'exercises', 'tries', 'right first try', 'mistakes named most']).set_index(['chapter', 'kind'])
-        self.next = weakest_kinds(kinds) if rows else []
-    def advice(self) -> str:
-        "What to practise next, in a sentence"
-        if self.where is None: return "Progress is off (`CONVBOOK_PROGRESS=off`); `set_progress(path)` keeps it in a file."
-        if not len(self.table): return "Nothing practised yet: `practice()` draws an exercise of any kind."
-        shown = set(self.table.index.get_level_values('kind'))
-        tried, new = [k for k in self.next if k in shown], [k for k in self.next if k not in shown]
-        if tried:
-            more = f" and {len(tried) - 3} more" if len(tried) > 3 else ''
-            return f"Practise next: {', '.join(f'`practice({k!r})`' for k in tried[:3])}{more} (or `practice()`, which draws {'it' if len(tried) == 1 else 'one'})."
-        return f"Practise next: a kind not tried yet, such as `practice({new[0]!r})` (or `practice()`, which draws one)."
-    def _repr_html_(self) -> str: return self.table.to_html() + f"<p>{_code_html(self.advice())}</p>" if len(self.table) else f"<p>{_code_html(self.advice())}</p>"
-    def __repr__(self) -> str: return (self.table.to_string() + '\n' if len(self.table) else '') + self.advice().replace('`', '')
-
-def _code_html(s:str) -> str:
-    "Backticks as `<code>`, for the advice in HTML"
-    import html
-    return ''.join(f"<code>{p}</code>" if i % 2 else p for i,p in enumerate(html.escape(s).split('`')))
-
-def progress() -> Progress:
-    "Your progress so far, per chapter and kind, and what to practise next (from the file `set_progress` or `$CONVBOOK_PROGRESS` chose)"
-    return Progress(load_progress(), progress_path())
 
 # %% ../nbs/api/10_exercises.ipynb #e79b476b
 class Worksheet(list):

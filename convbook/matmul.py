@@ -7,13 +7,13 @@ Docs: https://convbook.github.io/convbook/api/matmul.html.md"""
 # %% ../nbs/api/05_matmul.ipynb #e723526d
 from __future__ import annotations
 import torch, torch.nn.functional as F
-from .arith import conv_out_size, same_padding, kernel_span, _per_dim
+from .arith import conv_out_size, same_padding, kernel_span, per_dim
 from .workbook import Exercise, mistake, draw_seed
 
 # %% auto #0
-__all__ = ['MATMUL_MISTAKES', 'im2col', 'conv2d_unfold', 'conv_matrix', 'left_out_the_channels', 'counted_the_input_pixels',
-           'put_the_patches_in_rows', 'swapped_rows_and_columns', 'forgot_the_output_channels', 'counted_every_entry',
-           'forgot_the_input_channels', 'matmul_shape_exercise']
+__all__ = ['MATMUL_MISTAKES', 'MATMUL_CASES', 'im2col', 'conv2d_unfold', 'conv_matrix', 'left_out_the_channels',
+           'counted_the_input_pixels', 'put_the_patches_in_rows', 'swapped_rows_and_columns',
+           'forgot_the_output_channels', 'counted_every_entry', 'forgot_the_input_channels', 'matmul_shape_exercise']
 
 # %% ../nbs/api/05_matmul.ipynb #afd742f4
 def im2col(x:torch.Tensor, # Images `[N, C, H, W]` (or one image `[C, H, W]`, as `F.unfold` takes it)
@@ -23,7 +23,7 @@ def im2col(x:torch.Tensor, # Images `[N, C, H, W]` (or one image `[C, H, W]`, as
     if x.ndim == 3: return im2col(x[None], ks, stride, padding, dilation)[0]
     if x.ndim != 4: raise ValueError(f"im2col takes a batch of images [N, C, H, W] (or one image [C, H, W]), got shape {tuple(x.shape)}")
     N,C,H,W = x.shape
-    (kh,kw),(sh,sw),(ph,pw),(dh,dw) = (_per_dim(v,2,nm,lo) for v,nm,lo in ((ks,'ks',1),(stride,'stride',1),(padding,'padding',0),(dilation,'dilation',1)))
+    (kh,kw),(sh,sw),(ph,pw),(dh,dw) = (per_dim(v,2,nm,lo) for v,nm,lo in ((ks,'ks',1),(stride,'stride',1),(padding,'padding',0),(dilation,'dilation',1)))
     oh,ow = conv_out_size((H,W), (kh,kw), (sh,sw), (ph,pw), (dh,dw))
     xp = F.pad(x, (pw,pw,ph,ph))
     win = xp.unfold(2, kernel_span(kh,dh), sh).unfold(3, kernel_span(kw,dw), sw)   # [N, C, oh, ow, span_h, span_w]
@@ -39,7 +39,7 @@ def conv2d_unfold(x:torch.Tensor, # Images `[N, C, H, W]` (or one image `[C, H, 
     if x.ndim == 3 and weight.ndim == 4: return conv2d_unfold(x[None], weight, bias, stride, padding, dilation, groups)[0]
     if x.ndim != 4 or weight.ndim != 4:
         raise ValueError(f"conv2d_unfold takes x [N, C, H, W] and weight [O, C//groups, kh, kw], got {tuple(x.shape)} and {tuple(weight.shape)}")
-    (groups,) = _per_dim(groups, 1, 'groups', 1)
+    (groups,) = per_dim(groups, 1, 'groups', 1)
     for t,nm in ((weight,'weight'), (bias,'bias')):
         if t is not None and t.dtype != x.dtype: raise ValueError(f"x is {x.dtype} but {nm} is {t.dtype}: give them the same dtype, as F.conv2d requires")
     N,C,H,W = x.shape
@@ -49,7 +49,7 @@ def conv2d_unfold(x:torch.Tensor, # Images `[N, C, H, W]` (or one image `[C, H, 
     if bias is not None and bias.shape != (O,): raise ValueError(f"bias must have shape ({O},), got {tuple(bias.shape)}")
     if padding == 'same':
         conv_out_size((H,W), (kh,kw), stride, 'same', dilation)           # checks the stride is 1
-        dh,dw = _per_dim(dilation, 2, 'dilation', 1)
+        dh,dw = per_dim(dilation, 2, 'dilation', 1)
         (t,b),(l,r) = same_padding(kh, dh), same_padding(kw, dw)
         x,padding = F.pad(x, (l,r,t,b)), 0
     elif padding == 'valid': padding = 0
@@ -73,15 +73,15 @@ def conv_matrix(weight:torch.Tensor, # Kernels `[O, C//groups, kh, kw]`
                ) -> torch.Tensor:
     "Matrix `M` of shape `[O*oh*ow, C*H*W]` with `M @ x.flatten() == conv2d(x, weight, ...).flatten()` for one image `x`"
     if weight.ndim != 4: raise ValueError(f"weight must be [O, C//groups, kh, kw], got shape {tuple(weight.shape)}")
-    C,H,W = _per_dim(tuple(in_shape) if isinstance(in_shape, (tuple, list)) else in_shape, 3, 'in_shape', 1)
-    (groups,) = _per_dim(groups, 1, 'groups', 1)
+    C,H,W = per_dim(tuple(in_shape) if isinstance(in_shape, (tuple, list)) else in_shape, 3, 'in_shape', 1)
+    (groups,) = per_dim(groups, 1, 'groups', 1)
     O,Cg,kh,kw = weight.shape
     if C % groups or O % groups or Cg != C//groups:
         raise ValueError(f"weight {tuple(weight.shape)} does not fit an input with {C} channels in {groups} group(s): it needs {C//groups if not C % groups else '?'} input channels per group, and groups must divide both channel counts")
     idx = torch.arange(1, C*H*W + 1).view(1,C,H,W)                      # pixel numbers (int64: exact however many), from 1 (0 marks padding)
     if padding == 'same':
         conv_out_size((H,W), (kh,kw), stride, 'same', dilation)           # checks the stride is 1
-        (t,b),(l,r) = (same_padding(k, d) for k,d in zip((kh,kw), _per_dim(dilation, 2, 'dilation', 1)))
+        (t,b),(l,r) = (same_padding(k, d) for k,d in zip((kh,kw), per_dim(dilation, 2, 'dilation', 1)))
         idx, padding = F.pad(idx, (l,r,t,b)), 0
     elif padding == 'valid': padding = 0
     cols = im2col(idx, (kh,kw), stride, padding, dilation)[0] - 1        # [C*kh*kw, L]: input pixel or -1
@@ -151,48 +151,87 @@ MATMUL_MISTAKES = dict(columns=(left_out_the_channels, counted_the_input_pixels,
                        matrix=(swapped_rows_and_columns, forgot_the_output_channels),
                        weights=(forgot_the_output_channels, counted_every_entry, forgot_the_input_channels))
 
+# %% ../nbs/api/05_matmul.ipynb #5a74a7ab
+def _conv_text(q:dict) -> str:
+    "The convolution of the `matmul_shape` problem `q`, in words"
+    return (f"`F.conv2d(x, w, stride={q['stride']}, padding={q['padding']})` with `x` of shape "
+            f"`[{q['N']}, {q['C']}, {q['H']}, {q['W']}]` and `w` of shape `[{q['O']}, {q['C']}, {q['ks']}, {q['ks']}]`")
+
+def _oh_ow(q:dict, pad:bool=True) -> str:
+    "The output's height and width of `q` as formulas left to work out (with its padding if `pad`)"
+    p = f" + 2*{q['padding']}" if pad else ''
+    return (f"oh = ({q['H']}{p} - {q['ks']})//{q['stride']} + 1 "
+            f"and ow = ({q['W']}{p} - {q['ks']})//{q['stride']} + 1: work it out.")
+
+def _chans(q:dict) -> str: return f"{q['C']} channel{'s' if q['C'] > 1 else ''}"
+
+# %% ../nbs/api/05_matmul.ipynb #fa067a16
+def _matmul_answer(q:dict):
+    "The answer to the `matmul_shape` problem `q`, from running `im2col` or `conv_matrix` on zeros (or ones)"
+    if q['what'] == 'columns': return tuple(im2col(torch.zeros(q['N'], q['C'], q['H'], q['W']), q['ks'], q['stride'], q['padding']).shape)
+    w = torch.ones(q['O'], q['C'], q['ks'], q['ks'])        # no weight is zero, so each non-zero entry is one weight
+    m = conv_matrix(w, (q['C'], q['H'], q['W']), q['stride'], q['padding'], sparse=True)
+    return tuple(m.shape) if q['what'] == 'matrix' else int(m._nnz())
+
+# %% ../nbs/api/05_matmul.ipynb #ffe7614a
+def _columns_case(q:dict, ans) -> dict:
+    "What `matmul_shape_exercise` says about `im2col`'s columns for the problem `q` with answer `ans`"
+    oh, ow, L = _geometry(q); k = f"{q['C']}*{q['ks']}*{q['ks']}"
+    return dict(
+        question=f"What is the shape of `im2col(x, {q['ks']}, {q['stride']}, {q['padding']})`, the columns that turn "
+                 f"{_conv_text(q)} into a matrix multiplication?",
+        working=f"one row per weight of a kernel, {k} = {q['C']*q['ks']**2}, and one column per position, {oh}*{ow} = {L}, "
+                f"for each of the {q['N']} images: {ans}",
+        hint="im2col gives [N, C*kh*kw, L], with L the number of output positions.",
+        hints=(f"a column holds one patch: {_chans(q)} of {q['ks']}x{q['ks']} numbers; "
+               f"there is one column per output position, and the images stay on the first axis.",
+               f"({q['N']}, {k}, oh*ow) with " + _oh_ow(q)),
+        form='a shape, as a tuple', labels=('batch', 'rows', 'columns'))
+
+def _matrix_case(q:dict, ans) -> dict:
+    "What `matmul_shape_exercise` says about `conv_matrix`'s shape for the problem `q` with answer `ans`"
+    oh, ow, L = _geometry(q); chw = f"{q['C']}*{q['H']}*{q['W']}"
+    return dict(
+        question=f"What is the shape of `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']}, {q['padding']})`, "
+                 f"the matrix of {_conv_text(q)} for one image?",
+        working=f"one row per output value, {q['O']}*{oh}*{ow} = {q['O']*L}, and one column per input value of one image, "
+                f"{chw} = {q['C']*q['H']*q['W']}: {ans}",
+        hint="M @ x.flatten() must be the flattened output.",
+        hints=(f"one row per output value ({q['O']} channels of oh x ow), one column per input value of one image "
+               f"({q['C']} channels of {q['H']}x{q['W']}).",
+               f"({q['O']}*oh*ow, {chw}) with " + _oh_ow(q)),
+        form='a shape, as a tuple', labels=('rows', 'columns'))
+
+def _weights_case(q:dict, ans) -> dict:
+    "What `matmul_shape_exercise` says about the weights in `conv_matrix` for the problem `q` with answer `ans`"
+    oh, ow, L = _geometry(q); k = f"{q['C']}*{q['ks']}*{q['ks']}"
+    return dict(
+        question=f"The matrix `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']})` of {_conv_text(q)} has how "
+                 f"many entries that hold a weight (none of the weights is 0)?",
+        working=f"each of the {q['O']}*{oh}*{ow} = {q['O']*L} rows holds the {k} = {q['C']*q['ks']**2} weights of its kernel "
+                f"(with no padding every weight meets a pixel): {q['O']*L}*{q['C']*q['ks']**2} = {ans}",
+        hint="count the rows, then the weights in each row.",
+        hints=(f"a row of the matrix is one output value: it holds the weights of one kernel, {_chans(q)} "
+               f"of {q['ks']}x{q['ks']}, and zeros elsewhere.",
+               f"{q['O']}*oh*ow rows times {k} weights each, with " + _oh_ow(q, pad=False)),
+        form='a whole number', labels=None)
+
+MATMUL_CASES = dict(columns=_columns_case, matrix=_matrix_case, weights=_weights_case)   # what each question says
+
 # %% ../nbs/api/05_matmul.ipynb #07cd3221
 def matmul_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                           what:str|None=None, # 'columns', 'matrix' or 'weights'; `None` draws one
                          ) -> Exercise:
     "The shape of `im2col`'s columns or of `conv_matrix`'s matrix, or how many entries of that matrix hold a weight"
-    if what not in (None, 'columns', 'matrix', 'weights'): raise ValueError(f"what={what!r}: use 'columns', 'matrix', 'weights' or None")
+    if what not in (None, *MATMUL_CASES): raise ValueError(f"what={what!r}: use 'columns', 'matrix', 'weights' or None")
     seed, r = draw_seed(seed)
     what = what or r.choice(['columns', 'matrix', 'weights'])
     for t in itertools.count():
-        q = dict(what=what, N=r.choice([1, 2, 8, 64]), C=r.choice([1, 2, 3]), H=r.randint(4, 12), W=r.randint(4, 12), O=r.choice([2, 4, 8]),
-                 ks=r.choice([2, 3]), stride=r.choice([1, 1, 2]), padding=0 if what == 'weights' else r.choice([0, 1]))
-        oh,ow,L = _geometry(q)
-        if what == 'columns': ans = tuple(im2col(torch.zeros(q['N'], q['C'], q['H'], q['W']), q['ks'], q['stride'], q['padding']).shape)
-        else:
-            w = torch.ones(q['O'], q['C'], q['ks'], q['ks'])        # no weight is zero, so each non-zero entry is one weight
-            m = conv_matrix(w, (q['C'], q['H'], q['W']), q['stride'], q['padding'], sparse=True)
-            ans = tuple(m.shape) if what == 'matrix' else int(m._nnz())
-        ms = [mistake(f, q) for f in MATMUL_MISTAKES[what]]
+        q = dict(what=what, N=r.choice([1, 2, 8, 64]), C=r.choice([1, 2, 3]), H=r.randint(4, 12), W=r.randint(4, 12),
+                 O=r.choice([2, 4, 8]), ks=r.choice([2, 3]), stride=r.choice([1, 1, 2]),
+                 padding=0 if what == 'weights' else r.choice([0, 1]))
+        ans, ms = _matmul_answer(q), [mistake(f, q) for f in MATMUL_MISTAKES[what]]
         if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
-    ms = untied(ms, ans)
-    conv = f"`F.conv2d(x, w, stride={q['stride']}, padding={q['padding']})` with `x` of shape `[{q['N']}, {q['C']}, {q['H']}, {q['W']}]` and `w` of shape `[{q['O']}, {q['C']}, {q['ks']}, {q['ks']}]`"
-    question = dict(columns=f"What is the shape of `im2col(x, {q['ks']}, {q['stride']}, {q['padding']})`, the columns that turn {conv} into a matrix multiplication?",
-                    matrix=f"What is the shape of `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']}, {q['padding']})`, the matrix of {conv} for one image?",
-                    weights=f"The matrix `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']})` of {conv} has how many entries that hold a weight (none of the weights is 0)?")[what]
-    working = dict(columns=f"one row per weight of a kernel, {q['C']}*{q['ks']}*{q['ks']} = {q['C']*q['ks']**2}, and one column per position, {oh}*{ow} = {L}, for each of the {q['N']} images: {ans}",
-                   matrix=f"one row per output value, {q['O']}*{oh}*{ow} = {q['O']*L}, and one column per input value of one image, {q['C']}*{q['H']}*{q['W']} = {q['C']*q['H']*q['W']}: {ans}",
-                   weights=f"each of the {q['O']}*{oh}*{ow} = {q['O']*L} rows holds the {q['C']}*{q['ks']}*{q['ks']} = {q['C']*q['ks']**2} weights of its kernel (with no padding every weight meets a pixel): {q['O']*L}*{q['C']*q['ks']**2} = {ans}")[what]
-    return Exercise('matmul_shape', question, ans, working,
-                    hint=dict(columns="im2col gives [N, C*kh*kw, L], with L the number of output positions.",
-                              matrix="M @ x.flatten() must be the flattened output.",
-                              weights="count the rows, then the weights in each row.")[what],
-                    hints=dict(columns=(f"a column holds one patch: {q['C']} channel{'s' if q['C'] > 1 else ''} of {q['ks']}x{q['ks']} numbers; "
-                                        f"there is one column per output position, and the images stay on the first axis.",
-                                        f"({q['N']}, {q['C']}*{q['ks']}*{q['ks']}, oh*ow) with oh = ({q['H']} + 2*{q['padding']} - {q['ks']})//{q['stride']} + 1 "
-                                        f"and ow = ({q['W']} + 2*{q['padding']} - {q['ks']})//{q['stride']} + 1: work it out."),
-                               matrix=(f"one row per output value ({q['O']} channels of oh x ow), one column per input value of one image "
-                                       f"({q['C']} channels of {q['H']}x{q['W']}).",
-                                       f"({q['O']}*oh*ow, {q['C']}*{q['H']}*{q['W']}) with oh = ({q['H']} + 2*{q['padding']} - {q['ks']})//{q['stride']} + 1 "
-                                       f"and ow = ({q['W']} + 2*{q['padding']} - {q['ks']})//{q['stride']} + 1: work it out."),
-                               weights=(f"a row of the matrix is one output value: it holds the weights of one kernel, {q['C']} channel{'s' if q['C'] > 1 else ''} "
-                                        f"of {q['ks']}x{q['ks']}, and zeros elsewhere.",
-                                        f"{q['O']}*oh*ow rows times {q['C']}*{q['ks']}*{q['ks']} weights each, with oh = ({q['H']} - {q['ks']})//{q['stride']} + 1 "
-                                        f"and ow = ({q['W']} - {q['ks']})//{q['stride']} + 1: work it out."))[what],
-                    mistakes=ms, seed=seed, form='a whole number' if what == 'weights' else 'a shape, as a tuple',
-                    labels=dict(columns=('batch', 'rows', 'columns'), matrix=('rows', 'columns')).get(what), params=q)
+    c = MATMUL_CASES[what](q, ans)
+    return Exercise('matmul_shape', c['question'], ans, c['working'], hint=c['hint'], hints=c['hints'], mistakes=untied(ms, ans),
+                    seed=seed, form=c['form'], labels=c['labels'], params=q)

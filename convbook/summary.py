@@ -12,7 +12,7 @@ import pandas as pd
 from fastcore.basics import patch
 import matplotlib.pyplot as plt
 from matplotlib.patches import Rectangle
-from .arith import kernel_span, same_padding, pool_out_size, _per_dim, conv_out_size, conv_formula
+from .arith import kernel_span, same_padding, pool_out_size, per_dim, conv_out_size, conv_formula
 from .workbook import Exercise, mistake, draw_seed, told_apart, untied
 from .field import Geo, layer_geometry, tensors_in, first_tensor, zero_input, trace_calls
 
@@ -136,7 +136,7 @@ def layer_summary(model:nn.Module, # Any module
     "Per-layer table of `model` on a zero input: output shapes, parameters, multiply-adds, memory and receptive fields"
     if not isinstance(input_shape, (tuple, list)) or len(input_shape) < 3:
         raise ValueError(f"input_shape={input_shape!r}: give [N, C, *spatial], e.g. (1, 1, 28, 28)")
-    input_shape = _per_dim(tuple(input_shape), len(input_shape), 'input_shape', 0)
+    input_shape = per_dim(tuple(input_shape), len(input_shape), 'input_shape', 0)
     calls = trace_calls(model, zero_input(model, input_shape, dtype), measure=lambda m, i, o: dict(macs=_macs(m, i, o)))
     s = LayerSummary(_rows(model, calls, input_shape[2:]))
     s.attrs.update(total_params=sum(p.numel() for p in model.parameters()), total_macs=int(s.macs.sum()),

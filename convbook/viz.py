@@ -14,8 +14,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.collections import PatchCollection, LineCollection
 from matplotlib.animation import FuncAnimation, PillowWriter
 from fastcore.basics import patch
-from .arith import _is_int, _per_dim, _dims, kernel_span, conv_out_size, conv_transpose_out_size, pool_out_size, conv_formula
-from .data import _run_cli, writable_dir, _bar
+from .arith import (is_int as _is_int, per_dim as _per_dim, as_dims as _dims, kernel_span, conv_out_size,
+                           conv_transpose_out_size, pool_out_size, conv_formula)
+from .cli import run_cli as _run_cli, writable_dir, live_bar as _bar
 from .workbook import Exercise, Mistake, draw_seed
 
 # %% auto #0

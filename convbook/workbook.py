@@ -6,16 +6,17 @@ Docs: https://convbook.github.io/convbook/api/workbook.html.md"""
 
 # %% ../nbs/api/00a_workbook.ipynb #80d27f36
 from __future__ import annotations
-import json, math, numbers, os, random, re, sys, time
-from contextlib import contextmanager
+import math, numbers, random, re
 from pathlib import Path
 from fastcore.basics import patch, store_attr
+from .progress import progress_path, set_progress, load_progress, record_try, clear_progress
+_all_ = ['progress_path', 'set_progress', 'load_progress', 'record_try', 'clear_progress']   # kept where chapters import them
 
 # %% auto #0
 __all__ = ['UNREADABLE', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
-           'forgot_the_channels', 'told_apart', 'untied', 'Exercise', 'draw_seed', 'numel_exercise', 'progress_path',
-           'set_progress', 'load_progress', 'record_try', 'clear_progress', 'Feedback', 'check', 'fmt_answer',
-           'Solution', 'Unparsed', 'TypedSet', 'parse_answer', 'verify_generator']
+           'forgot_the_channels', 'told_apart', 'untied', 'Exercise', 'draw_seed', 'numel_exercise', 'esc_md',
+           'Feedback', 'check', 'fmt_answer', 'Solution', 'Unparsed', 'TypedSet', 'parse_answer', 'verify_generator',
+           'progress_path', 'set_progress', 'load_progress', 'record_try', 'clear_progress']
 
 # %% ../nbs/api/00a_workbook.ipynb #43c275fb
 UNREADABLE = object()   # what `as_answer` returns for an answer it cannot read
@@ -157,17 +158,14 @@ def _ipython_display_(self:Exercise):
     _show_md(self._repr_markdown_(), self._picture_note())
     if self.picture is not None: _show(self.picture())
 
+# %% ../nbs/api/00a_workbook.ipynb #4d150526
 def _show_md(text:str, plain_extra:str=''):
     "Display Markdown `text`, with the same text (and `plain_extra`) for frontends that only show plain text (a terminal), `\\*` as `*`"
     from IPython.display import display
     display({'text/markdown': text, 'text/plain': _plain(text) + plain_extra}, raw=True)
 
-def _esc(s:str) -> str:
-    "Plain text (workings, hints) for Markdown: a `*` outside backticks is a multiplication, not emphasis"
-    return '`'.join(part if i % 2 else part.replace('*', '\\*') for i,part in enumerate(s.split('`')))
-
 def _plain(md:str) -> str:
-    "What `_esc` escaped, back as plain text (for a terminal)"
+    "What `esc_md` escaped, back as plain text (for a terminal)"
     return md.replace('\\*', '*')
 
 def _show(fig):
@@ -176,125 +174,11 @@ def _show(fig):
     import matplotlib.pyplot as plt
     display(fig); plt.close(fig)
 
-# %% ../nbs/api/00a_workbook.ipynb #6ce2c5ca
-_progress_setting = None   # what `set_progress` chose: None for the environment's choice
-
-def progress_path() -> Path|None:
-    "Where progress is kept: `set_progress`'s choice, else `$CONVBOOK_PROGRESS`, else `~/.convbook/progress.json`; `None` when it is off"
-    where = _progress_setting if _progress_setting is not None else os.environ.get('CONVBOOK_PROGRESS', '')
-    if str(where).strip().lower() == 'off': return None
-    if str(where).strip(): return Path(where).expanduser()
-    return Path.home()/'.convbook'/'progress.json'
-
-def set_progress(where:str|Path|None, # A file to keep progress in, 'off' to keep none, or `None` for the default
-                ) -> Path|None:
-    "Keep progress in the file `where`, or nowhere ('off'); `None` goes back to `$CONVBOOK_PROGRESS` or `~/.convbook/progress.json`"
-    global _progress_setting
-    if where is not None and not isinstance(where, (str, os.PathLike)):
-        raise TypeError(f"where={where!r}: give a file path, 'off', or None for the default")
-    _progress_setting = None if where is None else str(where)
-    return progress_path()
-
-# %% ../nbs/api/00a_workbook.ipynb #3817dc40
-_COUNTS = ('exercises', 'tries', 'first_right', 'right')
-_said = set()   # what `_say_once` has said in this process
-
-def _say_once(key:str, text:str):
-    "Tell the learner `text` (on stderr, so the answer's feedback stays clean), once per process for each `key`"
-    if key in _said: return
-    _said.add(key); print(text, file=sys.stderr)
-
-def _count(v) -> int: return v if isinstance(v, int) and not isinstance(v, bool) and v >= 0 else 0
-
-def _clean_kind(k) -> dict:
-    "A kind's record with every entry of the wrong type taken as empty (0, or no mistakes)"
-    k = k if isinstance(k, dict) else {}
-    ms = k.get('mistakes') if isinstance(k.get('mistakes'), dict) else {}
-    return {**{f: _count(k.get(f)) for f in _COUNTS}, 'mistakes': {n: _count(c) for n,c in ms.items() if isinstance(n, str) and _count(c)}}
-
-def _backup(path:Path, why:str):
-    "Keep the unreadable progress file `path` as `path.bak-<n>` (the first free `n`), and say so once"
-    n = 1
-    while path.with_name(f"{path.name}.bak-{n}").exists(): n += 1
-    try: os.replace(path, bak := path.with_name(f"{path.name}.bak-{n}"))
-    except OSError: return
-    _say_once('backup', f"convbook: the progress file {path} {why}: it is kept as {bak.name} and progress starts afresh.")
-
-def _read_progress(path:Path|None) -> dict:
-    "The kinds recorded in the progress file `path`, cleaned; an unparseable file is backed up and reads as empty"
-    try: text = path.read_text() if path is not None and path.is_file() else ''
-    except (OSError, ValueError): return {}
-    if not text.strip(): return {}
-    try: data = json.loads(text)
-    except ValueError: data = None
-    if not (isinstance(data, dict) and isinstance(data.get('kinds'), dict)):
-        _backup(path, "can't be read" if data is None else "is not a progress file"); return {}
-    return {kind: _clean_kind(k) for kind,k in data['kinds'].items() if isinstance(kind, str)}
-
-def load_progress() -> dict:
-    "The progress kept so far, `{kind: {'exercises', 'tries', 'first_right', 'right', 'mistakes': {name: count}}}`; empty if there is none, entries of the wrong type as empty"
-    return _read_progress(progress_path())
-
-@contextmanager
-def _locked(path:Path):
-    "Hold a lock on the progress file `path` (a `.lock` file beside it) so that processes checking at once lose no tries"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path.with_name(path.name + '.lock'), os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError: yield; return                              # can't lock here: nothing can be written either
-    unlock = None
-    try:
-        try:
-            import fcntl
-            fcntl.flock(fd, fcntl.LOCK_EX)                     # released when `fd` is closed
-        except ImportError:                                    # Windows: lock the lock file's first byte, waiting up to 10 s
-            try:
-                import msvcrt
-                for _ in range(200):
-                    try: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1); unlock = lambda: msvcrt.locking(fd, msvcrt.LK_UNLCK, 1); break
-                    except OSError: time.sleep(0.05)
-            except ImportError: pass                           # no way to lock: one process at a time is still right
-        yield
-    finally:
-        try:
-            if unlock: unlock()
-        finally: os.close(fd)
-
-def _save_progress(kinds:dict):
-    "Write `kinds` to the progress file, atomically; if it can't be written, say so once and keep nothing"
-    path = progress_path()
-    if path is None: return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + f'.{os.getpid()}.tmp')
-        tmp.write_text(json.dumps(dict(version=1, kinds=kinds), indent=1, sort_keys=True))
-        os.replace(tmp, path)
-    except OSError as e:
-        _say_once('unwritable', f"convbook: progress isn't kept: {path} can't be written ({e.strerror or e}). "
-                  "Keep it elsewhere with set_progress('some/file.json') or the environment variable CONVBOOK_PROGRESS "
-                  "(CONVBOOK_PROGRESS=off turns progress off, and this message with it).")
-
-def record_try(fb, # The `Feedback` of a checked answer (`Feedback` is defined below, with `check`)
-              ):
-    "Add a checked try to the progress file: an exercise begun, a try, right on the first try or not, the mistakes named"
-    if (path := progress_path()) is None or not fb.counts: return
-    with _locked(path):                                        # read, add and write as one step
-        kinds = _read_progress(path)
-        k = kinds.setdefault(fb.ex.kind, _clean_kind({}))
-        k['exercises'] += fb.n == 1
-        k['tries'] += 1
-        k['first_right'] += bool(fb) and fb.n == 1
-        k['right'] += bool(fb) and not any(fb.earlier)        # solved: counted once, on the first right answer
-        for m in fb.mistakes: k['mistakes'][m.name] = k['mistakes'].get(m.name, 0) + 1
-        _save_progress(kinds)
-
-def clear_progress():
-    "Forget all progress: start over"
-    path = progress_path()
-    if path is None: return
-    try: path.unlink(missing_ok=True)
-    except OSError: pass
-
+# %% ../nbs/api/00a_workbook.ipynb #31562f0c
+def esc_md(s:str, # Plain text, where `*` means times and backticks mark code
+          ) -> str:
+    "Plain text (workings, hints) for Markdown: a `*` outside backticks is a multiplication, not emphasis"
+    return '`'.join(part if i % 2 else part.replace('*', '\\*') for i,part in enumerate(s.split('`')))
 
 # %% ../nbs/api/00a_workbook.ipynb #4d3d77f0
 class Feedback:
@@ -331,6 +215,7 @@ def _denoise(v):
     if isinstance(v, tuple): return tuple(map(_denoise, v))
     return round(v) if isinstance(v, float) and math.isfinite(v) and abs(v - round(v)) <= 1e-9*max(1., abs(v)) else v
 
+# %% ../nbs/api/00a_workbook.ipynb #a25faef8
 @patch
 def _form(self:Exercise, given) -> str:
     "What is wrong with the form of `given` (a tuple of the wrong length, a name not offered...), or ''"
@@ -355,6 +240,7 @@ def _form(self:Exercise, given) -> str:
         return f"{', '.join(repr(v) for v in (given if isinstance(given, tuple) else (given,)) if not isinstance(v, int))} is not a whole number, and the answer is. Answer with {self.form}."
     return ''
 
+# %% ../nbs/api/00a_workbook.ipynb #80ac485a
 def _order(v):
     "A sort key for the parts of an answer: numbers in order, then anything else by its text"
     return (0, v, '') if isinstance(v, numbers.Real) else (1, 0, str(v))
@@ -365,11 +251,13 @@ def _same(self:Exercise, a, b) -> bool:
     if self.unordered and isinstance(a, tuple) and isinstance(b, tuple): a, b = tuple(sorted(a, key=_order)), tuple(sorted(b, key=_order))
     return same_answer(a, b, self.tol)
 
+# %% ../nbs/api/00a_workbook.ipynb #f7b2f0c9
 @patch
 def is_right(self:Exercise, given) -> bool:
     "Whether the plain answer `given` is the `answer` or one of the `alternatives`"
     return any(self._same(given, a) for a in (self.answer,) + self.alternatives)
 
+# %% ../nbs/api/00a_workbook.ipynb #d2822716
 @patch
 def judge(self:Exercise, answer) -> Feedback:
     "The `Feedback` on `answer` as a first try: `check` without counting it. `None` or `...` means not answered yet"
@@ -391,6 +279,7 @@ def judge(self:Exercise, answer) -> Feedback:
     if (form := self._form(given)): return Feedback(self, 'form', given, note=form, typed=typed)
     return Feedback(self, 'wrong', given, typed=typed)
 
+# %% ../nbs/api/00a_workbook.ipynb #c8800200
 @patch
 def check(self:Exercise, answer) -> Feedback:
     "Whether `answer` is right and, if not, which known mistake leads to it; each answer that counts is a try, and the feedback gets more specific with each"
@@ -415,6 +304,7 @@ def fmt_answer(a) -> str:
     if isinstance(a, int): return f"{a:,}" if abs(a) >= 10_000 else str(a)
     return f"`{a}`" if isinstance(a, str) else repr(a)
 
+# %% ../nbs/api/00a_workbook.ipynb #368d37b9
 def _both(ls) -> str: return ls[0] if len(ls) == 1 else ', '.join(ls[:-1]) + ' and ' + ls[-1]
 
 @patch
@@ -437,6 +327,7 @@ def _leaks(self:Exercise, text:str) -> bool:
     if isinstance(a, tuple): return fmt_answer(a) in text or str(list(a)) in text
     return fmt_answer(a) in _tokens(text) - _tokens(self.question)
 
+# %% ../nbs/api/00a_workbook.ipynb #c3bb9dcd
 @patch
 def unworked(self:Exercise) -> str:
     "The right working with the problem's numbers but its results left out (`(11 + 2*1 - 3)//2 + 1 = 6` gives `(11 + 2*1 - 3)//2 + 1`), or '' where that would show the answer"
@@ -448,6 +339,7 @@ def unworked(self:Exercise) -> str:
     text = ': '.join(segs)
     return '' if self._leaks(text) else text
 
+# %% ../nbs/api/00a_workbook.ipynb #ad56e388
 @patch
 def hint_ladder(self:Exercise) -> list:
     "The hints of successive wrong tries, each more specific: the rule, the generator's further `hints` (or the rule with the numbers filled in, or the usual slips), none with the answer"
@@ -468,6 +360,7 @@ def _said(self:Feedback) -> str:
     said = fmt_answer(self.given)
     return f"{self.typed}, read as {said} (a float's rounding error)" if self.typed else said
 
+# %% ../nbs/api/00a_workbook.ipynb #df2b8c14
 @patch
 def _diagnosis(self:Feedback) -> str:
     "The mistake that leads to the answer, in words, with its own working; 'either ... or ...' where several do"
@@ -475,12 +368,13 @@ def _diagnosis(self:Feedback) -> str:
     if not ms: return ''
     if len(ms) == 1:
         m = ms[0]
-        return f"It looks like you **{m.label}**. {_esc(m.why.rstrip('.'))}. That gives {_esc(m.working)}."
-    ways = '\n'.join(f"- **{m.label}**: {_esc(m.why[:1].lower() + m.why[1:].rstrip('.'))}. That gives {_esc(m.working)}." for m in ms)
+        return f"It looks like you **{m.label}**. {esc_md(m.why.rstrip('.'))}. That gives {esc_md(m.working)}."
+    ways = '\n'.join(f"- **{m.label}**: {esc_md(m.why[:1].lower() + m.why[1:].rstrip('.'))}. That gives {esc_md(m.working)}." for m in ms)
     n = {2: 'two', 3: 'three', 4: 'four'}.get(len(ms), str(len(ms)))
     return (f"That answer comes from either of {n} mistakes:\n\n{ways}\n\nWhich of these workings is yours? "
             f"Compare each with what you did, step by step: the step where they part is the one to fix.")
 
+# %% ../nbs/api/00a_workbook.ipynb #a69f4214
 @patch
 def _fixed(self:Feedback) -> str:
     "What the earlier wrong tries got wrong, now fixed"
@@ -488,6 +382,7 @@ def _fixed(self:Feedback) -> str:
     if not named: return ''
     return "You fixed " + _both([f"{s} (try {n})" for n,s in named]) + '.'
 
+# %% ../nbs/api/00a_workbook.ipynb #713e7b7c
 @patch
 def _repr_markdown_(self:Feedback) -> str:
     ex = self.ex
@@ -496,24 +391,25 @@ def _repr_markdown_(self:Feedback) -> str:
         if _has_text(as_answer(self.given)): return f"✎ **That answer is text:** `{self.given!r}`. Answer with {ex.form}, without quotes."
         return f"✎ **I can't read that answer:** `{self.given!r}`. Answer with {ex.form}."
     if self.status == 'form': return f"✎ **Not counted as a try:** {self.note[0].upper() + self.note[1:]}"
-    worked = f"{_esc(ex.working)}, so the answer is {fmt_answer(ex.answer)}"
+    worked = f"{esc_md(ex.working)}, so the answer is {fmt_answer(ex.answer)}"
     if self.status == 'right':
         head = "✓ **Right:**" if not self.n or self.n == 1 else f"✓ **Right** on try {self.n}:"
         body = self.note if self.note else f"{self._said() if self.typed else fmt_answer(ex.answer)}."
-        return ' '.join(s for s in (head, body, self._fixed(), '' if self.note else f"The working: {_esc(ex.working)}.") if s)
+        return ' '.join(s for s in (head, body, self._fixed(), '' if self.note else f"The working: {esc_md(ex.working)}.") if s)
     wrong = sum(not f for f in self.earlier) + 1                      # this is the learner's wrong try number `wrong`
     head = ("✗ **Not quite** (try {self.n}): " if self.n else "✗ **Not quite:** ").format(self=self) + (self.note if self.note else f"you answered {self._said()}.") + self._parts()
     out = [head] + ([d] if (d := self._diagnosis()) else [])
     if wrong < ex.reveal_after:
         ladder = ex.hint_ladder()
         h = ladder[min(wrong, len(ladder)) - 1] if ladder else ''
-        if h: out.append(f"**{'Hint' if wrong == 1 else 'A closer hint'}:** {_esc(h[0].upper() + h[1:])}")
+        if h: out.append(f"**{'Hint' if wrong == 1 else 'A closer hint'}:** {esc_md(h[0].upper() + h[1:])}")
         left = ex.reveal_after - wrong
         out.append(f"Try again: the worked solution comes after {left} more wrong {'try' if left == 1 else 'tries'}, or now with `.solution()`.")
     elif wrong == ex.reveal_after: out.append(f"That was your {_nth(wrong)} wrong try, so here is the worked solution: {worked}.")
     else: out.append(f"The worked solution (shown after your {_nth(ex.reveal_after)} wrong try): {worked}.")
     return '\n\n'.join(out)
 
+# %% ../nbs/api/00a_workbook.ipynb #6bfc3da9
 @patch
 def reveals(self:Feedback) -> bool:
     "Whether this feedback shows the worked solution (from the third wrong try on)"
@@ -540,15 +436,17 @@ class Solution:
     "The worked answer of an exercise, collapsed until the reader opens it"
     def __init__(self, ex:Exercise): self.ex = ex
     def _repr_markdown_(self) -> str:
-        return (f'<details markdown="1">\n<summary>Worked solution</summary>\n\n{_esc(self.ex.working[0].upper() + self.ex.working[1:])}.\n\n'
+        return (f'<details markdown="1">\n<summary>Worked solution</summary>\n\n{esc_md(self.ex.working[0].upper() + self.ex.working[1:])}.\n\n'
                 f'**Answer:** {fmt_answer(self.ex.answer)}\n\n</details>')
     def __str__(self) -> str: return f"{self.ex.working}. Answer: {fmt_answer(self.ex.answer)}"
     __repr__ = __str__
 
 @patch
 def solution(self:Exercise) -> Solution:
-    "The worked solution (collapsed in notebooks and on the docs site)"
-    return Solution(self)
+    "The worked solution (collapsed in notebooks and on the docs site), shown by the exercise's `solution_cls`"
+    return self.solution_cls(self)
+
+Exercise.solution_cls = Solution   # a kind of exercise with a solution of its own names its class: `CodeSolution`
 
 # %% ../nbs/api/00a_workbook.ipynb #b580e256
 class Unparsed:
@@ -558,6 +456,7 @@ class Unparsed:
     def __repr__(self): return self.text
     def __eq__(self, other): return isinstance(other, Unparsed) and other.text == self.text
 
+# %% ../nbs/api/00a_workbook.ipynb #18ec4403
 class TypedSet(set):
     "A set typed as `{2, 1}`: a set, gone through and shown in the order it was typed (a plain set's order depends on hashes)"
     def __init__(self, items=(), # The items, in the order typed
@@ -569,10 +468,12 @@ class TypedSet(set):
     def __iter__(self): return iter(self.typed)
     def __repr__(self): return '{' + ', '.join(map(repr, self.typed)) + '}'
 
+# %% ../nbs/api/00a_workbook.ipynb #d17be553
 _INT, _FLOAT = re.compile(r'[+-]?\d+', re.ASCII), re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?', re.ASCII)   # ASCII digits only
 _SPECIAL, _NAME = re.compile(r'[+-]?(?:nan|inf|infinity)', re.I), re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 _OPEN = {'(': ')', '[': ']', '{': '}'}
 
+# %% ../nbs/api/00a_workbook.ipynb #3f09306e
 def _split(s:str) -> list:
     "`s` cut at its commas outside brackets and quotes; `ValueError` if a bracket or quote is left open or closed wrongly"
     parts, stack, cur, quote = [], [], '', None
@@ -587,6 +488,7 @@ def _split(s:str) -> list:
     if quote or stack: raise ValueError(s)
     return parts + [cur]
 
+# %% ../nbs/api/00a_workbook.ipynb #24452685
 def _items(s:str, trailing:bool) -> list:
     "The values of the comma-separated items of `s` (one trailing comma allowed if `trailing`)"
     parts = [p.strip() for p in _split(s)]
@@ -620,6 +522,7 @@ def _item(s:str):
         return TypedSet(items)
     raise ValueError(s)
 
+# %% ../nbs/api/00a_workbook.ipynb #2df3ad4d
 def parse_answer(text:str, # What the learner typed
                 ):
     "The Python value that `text`, typed as an answer on the site, stands for (see the table above); `Unparsed(text)` for text that reads as no value"

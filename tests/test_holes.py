@@ -4,14 +4,15 @@ lazy imports, and the wording and giveaways of the feedback."""
 import io, json, multiprocessing as mp, os, subprocess, sys, contextlib
 import pytest
 import convbook.workbook as wb
+import convbook.progress as pr
 from convbook.workbook import check, numel_exercise, load_progress, set_progress
 from convbook.exercises import EXERCISES, practice, progress, weakest_kinds, worksheet, Worksheet
 
 @pytest.fixture(autouse=True)
 def where(tmp_path, monkeypatch):
     "A progress file of this test's own, nothing said yet in this process"
-    monkeypatch.setattr(wb, '_progress_setting', None)
-    monkeypatch.setattr(wb, '_said', set())
+    monkeypatch.setattr(pr, '_progress_setting', None)
+    monkeypatch.setattr(pr, '_said', set())
     p = tmp_path/'progress.json'
     monkeypatch.setenv('CONVBOOK_PROGRESS', str(p))
     return p

@@ -4,14 +4,14 @@ Jupyter and as text in a terminal, with what to practise next; practice() with n
 and with no progress kept gives what the seed alone gives."""
 import json, os, random, stat
 import pytest
-import convbook.workbook as wb
+import convbook.progress as pr
 from convbook.workbook import check, set_progress, progress_path, load_progress, clear_progress, numel_exercise
 from convbook.exercises import EXERCISES, practice, progress, weakest_kinds
 
 @pytest.fixture(autouse=True)
 def where(tmp_path, monkeypatch):
     "A progress file of this test's own, and no `set_progress` choice left over"
-    monkeypatch.setattr(wb, '_progress_setting', None)
+    monkeypatch.setattr(pr, '_progress_setting', None)
     p = tmp_path/'progress.json'
     monkeypatch.setenv('CONVBOOK_PROGRESS', str(p))
     return p
