@@ -16,7 +16,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.collections import PatchCollection
 from PIL import Image
 from fastcore.basics import patch
-from .arith import per_dim as _per_dim, conv_weight_shape, conv_out_size
+from .arith import per_dim, conv_weight_shape, conv_out_size
 from .kernels import conv_by_hand
 from .viz import _C, _fmt
 from .workbook import Exercise, Mistake, mistake, draw_seed
@@ -31,7 +31,7 @@ def load_photo(shrink:int=1, # Divide height and width by this: each pixel is th
                name:str='grace_hopper.jpg', # An image file of matplotlib's sample data
               ) -> torch.Tensor:
     "A colour photo from matplotlib's sample data as a float tensor `[3, h, w]` of whole numbers 0..255 (nothing is downloaded)"
-    _per_dim(shrink, 1, 'shrink', 1)
+    per_dim(shrink, 1, 'shrink', 1)
     folder = Path(matplotlib.get_data_path())/'sample_data'
     if not (folder/name).is_file():
         imgs = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in ('.jpg','.jpeg','.png'))
