@@ -20,10 +20,10 @@ from .cli import run_cli as _run_cli, writable_dir, live_bar as _bar
 from .workbook import Exercise, Mistake, draw_seed
 
 # %% auto #0
-__all__ = ['PAD', 'ZERO', 'ANIMATIONS', 'EXPLORER_LIMITS', 'grid_axis', 'ConvDiagram', 'ConvDrawing', 'draw_conv', 'GifWriter',
-           'save_gif', 'transposed_of', 'render_all', 'explorer_ints', 'Explorer', 'explorer', 'convbook_anim', 'main',
-           'forgot_the_stride', 'counted_on_the_padded_grid', 'numbered_the_cells_from_one', 'gave_the_centre',
-           'swapped_row_and_column', 'window_position_exercise']
+__all__ = ['PAD', 'ZERO', 'ANIMATIONS', 'EXPLORER_LIMITS', 'grid_axis', 'ConvDiagram', 'ConvDrawing', 'draw_conv', 'write_gif',
+           'GifWriter', 'save_gif', 'transposed_of', 'render_all', 'explorer_ints', 'Explorer', 'explorer',
+           'convbook_anim', 'main', 'forgot_the_stride', 'counted_on_the_padded_grid', 'numbered_the_cells_from_one',
+           'gave_the_centre', 'swapped_row_and_column', 'window_position_exercise']
 
 # %% ../nbs/api/04_viz.ipynb #b7f1c253
 PAD, ZERO = -1, -2
@@ -40,7 +40,7 @@ def grid_axis(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1, transp
 # %% ../nbs/api/04_viz.ipynb #f1b8b55f
 class ConvDiagram:
     "Geometry, numbers and drawing of a convolution, transposed convolution or pooling, one output cell per step"
-    max_cells = 100   # Largest grid (input with its padding, or a transposed convolution's spread input) drawn, per side
+    max_cells = 100   # Largest grid drawn, per side (the input with its padding, or a transposed one's spread input)
     def __init__(self, n=5, # Input size: int or (h, w)
                  ks=3, # Kernel (or pooling window) size
                  stride=1, padding=0, dilation=1,
@@ -55,10 +55,12 @@ class ConvDiagram:
                 ):
         if mode not in ('conv','max','avg'): raise ValueError(f"mode={mode!r}: use 'conv', 'max' or 'avg'")
         for t,nm in ((x,'x'),(w,'w')):
-            if t is not None and torch.as_tensor(t).ndim != 2: raise ValueError(f"{nm} must be a 2-D tensor, got shape {tuple(torch.as_tensor(t).shape)}")
+            if t is not None and torch.as_tensor(t).ndim != 2:
+                raise ValueError(f"{nm} must be a 2-D tensor, got shape {tuple(torch.as_tensor(t).shape)}")
         if x is not None: n = tuple(torch.as_tensor(x).shape)
         if w is not None: ks = tuple(torch.as_tensor(w).shape)
-        if transposed and mode != 'conv': raise ValueError("transposed=True goes with mode='conv' only: there is no transposed pooling")
+        if transposed and mode != 'conv':
+            raise ValueError("transposed=True goes with mode='conv' only: there is no transposed pooling")
         if not (isinstance(cell, (int, float)) and not isinstance(cell, bool) and 0 < cell < math.inf):
             raise ValueError(f"cell={cell!r}: the size of a cell must be a positive number of inches")
         nd = 2
@@ -66,29 +68,39 @@ class ConvDiagram:
         if len(n) != 2: raise ValueError(f"n={n!r}: give one size or (height, width)")
         if mode == 'avg' and (_per_dim(dilation, nd, 'dilation', 1) != (1,1)):
             d = operator.index(dilation) if _is_int(dilation) else tuple(operator.index(v) for v in dilation)
-            raise ValueError(f"dilation={d!r} is not allowed with mode='avg': average pooling (nn.AvgPool2d) has no dilation; use dilation=1")
+            raise ValueError(f"dilation={d!r} is not allowed with mode='avg': average pooling (nn.AvgPool2d) has no "
+                             f"dilation; use dilation=1")
         if mode == 'conv' and not transposed: self.out_size = conv_out_size(n, ks, stride, padding, dilation)
         elif mode == 'conv': self.out_size = conv_transpose_out_size(n, ks, stride, padding, output_padding, dilation)
         else: self.out_size = pool_out_size(n, ks, stride, padding, dilation)
-        ks,ss,ps,ds,ops = (_per_dim(v,nd,nm,0) for v,nm in ((ks,'ks'),(stride,'stride'),(padding,'padding'),(dilation,'dilation'),(output_padding,'output_padding')))
+        ks,ss,ps,ds,ops = (_per_dim(v,nd,nm,0) for v,nm in ((ks,'ks'),(stride,'stride'),(padding,'padding'),
+                                                             (dilation,'dilation'),(output_padding,'output_padding')))
         span = tuple(kernel_span(k,d) for k,d in zip(ks,ds))
-        grid = tuple(o + sp - 1 for o,sp in zip(self.out_size, span)) if transposed else tuple(i + 2*p for i,p in zip(n, ps))
+        if transposed: grid = tuple(o + sp - 1 for o,sp in zip(self.out_size, span))
+        else: grid = tuple(i + 2*p for i,p in zip(n, ps))
         if max(grid) > self.max_cells:
-            raise ValueError(f"The grid would be {grid[0]}x{grid[1]} cells (the input{' spread out' if transposed else ''} with its padding): "
-                             f"ConvDiagram draws at most {self.max_cells} cells per side; use a smaller input, kernel or padding")
+            what = 'the input spread out' if transposed else 'the input'
+            raise ValueError(f"The grid would be {grid[0]}x{grid[1]} cells ({what} with its padding): ConvDiagram "
+                             f"draws at most {self.max_cells} cells per side; use a smaller input, kernel or padding")
         self.n,self.ks,self.stride,self.padding,self.dilation,self.output_padding,self.span = n,ks,ss,ps,ds,ops,span
         self.transposed,self.mode,self.values,self.cell = transposed,mode,values,cell
-        (self.rows,sr),(self.cols,sc) = (grid_axis(i, k, s, p, dl, transposed, op) for i,k,s,p,dl,op in zip(n,ks,ss,ps,ds,ops))
+        (self.rows,sr),(self.cols,sc) = (grid_axis(i, k, s, p, dl, transposed, op)
+                                         for i,k,s,p,dl,op in zip(n,ks,ss,ps,ds,ops))
         ri,ci = (range(0, len(g)-sp+1, st) for g,sp,st in ((self.rows,span[0],sr),(self.cols,span[1],sc)))
         self.shape = (len(ri), len(ci))
         self.positions = [(r,c) for r in ri for c in ci]
         g = torch.Generator().manual_seed(seed)
-        self.x = torch.randint(0, 4 if mode=='conv' else 10, n, generator=g).float() if x is None else torch.as_tensor(x).float()
+        if x is None: self.x = torch.randint(0, 4 if mode=='conv' else 10, n, generator=g).float()
+        else: self.x = torch.as_tensor(x).float()
         self.w = torch.randint(0, 3, ks, generator=g).float() if w is None else torch.as_tensor(w).float()
 
-    def __repr__(self):
-        kind = 'transposed convolution' if self.transposed else dict(conv='convolution', max='max pooling', avg='average pooling')[self.mode]
-        return f"{kind}: input {self.n[0]}x{self.n[1]}, grid {len(self.rows)}x{len(self.cols)} -> output {self.shape[0]}x{self.shape[1]}"
+# %% ../nbs/api/04_viz.ipynb #65af82fe
+@patch
+def __repr__(self:ConvDiagram):
+    kind = 'transposed convolution' if self.transposed else dict(conv='convolution', max='max pooling',
+                                                                avg='average pooling')[self.mode]
+    return (f"{kind}: input {self.n[0]}x{self.n[1]}, grid {len(self.rows)}x{len(self.cols)} -> "
+            f"output {self.shape[0]}x{self.shape[1]}")
 
 # %% ../nbs/api/04_viz.ipynb #d7faddcf
 @patch
@@ -120,7 +132,8 @@ def torch_out(self:ConvDiagram) -> torch.Tensor:
     kw = dict(stride=self.stride, padding=self.padding)
     if self.mode == 'max': return F.max_pool2d(x, self.ks, dilation=self.dilation, **kw)[0,0]
     if self.mode == 'avg': return F.avg_pool2d(x, self.ks, **kw)[0,0]
-    if self.transposed: return F.conv_transpose2d(x, w, output_padding=self.output_padding, dilation=self.dilation, **kw)[0,0]
+    if self.transposed:
+        return F.conv_transpose2d(x, w, output_padding=self.output_padding, dilation=self.dilation, **kw)[0,0]
     return F.conv2d(x, w, dilation=self.dilation, **kw)[0,0]
 
 # %% ../nbs/api/04_viz.ipynb #5a4699ee
@@ -135,9 +148,11 @@ def _compute(self:ConvDiagram, r:int, c:int) -> float:
 # %% ../nbs/api/04_viz.ipynb #6b0508a0
 @patch(as_prop=True)
 def out(self:ConvDiagram) -> torch.Tensor:
-    "The output: every window of the grid at once, each kernel cell meeting its slice of the grid (the same sums as cell by cell)"
+    """The output: every window of the grid at once, each kernel cell meeting its slice of the grid (the same sums as
+    cell by cell)"""
     if '_out' not in self.__dict__:
-        g = torch.tensor([[self.grid_value(i,j) for j in range(len(self.cols))] for i in range(len(self.rows))], dtype=torch.float64)
+        g = torch.tensor([[self.grid_value(i,j) for j in range(len(self.cols))] for i in range(len(self.rows))],
+                         dtype=torch.float64)
         (oh,ow),(dh,dw) = self.shape, self.dilation
         sr,sc = (1,1) if self.transposed else self.stride            # the window's step on the grid
         sl = lambda a,b: g[a*dh : a*dh + (oh-1)*sr + 1 : sr, b*dw : b*dw + (ow-1)*sc + 1 : sc]
@@ -148,10 +163,9 @@ def out(self:ConvDiagram) -> torch.Tensor:
         self._out = res.float()
     return self._out
 
-# %% ../nbs/api/04_viz.ipynb #38a799a9
+# %% ../nbs/api/04_viz.ipynb #c2c30812
 _C = dict(inp='#8ec1ea', inp_on='#2f6fad', pad='#f4f4f4', pad_on='#bdbdbd', zero='#fbe3a6', zero_on='#d9a93f',
-          out='#f2fbf8', out_done='#8fd8c4', out_on='#1b9e77')
-_HATCH = '////'   # padding is hatched, inserted zeros are tinted and dotted
+          out='#f2fbf8', out_done='#8fd8c4', out_on='#1b9e77')   # padding is hatched, inserted zeros tinted and dotted
 
 def _strokes(x, y, w=1.) -> list:
     "Five parallel diagonal strokes across the square of side `w` at `(x, y)`: the padding's hatching"
@@ -159,20 +173,27 @@ def _strokes(x, y, w=1.) -> list:
 
 def _fmt(v): return '' if v != v else (f'{v:.0f}' if float(v).is_integer() else f'{v:.1f}')
 
+# %% ../nbs/api/04_viz.ipynb #d71cbb05
 def _one_row(d) -> bool:
     "Is `d` a 1-D case drawn as a single row (height 1, and nothing but the identity along the height)?"
-    return d.n[0] == 1 and d.ks[0] == 1 and (d.stride[0], d.padding[0], d.dilation[0], d.output_padding[0]) == (1, 0, 1, 0) and d.n[1] > 1
+    identity = (d.stride[0], d.padding[0], d.dilation[0], d.output_padding[0]) == (1, 0, 1, 0)
+    return d.n[0] == 1 and d.ks[0] == 1 and identity and d.n[1] > 1
 
+# %% ../nbs/api/04_viz.ipynb #90618ac7
 def _legend_entries(kinds) -> list:
-    "Legend entries `(label, face, hatched, dotted, outline)` for the kinds of cell in a drawing: input, padding, inserted zeros, window, output"
+    """Legend entries `(label, face, hatched, dotted, outline)` for the kinds of cell in a drawing: input, padding,
+    inserted zeros, window, output"""
     es = [('input', _C['inp'], False, False, '#555555')]
     if (kinds == 'pad').any(): es.append(('padding', _C['pad'], True, False, '#9e9e9e'))
     if (kinds == 'zero').any(): es.append(('inserted zero', _C['zero'], False, True, '#9e9e9e'))
     return es + [('window', 'none', False, False, '#d62728'), ('output', _C['out_done'], False, False, '#555555')]
 
+# %% ../nbs/api/04_viz.ipynb #a2f2ed4f
 class ConvDrawing:
     "Matplotlib artists for a `ConvDiagram`, updated in place from one step to the next"
-    def __init__(self, d:ConvDiagram, title:bool=True):
+    def __init__(self, d:ConvDiagram, # The diagram to draw
+                 title:bool=True, # Write the caption above the grids and the legend under them
+                ):
         self.d = d
         H,W = len(d.rows), len(d.cols)
         oh,ow = d.shape
@@ -185,9 +206,9 @@ class ConvDrawing:
         height = max(H, oh) + (1.6 + band if title else 0.2)
         s = min(d.cell, 8.5/width)                    # fit the docs' width
         self.fig = plt.figure(figsize=(width*s, height*s), dpi=100)
-        self.ax = self.fig.add_axes([0,0,1,1])
-        self.ax.set_xlim(-0.1, width-0.1); self.ax.set_ylim(max(H,oh)+0.1+band, -(1.5 if title else 0.1))
-        self.ax.set_aspect('equal'); self.ax.axis('off')
+        self.ax = ax = self.fig.add_axes([0,0,1,1])
+        ax.set_xlim(-0.1, width-0.1); ax.set_ylim(max(H,oh)+0.1+band, -(1.5 if title else 0.1))
+        ax.set_aspect('equal'); ax.axis('off')
         fs = s*72*0.42                                # font size in points, from the cell size
         zero = np.array([[a == ZERO or b == ZERO for b in d.cols] for a in d.rows])
         self.kinds = np.array([[('inp' if a >= 0 and b >= 0 else 'pad') for b in d.cols] for a in d.rows], dtype='<U4')
@@ -198,140 +219,186 @@ class ConvDrawing:
                                    linestyle=['dashed' if k=='pad' else 'solid' for k in self.kinds.flat], linewidth=1)
         self.outp = PatchCollection([Rectangle((self.ox+j,self.oy+i),1,1) for i in range(oh) for j in range(ow)],
                                     edgecolor='#555555', linewidth=1)
-        self.ax.add_collection(self.inp); self.ax.add_collection(self.outp)
-        pads = [Rectangle((j,i),1,1) for i,j in cells if self.kinds[i,j] == 'pad']
-        if pads:   # the hatching: three diagonal strokes per cell, one LineCollection (much faster to draw than a hatched patch)
-            self.ax.add_collection(LineCollection([seg for r in pads for seg in _strokes(*r.get_xy())], colors='#b0b0b0', linewidths=0.8))
-        zs = [(j+(0.2 if d.values else 0.5), i+(0.2 if d.values else 0.5)) for i,j in cells if self.kinds[i,j] == 'zero']
-        if zs: self.ax.plot(*zip(*zs), 'o', color='#7a5a10', markersize=max(1.5, fs*0.25), ls='')
+        ax.add_collection(self.inp); ax.add_collection(self.outp)
+        pads = [(j,i) for i,j in cells if self.kinds[i,j] == 'pad']
+        if pads:   # the hatching: diagonal strokes, one LineCollection (much faster to draw than hatched patches)
+            ax.add_collection(LineCollection([seg for x,y in pads for seg in _strokes(x, y)], colors='#b0b0b0',
+                                             linewidths=0.8))
+        at = 0.2 if d.values else 0.5
+        zs = [(j+at, i+at) for i,j in cells if self.kinds[i,j] == 'zero']
+        if zs: ax.plot(*zip(*zs), 'o', color='#7a5a10', markersize=max(1.5, fs*0.25), ls='')
         self.win = Rectangle((0,0), 1, 1, fill=False, edgecolor='#d62728', linewidth=2.2)
-        self.ax.add_patch(self.win)
-        self.links = [self.ax.plot([], [], color='#d62728', lw=0.8, alpha=0.6)[0] for _ in range(2)]
+        ax.add_patch(self.win)
+        self.links = [ax.plot([], [], color='#d62728', lw=0.8, alpha=0.6)[0] for _ in range(2)]
         self.wtexts, self.otexts, self.vtexts = [], [], {}
         if d.values:
             for i,j in cells:
                 if self.kinds[i,j] == 'inp' or d.mode == 'conv':
-                    self.vtexts[i,j] = self.ax.text(j+0.5, i+0.45, _fmt(d.grid_value(i,j)), ha='center', va='center', fontsize=fs)
+                    self.vtexts[i,j] = ax.text(j+0.5, i+0.45, _fmt(d.grid_value(i,j)), ha='center', va='center',
+                                               fontsize=fs)
             if d.mode == 'conv':
-                self.wtexts = [self.ax.text(0, 0, '', ha='right', va='bottom', fontsize=fs*0.55, fontweight='bold')
+                self.wtexts = [ax.text(0, 0, '', ha='right', va='bottom', fontsize=fs*0.55, fontweight='bold')
                                for _ in range(d.ks[0]*d.ks[1])]
-            self.otexts = [self.ax.text(self.ox+c+0.5, self.oy+r+0.5, _fmt(v), ha='center', va='center', fontsize=fs, visible=False)
-                           for (r,c),v in zip(np.ndindex(*d.shape), d.out.flatten().tolist())]
+            self.otexts = [ax.text(self.ox+c+0.5, self.oy+r+0.5, _fmt(v), ha='center', va='center', fontsize=fs,
+                                   visible=False) for (r,c),v in zip(np.ndindex(*d.shape), d.out.flatten().tolist())]
+        mine = {*ax.collections, *ax.patches, *ax.lines, *ax.texts}      # in matplotlib's order: by zorder, then added
+        self.moving = sorted((a for a in ax.get_children() if a in mine), key=lambda a: a.get_zorder())
         if title:
-            self.ax.text(0, -0.75, self.caption(), fontsize=max(fs*0.9, 8), va='center')
+            ax.text(0, -0.75, self.caption(), fontsize=max(fs*0.9, 8), va='center')
             self.legend = self._legend(max(fs*0.62, 7), s, max(H, oh) + 0.1 + band)
-        self.fig.canvas.draw_idle()
 
-    def _legend(self, size:float, s:float, bottom:float) -> list:
-        "Draw the legend under the grids, from plain artists (matplotlib's `Legend` costs more than the rest of a GIF frame); returns its labels"
-        es = _legend_entries(self.kinds)
-        per_row = -(-len(es)//self.legend_rows)
-        char = size*0.56/72/s                         # a character's width, in cells
-        for k,(label,face,hatched,dotted,edge) in enumerate(es):
-            row,col = divmod(k, per_row)
-            if col == 0: x = 0.
-            y = bottom - (self.legend_rows - row)*0.8 + 0.15
-            self.ax.add_patch(Rectangle((x, y), 0.5, 0.5, facecolor=face, edgecolor=edge, linewidth=1.6 if face == 'none' else 0.8,
-                                        linestyle='--' if hatched else '-'))
-            if hatched: self.ax.add_collection(LineCollection(_strokes(x, y, 0.5), colors='#a0a0a0', linewidths=0.6))
-            if dotted: self.ax.plot([x+0.25], [y+0.25], 'o', color='#7a5a10', markersize=2)
-            self.ax.text(x+0.65, y+0.27, label, fontsize=size, va='center')
-            x += 0.65 + len(label)*char + 0.5
-        return [e[0] for e in es]
+# %% ../nbs/api/04_viz.ipynb #7a7dc1cd
+@patch
+def caption(self:ConvDrawing) -> str:
+    "The case in one line: `i=5, k=3, s=2  →  o=3`, in 1-D notation for a case drawn as one row"
+    d = self.d
+    what = 'transposed conv' if d.transposed else dict(conv='conv', max='max pool', avg='avg pool')[d.mode]
+    one = _one_row(d)
+    def val(v): return f"{v[1]}" if one else f"{v[0]}" if v[0]==v[1] else f"{v[0]}x{v[1]}"
+    parts = [f"i={val(d.n)}", f"k={val(d.ks)}"]
+    for nm,v,default in (('s',d.stride,1),('p',d.padding,0),('d',d.dilation,1),('op',d.output_padding,0)):
+        given = v[1] != default if one else v != (default,default)
+        if given or (nm == 's' and d.mode != 'conv'):   # a pool's stride is always given: nn's default is the window
+            parts.append(f"{nm}={val(v)}")
+    return f"{'1-D ' if one else ''}{what}: {', '.join(parts)}  →  o={val(d.shape)}"
 
-    def caption(self) -> str:
-        "The case in one line: `i=5, k=3, s=2  →  o=3`, in 1-D notation for a case drawn as one row"
-        d = self.d
-        what = 'transposed conv' if d.transposed else dict(conv='conv', max='max pool', avg='avg pool')[d.mode]
-        one = _one_row(d)
-        def val(v): return f"{v[1]}" if one else f"{v[0]}" if v[0]==v[1] else f"{v[0]}x{v[1]}"
-        parts = [f"i={val(d.n)}", f"k={val(d.ks)}"]
-        for nm,v,default in (('s',d.stride,1),('p',d.padding,0),('d',d.dilation,1),('op',d.output_padding,0)):
-            if (v[1] != default if one else v != (default,default)) or (nm == 's' and d.mode != 'conv'):   # a pool's stride is always given: nn's default is the window
-                parts.append(f"{nm}={val(v)}")
-        return f"{'1-D ' if one else ''}{what}: {', '.join(parts)}  →  o={val(d.shape)}"
+# %% ../nbs/api/04_viz.ipynb #3d4dcd6f
+@patch
+def _legend(self:ConvDrawing, size:float, s:float, bottom:float) -> list:
+    "Draw the legend under the grids (font `size`, `s` inches a cell, its bottom at `bottom`); returns its labels"
+    es = _legend_entries(self.kinds)
+    per_row = -(-len(es)//self.legend_rows)
+    char = size*0.56/72/s                         # a character's width, in cells
+    for k,(label,face,hatched,dotted,edge) in enumerate(es):
+        row,col = divmod(k, per_row)
+        if col == 0: x = 0.
+        y = bottom - (self.legend_rows - row)*0.8 + 0.15
+        self.ax.add_patch(Rectangle((x, y), 0.5, 0.5, facecolor=face, edgecolor=edge,
+                                    linewidth=1.6 if face == 'none' else 0.8, linestyle='--' if hatched else '-'))
+        if hatched: self.ax.add_collection(LineCollection(_strokes(x, y, 0.5), colors='#a0a0a0', linewidths=0.6))
+        if dotted: self.ax.plot([x+0.25], [y+0.25], 'o', color='#7a5a10', markersize=2)
+        self.ax.text(x+0.65, y+0.27, label, fontsize=size, va='center')
+        x += 0.65 + len(label)*char + 0.5
+    return [e[0] for e in es]
 
-    def step(self, t:int):
-        "Draw step `t` (0-based); `t == len(positions)` shows the finished output with no window"
-        d = self.d
-        H,W = len(d.rows), len(d.cols)
-        oh,ow = d.shape
-        done = t >= len(d.positions)
-        under = set() if done else {(i,j) for i,j,_,_ in d.window(*d.positions[t])}
-        self.inp.set_facecolor([_C[self.kinds[i,j] + ('_on' if (i,j) in under else '')] for i in range(H) for j in range(W)])
-        cur = None if done else divmod(t, ow)
-        self.outp.set_facecolor([_C['out_on'] if (r,c)==cur else _C['out_done'] if r*ow+c < t else _C['out']
-                                 for r in range(oh) for c in range(ow)])
-        self.win.set_visible(not done)
-        for l in self.links: l.set_visible(not done)
-        for (i,j),tx in self.vtexts.items():   # dark text on light cells, light text on dark ones
-            tx.set_color(('#ffffff' if (i,j) in under else '#222222') if self.kinds[i,j]=='inp' else ('#555555' if (i,j) in under else '#aaaaaa'))
-        for k,tx in enumerate(self.otexts):
-            tx.set_visible(k <= t); tx.set_color('white' if k == t else '#222222')
-        if not done:
-            r,c = d.positions[t]
-            self.win.set_xy((c, r)); self.win.set_width(d.span[1]); self.win.set_height(d.span[0])
-            orr,occ = cur
-            self.links[0].set_data([c+d.span[1], self.ox+occ], [r, self.oy+orr])
-            self.links[1].set_data([c+d.span[1], self.ox+occ], [r+d.span[0], self.oy+orr+1])
-            for tx,(i,j,a,b) in zip(self.wtexts, d.window(r,c)):
-                tx.set_position((j+0.95, i+0.97)); tx.set_text(f"×{_fmt(d.weight(a,b))}"); tx.set_visible(True)
-                tx.set_color('#ffe680' if self.kinds[i,j]=='inp' else '#7a1f1f')
-        else:
-            for tx in self.wtexts: tx.set_visible(False)
-        return self.fig
+# %% ../nbs/api/04_viz.ipynb #2764ca9d
+@patch
+def step(self:ConvDrawing, t:int):
+    "Draw step `t` (0-based); `t == len(positions)` shows the finished output with no window"
+    d = self.d
+    H,W = len(d.rows), len(d.cols)
+    oh,ow = d.shape
+    done = t >= len(d.positions)
+    under = set() if done else {(i,j) for i,j,_,_ in d.window(*d.positions[t])}
+    self.inp.set_facecolor([_C[self.kinds[i,j] + ('_on' if (i,j) in under else '')]
+                            for i in range(H) for j in range(W)])
+    cur = None if done else divmod(t, ow)
+    self.outp.set_facecolor([_C['out_on'] if (r,c)==cur else _C['out_done'] if r*ow+c < t else _C['out']
+                             for r in range(oh) for c in range(ow)])
+    self.win.set_visible(not done)
+    for l in self.links: l.set_visible(not done)
+    for (i,j),tx in self.vtexts.items():   # dark text on light cells, light text on dark ones
+        if self.kinds[i,j] == 'inp': tx.set_color('#ffffff' if (i,j) in under else '#222222')
+        else: tx.set_color('#555555' if (i,j) in under else '#aaaaaa')
+    for k,tx in enumerate(self.otexts):
+        tx.set_visible(k <= t); tx.set_color('white' if k == t else '#222222')
+    if not done:
+        r,c = d.positions[t]
+        self.win.set_xy((c, r)); self.win.set_width(d.span[1]); self.win.set_height(d.span[0])
+        orr,occ = cur
+        self.links[0].set_data([c+d.span[1], self.ox+occ], [r, self.oy+orr])
+        self.links[1].set_data([c+d.span[1], self.ox+occ], [r+d.span[0], self.oy+orr+1])
+        for tx,(i,j,a,b) in zip(self.wtexts, d.window(r,c)):
+            tx.set_position((j+0.95, i+0.97)); tx.set_text(f"×{_fmt(d.weight(a,b))}"); tx.set_visible(True)
+            tx.set_color('#ffe680' if self.kinds[i,j]=='inp' else '#7a1f1f')
+    else:
+        for tx in self.wtexts: tx.set_visible(False)
+    return self.fig
 
 # %% ../nbs/api/04_viz.ipynb #44782c09
 def draw_conv(n=5, ks=3, stride=1, padding=0, dilation=1, transposed=False, output_padding=0,
               mode='conv', values=False, step:int=0, seed:int=0, x:torch.Tensor|None=None, w:torch.Tensor|None=None):
     "Figure of step `step` of a convolution (or transposed convolution, or pooling), see `ConvDiagram`"
     d = ConvDiagram(n, ks, stride, padding, dilation, transposed, output_padding, mode, values, seed, x=x, w=w)
-    if not 0 <= step <= len(d.positions): raise ValueError(f"step={step}: there are {len(d.positions)} steps (0 to {len(d.positions)-1}), and {len(d.positions)} shows the result")
+    if not 0 <= step <= len(d.positions):
+        raise ValueError(f"step={step}: there are {len(d.positions)} steps (0 to {len(d.positions)-1}), and "
+                         f"{len(d.positions)} shows the result")
     return ConvDrawing(d).step(step)
 
-# %% ../nbs/api/04_viz.ipynb #d3fd88e6
-class GifWriter(PillowWriter):
-    "matplotlib's `PillowWriter`, with one palette shared by all frames"
-    def finish(self):
-        from PIL import Image
-        if not self._frames: return super().finish()      # nothing drawn (an error while drawing): let that error show
-        frames = [f.convert('RGB') for f in self._frames]
-        sample = frames[::max(1, len(frames)//6)] + [frames[-1]]
-        w,h = frames[0].size
-        strip = Image.new('RGB', (w, h*len(sample)))
-        for i,f in enumerate(sample): strip.paste(f, (0, h*i))
-        pal = strip.quantize(colors=128, method=Image.Quantize.MEDIANCUT)
-        self._frames = [f.quantize(palette=pal, dither=Image.Dither.NONE) for f in frames]
-        super().finish()
+# %% ../nbs/api/04_viz.ipynb #dcdc1ac0
+from PIL import Image as PILImage
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+@patch
+def frames(self:ConvDrawing):
+    "Each step's picture as an RGB image, step 0 to the finished output: the still parts drawn once, the rest on them"
+    canvas = self.fig.canvas if isinstance(self.fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(self.fig)
+    for a in self.moving: a.set_animated(True)      # a full draw leaves them out: it draws the still parts
+    try:
+        canvas.draw()
+        still = canvas.copy_from_bbox(self.fig.bbox)
+        for t in range(len(self.d.positions) + 1):
+            self.step(t)
+            canvas.restore_region(still)
+            for a in self.moving: self.ax.draw_artist(a)
+            yield PILImage.fromarray(np.asarray(canvas.buffer_rgba())).convert('RGB')
+    finally:
+        for a in self.moving: a.set_animated(False)
+
+# %% ../nbs/api/04_viz.ipynb #6860797b
+def write_gif(frames:list, # RGB images (PIL), all of one size
+              path, # The GIF file to write
+              fps:float=2.5, # Frames per second
+             ) -> Path:
+    "Write `frames` as a looping GIF, with one palette of 128 colours for them all (median cut on a sample of them)"
+    sample = frames[::max(1, len(frames)//6)] + [frames[-1]]
+    w,h = frames[0].size
+    strip = PILImage.new('RGB', (w, h*len(sample)))
+    for i,f in enumerate(sample): strip.paste(f, (0, h*i))
+    pal = strip.quantize(colors=128, method=PILImage.Quantize.MEDIANCUT)
+    ims = [f.quantize(palette=pal, dither=PILImage.Dither.NONE) for f in frames]
+    ims[0].save(path, save_all=True, append_images=ims[1:], duration=int(1000 / fps), loop=0)
+    return Path(path)
+
+# %% ../nbs/api/04_viz.ipynb #b8c2f29e
+class GifWriter(PillowWriter):
+    "matplotlib's `PillowWriter`, with one palette shared by all frames (see `write_gif`)"
+    def finish(self):
+        if not self._frames: return super().finish()      # nothing drawn (an error while drawing): let that error show
+        write_gif([f.convert('RGB') for f in self._frames], self.outfile, self.fps)
+
+# %% ../nbs/api/04_viz.ipynb #bb0f8002
 def _check_fps(fps):
     if not (isinstance(fps, (int, float)) and not isinstance(fps, bool) and 0 < fps <= 50):
-        raise ValueError(f"fps={fps!r}: frames per second must be positive, and at most 50 (a GIF frame lasts at least 1/50 s)")
+        raise ValueError(f"fps={fps!r}: frames per second must be positive, and at most 50 "
+                         f"(a GIF frame lasts at least 1/50 s)")
 
 def save_gif(d:ConvDiagram, # The diagram to animate
              path, # The GIF file to write (its folder is created if needed)
              fps:float=2.5, # Frames per second
              max_frames:int=400, # Refuse diagrams with more frames than this (about 10 s of drawing)
-             progress:bool=False, # Show a progress bar (the command line does, for long animations), where one can redraw itself
+             progress:bool=False, # Show a progress bar (the command line does, for long animations), where it can
             ) -> Path:
     "Animate `d`, one frame per output cell plus the finished output, into the GIF file `path`"
     _check_fps(fps)
     frames = len(d.positions) + 1
     if frames > max_frames:
-        raise ValueError(f"A GIF of this diagram would have {frames:,} frames (one per output cell, and the result): at most {max_frames:,} are drawn; "
-                         f"use a smaller input or a larger stride, or draw one step as a .png")
+        raise ValueError(f"A GIF of this diagram would have {frames:,} frames (one per output cell, and the result): "
+                         f"at most {max_frames:,} are drawn; use a smaller input or a larger stride, or draw one step "
+                         f"as a .png")
     path = Path(path)
     writable_dir(path.parent, 'the folder')
     if path.is_dir(): raise IsADirectoryError(f"{path} is a folder: give a file name ending in .gif")
     drawing = ConvDrawing(d)
-    anim = FuncAnimation(drawing.fig, drawing.step, frames=frames, blit=False)
-    cb, bar = None, _bar(range(frames)) if progress else None     # no bar where the output goes to a file or a pipe
-    if bar is not None:
-        bar.update(0)
-        cb = lambda i, n: bar.update(i+1)
-    try: anim.save(path, writer=GifWriter(fps=fps), progress_callback=cb)
+    bar = _bar(range(frames)) if progress else None     # no bar where the output goes to a file or a pipe
+    if bar is not None: bar.update(0)
+    ims = []
+    try:
+        for im in drawing.frames():
+            ims.append(im)
+            if bar is not None: bar.update(len(ims))
     finally: plt.close(drawing.fig)
-    return path
+    return write_gif(ims, path, fps)
 
 # %% ../nbs/api/04_viz.ipynb #e2ec2304
 def transposed_of(n, ks, stride=1, padding=0, dilation=1, **kw) -> dict:
@@ -393,14 +460,14 @@ def explorer_ints(seed:int, # The explorer's `seed`
     return torch.tensor([value(idx) for idx in np.ndindex(*shape)], dtype=torch.float32).view(*shape)
 
 # %% ../nbs/api/04_viz.ipynb #390ae805
-EXPLORER_LIMITS = dict(h=(1,16), w=(1,16), kh=(1,7), kw=(1,7), padding=(0,6), stride=(1,4), dilation=(1,4), output_padding=(0,3),
-                       in_channels=(1,8), out_channels=(1,8), groups=(1,8), seed=(0,999))
+EXPLORER_LIMITS = dict(h=(1,16), w=(1,16), kh=(1,7), kw=(1,7), padding=(0,6), stride=(1,4), dilation=(1,4),
+                       output_padding=(0,3), in_channels=(1,8), out_channels=(1,8), groups=(1,8), seed=(0,999))
 _ASSETS = Path(convbook.__file__).parent
 _SETTINGS = ('mode','transposed','h','w','kh','kw','stride','padding','dilation','output_padding','ceil_mode',
              'in_channels','out_channels','groups','numbers','seed','step','out_channel','in_channel')
 
 class Explorer(anywidget.AnyWidget):
-    "The convolution explorer: its settings are traitlets, and `explorer.js` computes and draws everything in the browser"
+    "The convolution explorer: its settings are traitlets; `explorer.js` computes and draws everything in the browser"
     _esm = _ASSETS/'explorer.js'
     _css = _ASSETS/'explorer.css'
     mode = tl.Enum(('conv','max','avg'), 'conv', help="'conv', or 'max'/'avg' for pooling").tag(sync=True)
@@ -419,7 +486,8 @@ class Explorer(anywidget.AnyWidget):
     groups = tl.Int(1, help="Convolution only").tag(sync=True)
     numbers = tl.Bool(True, help="Write the values in the cells").tag(sync=True)
     seed = tl.Int(0, help="Which small integers fill the input and the weight").tag(sync=True)
-    step = tl.Int(0, help="Output cell whose window is shown (row by row); the number of cells shows the finished output").tag(sync=True)
+    step = tl.Int(0, help="Output cell whose window is shown (row by row); the number of cells shows the finished "
+                          "output").tag(sync=True)
     out_channel = tl.Int(0, help="Output channel shown").tag(sync=True)
     in_channel = tl.Int(0, help="Input channel shown, one that `out_channel` reads").tag(sync=True)
     limits = tl.Dict({k: list(v) for k,v in EXPLORER_LIMITS.items()}, read_only=True).tag(sync=True)
@@ -440,31 +508,40 @@ class Explorer(anywidget.AnyWidget):
 
     @tl.validate('step', 'out_channel', 'in_channel')
     def _not_negative(self, proposal):
-        if proposal['value'] < 0: raise ValueError(f"{proposal['trait'].name}={proposal['value']!r} is not allowed: it must be >= 0")
+        if proposal['value'] < 0:
+            raise ValueError(f"{proposal['trait'].name}={proposal['value']!r} is not allowed: it must be >= 0")
         return proposal['value']
 
-    def settings(self, changed:bool=False) -> dict:
-        "Every setting, as the front end gets it (or only those that differ from the defaults)"
-        return {k: getattr(self, k) for k in _SETTINGS if not changed or getattr(self, k) != self.trait_defaults(k)}
+# %% ../nbs/api/04_viz.ipynb #2e5d8aa3
+@patch
+def settings(self:Explorer, changed:bool=False) -> dict:
+    "Every setting, as the front end gets it (or only those that differ from the defaults)"
+    return {k: getattr(self, k) for k in _SETTINGS if not changed or getattr(self, k) != self.trait_defaults(k)}
 
-    def __repr__(self): return f"Explorer: {self.summary()}"
+# %% ../nbs/api/04_viz.ipynb #32ea6ba1
+@patch
+def __repr__(self:Explorer): return f"Explorer: {self.summary()}"
 
-    def _repr_mimebundle_(self, **kwargs):
-        data,meta = super()._repr_mimebundle_(**kwargs)
-        data['text/plain'] = repr(self)
-        data['text/html'] = (f'<div class="convbook-explorer" data-state="{html.escape(json.dumps(self.settings(changed=True)))}">'
-                             f'<p><b>Convolution explorer</b> (interactive in Jupyter and on the documentation site): {self.summary(as_html=True)}.</p></div>')
-        return data,meta
+@patch
+def _repr_mimebundle_(self:Explorer, **kwargs):
+    data,meta = super(Explorer, self)._repr_mimebundle_(**kwargs)
+    data['text/plain'] = repr(self)
+    state = html.escape(json.dumps(self.settings(changed=True)))
+    data['text/html'] = (f'<div class="convbook-explorer" data-state="{state}">'
+                         f'<p><b>Convolution explorer</b> (interactive in Jupyter and on the documentation site): '
+                         f'{self.summary(as_html=True)}.</p></div>')
+    return data,meta
 
 # %% ../nbs/api/04_viz.ipynb #d48f5165
 @patch
 def check(self:Explorer) -> tuple:
     "Output shape `(1, channels, height, width)`, or the `ValueError` of the Python functions for this setting"
     pool = self.mode != 'conv'
-    ConvDiagram(1, 1, dilation=self.dilation, transposed=self.transposed, mode=self.mode)   # refusals that come before any size
+    ConvDiagram(1, 1, dilation=self.dilation, transposed=self.transposed, mode=self.mode)   # refusals before any size
     n,ks = (self.h,self.w), (self.kh,self.kw)
     if pool: out = pool_out_size(n, ks, self.stride, self.padding, self.dilation, self.ceil_mode)
-    elif self.transposed: out = conv_transpose_out_size(n, ks, self.stride, self.padding, self.output_padding, self.dilation)
+    elif self.transposed:
+        out = conv_transpose_out_size(n, ks, self.stride, self.padding, self.output_padding, self.dilation)
     else: out = conv_out_size(n, ks, self.stride, self.padding, self.dilation)
     if pool: return (1, self.in_channels, *out)
     conv_weight_shape(self.in_channels, self.out_channels, ks, self.groups, transposed=self.transposed)
@@ -481,15 +558,18 @@ def torch_call(self:Explorer) -> str:
     if self.mode == 'conv':
         opt('stride', self.stride, 1); opt('padding', self.padding, 0)
         if self.transposed:
-            opt('output_padding', self.output_padding, 0); opt('groups', self.groups, 1); kw.append('bias=False'); opt('dilation', self.dilation, 1)
+            opt('output_padding', self.output_padding, 0); opt('groups', self.groups, 1); kw.append('bias=False')
+            opt('dilation', self.dilation, 1)
         else: opt('dilation', self.dilation, 1); opt('groups', self.groups, 1); kw.append('bias=False')
-        return f"nn.{'ConvTranspose2d' if self.transposed else 'Conv2d'}({self.in_channels}, {self.out_channels}, {ks}, {', '.join(kw)})"
-    if not self.kh == self.kw == self.stride: kw.append(f"stride={self.stride}")   # pooling's stride defaults to the window
+        layer = 'ConvTranspose2d' if self.transposed else 'Conv2d'
+        return f"nn.{layer}({self.in_channels}, {self.out_channels}, {ks}, {', '.join(kw)})"
+    if not self.kh == self.kw == self.stride: kw.append(f"stride={self.stride}")   # by default, the window's size
     opt('padding', self.padding, 0)
     if self.mode == 'max': opt('dilation', self.dilation, 1)
     if self.ceil_mode: kw.append('ceil_mode=True')
     return f"nn.{'MaxPool2d' if self.mode == 'max' else 'AvgPool2d'}({', '.join([ks, *kw])})"
 
+# %% ../nbs/api/04_viz.ipynb #a80da128
 @patch
 def summary(self:Explorer, as_html:bool=False) -> str:
     "The case in one sentence: the PyTorch layer, the input and output shapes (or why the setting is impossible)"
@@ -520,9 +600,11 @@ def values(self:Explorer) -> tuple:
     pool = self.mode != 'conv'
     x = explorer_ints(self.seed, 1, (self.in_channels, self.h, self.w), 10 if pool else 4)[None]
     if pool: return x, None
-    return x, explorer_ints(self.seed, 2, conv_weight_shape(self.in_channels, self.out_channels, (self.kh,self.kw), self.groups,
-                                                            transposed=self.transposed), 3)
+    shape = conv_weight_shape(self.in_channels, self.out_channels, (self.kh,self.kw), self.groups,
+                              transposed=self.transposed)
+    return x, explorer_ints(self.seed, 2, shape, 3)
 
+# %% ../nbs/api/04_viz.ipynb #f56b53e4
 @patch
 def layer(self:Explorer) -> torch.nn.Module:
     "The layer of `torch_call`, built from that text, with the explorer's weight"
@@ -532,6 +614,7 @@ def layer(self:Explorer) -> torch.nn.Module:
         with torch.no_grad(): layer.weight.copy_(w)
     return layer
 
+# %% ../nbs/api/04_viz.ipynb #78e6221f
 @patch
 def output(self:Explorer) -> torch.Tensor:
     "What PyTorch computes for the explorer's input: the numbers of its output grids"
@@ -541,7 +624,8 @@ def output(self:Explorer) -> torch.Tensor:
 @patch
 def diagram(self:Explorer) -> ConvDiagram:
     "`ConvDiagram` of what the explorer draws: input channel `in_channel`, and the kernel it meets for `out_channel`"
-    if self.ceil_mode and self.mode != 'conv': raise ValueError("ceil_mode=True: ConvDiagram draws pooling without ceil_mode; untick it to draw")
+    if self.ceil_mode and self.mode != 'conv':
+        raise ValueError("ceil_mode=True: ConvDiagram draws pooling without ceil_mode; untick it to draw")
     x,w = self.values()
     o,c = self.out_channel, self.in_channel
     if self.mode != 'conv':
@@ -552,10 +636,12 @@ def diagram(self:Explorer) -> ConvDiagram:
         if o >= self.out_channels: raise ValueError(f"out_channel={o}: there are {self.out_channels} output channels")
         g = o // outs
         if not g*ins <= c < (g+1)*ins:
-            raise ValueError(f"in_channel={c} is not read by out_channel={o}: its group ({g}) reads input channels {g*ins} to {(g+1)*ins - 1}")
+            raise ValueError(f"in_channel={c} is not read by out_channel={o}: its group ({g}) reads input channels "
+                             f"{g*ins} to {(g+1)*ins - 1}")
         kernel = w[c, o - g*outs] if self.transposed else w[o, c - g*ins]
     return ConvDiagram((self.h,self.w), (self.kh,self.kw), self.stride, self.padding, self.dilation, self.transposed,
-                       self.output_padding if self.transposed else 0, self.mode, values=self.numbers, x=x[0,c], w=kernel)
+                       self.output_padding if self.transposed else 0, self.mode, values=self.numbers, x=x[0,c],
+                       w=kernel)
 
 # %% ../nbs/api/04_viz.ipynb #c0d4f912
 def convbook_anim(out:str, # File to write: .gif for the animation, .png for one step
@@ -574,10 +660,11 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
     if path.suffix.lower() not in ('.gif','.png'): raise ValueError(f"{out!r}: the file name must end in .gif or .png")
     _check_fps(fps)
     if output_padding and not transposed:
-        raise ValueError(f"--output-padding {output_padding} only applies with --transposed: a plain convolution or pooling has no output "
-                         f"padding (PyTorch's nn.Conv2d takes none); add --transposed, or leave --output-padding out")
+        raise ValueError(f"--output-padding {output_padding} only applies with --transposed: a plain convolution or "
+                         f"pooling has no output padding (PyTorch's nn.Conv2d takes none); add --transposed, or leave "
+                         f"--output-padding out")
     d = ConvDiagram(n, ks, stride, padding, dilation, transposed, output_padding, mode, values)
-    writable_dir(path.parent, 'the folder', create=False)          # a typo in the path is refused, not made into folders
+    writable_dir(path.parent, 'the folder', create=False)     # a typo in the path is refused, not made into folders
     if path.suffix.lower() == '.gif': save_gif(d, path, fps, progress=len(d.positions) > 40)
     else:
         if path.is_dir(): raise IsADirectoryError(f"{path} is a folder: give a file name ending in .png")
@@ -586,6 +673,7 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
         finally: plt.close(fig)
     print(f"Wrote {path}")
 
+# %% ../nbs/api/04_viz.ipynb #fad58de7
 def main():
     "The `convbook-anim` command: `convbook_anim` with options from the command line, errors in one line"
     _run_cli(convbook_anim, 'convbook-anim')
@@ -593,7 +681,8 @@ def main():
 # %% ../nbs/api/04_viz.ipynb #eb24db6e
 @patch
 def figure(self:Exercise):
-    "A `ConvDiagram` still of the case (the window at `diagram['step']`, or the last one), for exercises that have a `diagram`"
+    """A `ConvDiagram` still of the case (the window at `diagram['step']`, or the last one), for exercises that have a
+    `diagram`"""
     if not self.diagram: return None
     kw = dict(self.diagram)
     step = kw.pop('step', None)
@@ -620,7 +709,8 @@ def numbered_the_cells_from_one(i:int, j:int, stride:tuple, padding:tuple):
     return v, f"({i}*{stride[0]} - {padding[0]} + 1, {j}*{stride[1]} - {padding[1]} + 1) = {v}"
 
 def gave_the_centre(i:int, j:int, stride:tuple, padding:tuple, ks:int=3):
-    "Gave the cell under the window's centre: the question asks for the one under the kernel's top-left weight, `(ks - 1)//2` rows and columns before it"
+    ("Gave the cell under the window's centre: the question asks for the one under the kernel's top-left weight, "
+     "`(ks - 1)//2` rows and columns before it")
     if ks % 2 == 0: return None, ''                   # an even window has no centre cell
     c = (ks - 1)//2
     v = (i*stride[0] - padding[0] + c, j*stride[1] - padding[1] + c)
@@ -631,14 +721,17 @@ def swapped_row_and_column(i:int, j:int, stride:tuple, padding:tuple):
     v = (j*stride[1] - padding[1], i*stride[0] - padding[0])
     return v, f"({j}*{stride[1]} - {padding[1]}, {i}*{stride[0]} - {padding[0]}) = {v}"
 
+# %% ../nbs/api/04_viz.ipynb #40f42901
 def window_position_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                             ) -> Exercise:
     "Which input cell (row, column) the kernel's top-left weight covers when it computes a given output cell"
     seed, r = draw_seed(seed)
-    fs = (forgot_the_stride, counted_on_the_padded_grid, numbered_the_cells_from_one, gave_the_centre, swapped_row_and_column)
+    fs = (forgot_the_stride, counted_on_the_padded_grid, numbered_the_cells_from_one, gave_the_centre,
+          swapped_row_and_column)
     def found(i, j, ans):
         ms = [Mistake(f.__name__, v, w, f.__doc__) for f in fs
-              for v,w in [f(i, j, (s, s), (p, p), ks) if f is gave_the_centre else f(i, j, (s, s), (p, p))] if v is not None]
+              for v,w in [f(i, j, (s, s), (p, p), ks) if f is gave_the_centre else f(i, j, (s, s), (p, p))]
+              if v is not None]
         return ms, sum(m.answer != ans for m in ms) >= 2
     while True:
         n, ks, s, p = r.randint(5, 12), r.choice([2, 3, 3, 4, 5]), r.choice([1, 2, 2, 3]), r.choice([0, 1, 1, 2])
@@ -658,14 +751,19 @@ def window_position_exercise(seed:int|None=None, # Same seed, same exercise; `No
     ms = untied(ms, ans)      # the padded grid, counting from 1 and the centre can give one number: then none is named
     kw = dict(kernel_size=ks, **({'stride': s} if s > 1 else {}), **({'padding': p} if p else {}))
     call = "`nn.Conv2d(1, 1, " + ', '.join(f"{k}={v}" for k,v in kw.items()) + ")`"
-    return Exercise('window_position', f"{call} runs over {'an' if n in (8, 11) else 'a'} {n}x{n} image. When it computes output cell ({i}, {j}) "
-                    f"(row, column, counting from 0), which input cell is under the kernel's top-left weight? "
-                    f"(Cells of the padding have numbers below 0, or past the last row or column.)", ans,
+    ps = 's' if p != 1 else ''
+    return Exercise('window_position',
+                    f"{call} runs over {'an' if n in (8, 11) else 'a'} {n}x{n} image. When it computes output cell "
+                    f"({i}, {j}) (row, column, counting from 0), which input cell is under the kernel's top-left "
+                    f"weight? (Cells of the padding have numbers below 0, or past the last row or column.)", ans,
                     f"the window starts at row {i}*{s} = {i*s} and column {j}*{s} = {j*s} of the padded grid, which is "
                     f"({i*s} - {p}, {j*s} - {p}) = {ans} in the input's own numbering",
-                    hint="along each axis, output cell i puts the window at i*stride on the padded grid; subtract the padding.",
-                    hints=(f"on the padded grid, output cell ({i}, {j}) puts the window's top-left corner at ({i}*{s}, {j}*{s}); "
-                           f"the padded grid has {p} extra row{'s' if p != 1 else ''} and column{'s' if p != 1 else ''} before the input's own row 0 and column 0.",
+                    hint="along each axis, output cell i puts the window at i*stride on the padded grid; subtract the "
+                         "padding.",
+                    hints=(f"on the padded grid, output cell ({i}, {j}) puts the window's top-left corner at "
+                           f"({i}*{s}, {j}*{s}); the padded grid has {p} extra row{ps} and column{ps} before the "
+                           f"input's own row 0 and column 0.",
                            f"({i}*{s} - {p}, {j}*{s} - {p}): work it out, rows and columns counted from 0."),
                     mistakes=ms, seed=seed, form='a pair (row, column)', labels=('row', 'column'),
-                    diagram=dict(n=n, ks=ks, stride=s, padding=p, step=t), params=dict(n=n, ks=ks, stride=s, padding=p, cell=(i, j)))
+                    diagram=dict(n=n, ks=ks, stride=s, padding=p, step=t),
+                    params=dict(n=n, ks=ks, stride=s, padding=p, cell=(i, j)))

@@ -18,6 +18,11 @@ course chapter its "Open in Colab" link and install cell.
 """
 import time; T0 = time.perf_counter()
 import contextlib, json, os, resource, subprocess, sys, tempfile
+# jsonschema, which nbformat imports, imports rfc3987_syntax where it is installed, only to check the format 'iri',
+# which nothing here uses (nbformat validates notebooks with fastjsonschema); that import builds a grammar, a second
+# and more of CPU in every process that reads a notebook: here, and in each notebook's runner (see `execute`)
+NO_IRI = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
+exec(NO_IRI)
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 import nbformat
@@ -127,7 +132,9 @@ def wait_watching(p:subprocess.Popen) -> tuple:
 def execute(nb:Path) -> tuple:
     "Run notebook `nb` in place, in a fresh kernel started in its folder: `(seconds, CPU seconds, error or None)`"
     t0 = time.perf_counter()
-    cmd = [sys.executable, str(Path(__file__).parent/'run_nb.py'), nb.name, '--timeout', str(CELL_TIMEOUT)]
+    run_nb = Path(__file__).parent/'run_nb.py'        # started as `python run_nb.py ...` is, without rfc3987_syntax
+    start = f"{NO_IRI}; import runpy; sys.argv = sys.argv[1:]; sys.path[0] = {str(run_nb.parent)!r}; runpy.run_path(sys.argv[0], run_name='__main__')"
+    cmd = [sys.executable, '-c', start, str(run_nb), nb.name, '--timeout', str(CELL_TIMEOUT)]
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen(cmd, cwd=nb.parent, env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL, stderr=err)
         cpu, stuck = wait_watching(p)
@@ -204,14 +211,23 @@ def main(no_exec:bool=False,       # don't execute the notebooks
     "The workbook's main job: export, execute and clean the notebooks, then rebuild README.md and the docs site"
     a = SimpleNamespace(no_exec=no_exec, no_site=no_site, only=only, workers=workers, fresh_kernels=fresh_kernels)
     cfg = get_config(ROOT)
+    phases, t = {}, time.perf_counter()
+    def phase(name):                # the time since the last phase ended
+        nonlocal t
+        phases[name] = time.perf_counter() - t; t = time.perf_counter()
     nbdev('nbdev-export')
     colab.main()                  # each course chapter's Colab link and install cell, before the chapters run
+    phase('export')
     if not a.no_exec:
-        t0 = time.perf_counter()
         times = execute_notebooks(cfg.nbs_path, a.workers, a.only, a.fresh_kernels)
-        print(f"  executed in {time.perf_counter()-t0:.1f} s (the notebooks' own times add up to {sum(times.values()):.1f} s)", flush=True)
+        phase('notebooks')
+        print(f"  executed in {phases['notebooks']:.1f} s (the notebooks' own times add up to {sum(times.values()):.1f} s)", flush=True)
     nbdev('nbdev-clean')
     docs.readme()
-    if not a.no_site: docs.site()
+    phase('clean and README')
+    if not a.no_site:
+        docs.site()
+        phase('site')
     cpu = sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ('ru_utime', 'ru_stime'))
-    print(f"Main job done in {time.perf_counter()-T0:.1f} s (CPU {cpu:.1f} s; `uptime` gives the machine's load)", flush=True)
+    print(f"Main job done in {time.perf_counter()-T0:.1f} s: {', '.join(f'{k} {v:.1f} s' for k,v in phases.items())} "
+          f"(CPU {cpu:.1f} s; `uptime` gives the machine's load)", flush=True)
