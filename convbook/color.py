@@ -18,7 +18,7 @@ from PIL import Image
 from fastcore.basics import patch
 from .arith import per_dim, conv_weight_shape, conv_out_size
 from .kernels import conv_by_hand
-from .viz import _C, _fmt
+from .viz import DIAGRAM_COLOURS, cell_text
 from .workbook import Exercise, Mistake, mistake, draw_seed
 
 # %% auto #0
@@ -83,7 +83,7 @@ def conv_channels(x:torch.Tensor, # One image `[C, H, W]`
 _TINT = dict(light=('#f5b7b1','#b9e4bc','#8ec1ea'), dark=('#b3261e','#2e7d32','#2f6fad'))   # input cells: off, under the window
 _KCOL = dict(pos='#f4a582', neg='#92c5de', zero='#ffffff')                                  # kernel cells, by sign
 
-def _num(v:float) -> str: return _fmt(v + 0.)   # as `04_viz` writes numbers; + 0. turns -0. into 0.
+def _num(v:float) -> str: return cell_text(v + 0.)   # as `04_viz` writes numbers; + 0. turns -0. into 0.
 
 class ChannelDrawing:
     "Figure of one output channel of a convolution: each input channel under the window, its kernel slice, its partial result, and their sum plus the bias"
@@ -102,7 +102,7 @@ class ChannelDrawing:
         self.partials, self.out = partials[0], out[0]
         self.names = names or (('red','green','blue') if C == 3 else tuple(f'channel {c}' for c in range(C)))
         if len(self.names) != C: raise ValueError(f"{len(self.names)} names for {C} channels: give one name per channel")
-        self.light, self.dark = (_TINT['light'], _TINT['dark']) if C == 3 else ((_C['inp'],)*C, (_C['inp_on'],)*C)
+        self.light, self.dark = (_TINT['light'], _TINT['dark']) if C == 3 else ((DIAGRAM_COLOURS['inp'],)*C, (DIAGRAM_COLOURS['inp_on'],)*C)
         kh,kw = self.w.shape[1:]
         oh,ow = self.out.shape
         self.positions = [(r, c) for r in range(oh) for c in range(ow)]
@@ -156,13 +156,13 @@ def draw(self:ChannelDrawing):
         self.ktexts.append(numbers(self.xk, self.ky[c], self.w[c], kw, dy=0.45))
         sign(self.xk + kw + 0.7, gy + H/2, '=')
         label(self.xp, self.py[c], f"x[{c}] ∗ w[0,{c}]")
-        self.part.append(_cells(ax, self.xp, self.py[c], oh, ow, facecolor=_C['out_done'], edgecolor='#555555', linewidth=1))
+        self.part.append(_cells(ax, self.xp, self.py[c], oh, ow, facecolor=DIAGRAM_COLOURS['out_done'], edgecolor='#555555', linewidth=1))
         self.ptexts.append(numbers(self.xp, self.py[c], self.partials[c], ow))
         if c: sign(self.xp + ow/2, (self.py[c-1] + oh + self.py[c] - self.th)/2 + 0.2, '+')
     ax.text(self.xp + ow/2, self.py[-1] + oh + 0.8, f"+ bias {_num(self.bias)}", ha='center', va='center', fontsize=fs*0.9)
     sign(self.xo - 1.2, self.oy + oh/2, '=')
     label(self.xo, self.oy, "out[0]")
-    self.outp = _cells(ax, self.xo, self.oy, oh, ow, facecolor=_C['out_done'], edgecolor='#222222', linewidth=1.4)
+    self.outp = _cells(ax, self.xo, self.oy, oh, ow, facecolor=DIAGRAM_COLOURS['out_done'], edgecolor='#222222', linewidth=1.4)
     self.otexts = numbers(self.xo, self.oy, self.out, ow)
     self.win = [ax.add_patch(Rectangle((0, gy), kw, kh, fill=False, edgecolor='#d62728', linewidth=2.2, visible=False)) for gy in self.gy]
     self.links = [ax.plot([], [], color='#d62728', lw=0.9, alpha=0.7, zorder=0.5)[0] for _ in range(C)]   # under the output grid
@@ -183,7 +183,7 @@ def step(self:ChannelDrawing, t:int):
     kh,kw = self.w.shape[1:]
     under = {(r+a, c+b) for a in range(kh) for b in range(kw)}
     cells = [(i, j) for i in range(H) for j in range(W)]
-    mark = lambda k: _C['out_on'] if k == t else _C['out_done']
+    mark = lambda k: DIAGRAM_COLOURS['out_on'] if k == t else DIAGRAM_COLOURS['out_done']
     for ch in range(C):
         self.inp[ch].set_facecolor([self.dark[ch] if ij in under else self.light[ch] for ij in cells])
         for ij,tx in zip(cells, self.vtexts[ch]): tx.set_color('white' if ij in under else '#222222')

@@ -14,16 +14,17 @@ from matplotlib.patches import Rectangle
 from matplotlib.collections import PatchCollection, LineCollection
 from matplotlib.animation import FuncAnimation, PillowWriter
 from fastcore.basics import patch
-from .arith import (is_int as _is_int, per_dim as _per_dim, as_dims as _dims, kernel_span, conv_out_size,
+from .arith import (is_int, per_dim, as_dims, kernel_span, conv_out_size,
                            conv_transpose_out_size, pool_out_size, conv_formula)
-from .cli import run_cli as _run_cli, writable_dir, live_bar as _bar
+from .cli import run_cli, writable_dir, live_bar
 from .workbook import Exercise, Mistake, draw_seed
 
 # %% auto #0
-__all__ = ['PAD', 'ZERO', 'ANIMATIONS', 'EXPLORER_LIMITS', 'grid_axis', 'ConvDiagram', 'ConvDrawing', 'draw_conv', 'write_gif',
-           'GifWriter', 'save_gif', 'transposed_of', 'render_all', 'explorer_ints', 'Explorer', 'explorer',
-           'convbook_anim', 'main', 'forgot_the_stride', 'counted_on_the_padded_grid', 'numbered_the_cells_from_one',
-           'gave_the_centre', 'swapped_row_and_column', 'window_position_exercise']
+__all__ = ['PAD', 'ZERO', 'DIAGRAM_COLOURS', 'ANIMATIONS', 'EXPLORER_LIMITS', 'grid_axis', 'ConvDiagram', 'cell_text',
+           'ConvDrawing', 'draw_conv', 'write_gif', 'GifWriter', 'save_gif', 'transposed_of', 'render_all',
+           'explorer_ints', 'Explorer', 'explorer', 'convbook_anim', 'main', 'diagram_still', 'forgot_the_stride',
+           'counted_on_the_padded_grid', 'numbered_the_cells_from_one', 'gave_the_centre', 'swapped_row_and_column',
+           'window_position_exercise']
 
 # %% ../nbs/api/04_viz.ipynb #b7f1c253
 PAD, ZERO = -1, -2
@@ -64,16 +65,16 @@ class ConvDiagram:
         if not (isinstance(cell, (int, float)) and not isinstance(cell, bool) and 0 < cell < math.inf):
             raise ValueError(f"cell={cell!r}: the size of a cell must be a positive number of inches")
         nd = 2
-        n = _dims(n) if isinstance(n,(tuple,list)) else _dims(n)*2
+        n = as_dims(n) if isinstance(n,(tuple,list)) else as_dims(n)*2
         if len(n) != 2: raise ValueError(f"n={n!r}: give one size or (height, width)")
-        if mode == 'avg' and (_per_dim(dilation, nd, 'dilation', 1) != (1,1)):
-            d = operator.index(dilation) if _is_int(dilation) else tuple(operator.index(v) for v in dilation)
+        if mode == 'avg' and (per_dim(dilation, nd, 'dilation', 1) != (1,1)):
+            d = operator.index(dilation) if is_int(dilation) else tuple(operator.index(v) for v in dilation)
             raise ValueError(f"dilation={d!r} is not allowed with mode='avg': average pooling (nn.AvgPool2d) has no "
                              f"dilation; use dilation=1")
         if mode == 'conv' and not transposed: self.out_size = conv_out_size(n, ks, stride, padding, dilation)
         elif mode == 'conv': self.out_size = conv_transpose_out_size(n, ks, stride, padding, output_padding, dilation)
         else: self.out_size = pool_out_size(n, ks, stride, padding, dilation)
-        ks,ss,ps,ds,ops = (_per_dim(v,nd,nm,0) for v,nm in ((ks,'ks'),(stride,'stride'),(padding,'padding'),
+        ks,ss,ps,ds,ops = (per_dim(v,nd,nm,0) for v,nm in ((ks,'ks'),(stride,'stride'),(padding,'padding'),
                                                              (dilation,'dilation'),(output_padding,'output_padding')))
         span = tuple(kernel_span(k,d) for k,d in zip(ks,ds))
         if transposed: grid = tuple(o + sp - 1 for o,sp in zip(self.out_size, span))
@@ -164,14 +165,19 @@ def out(self:ConvDiagram) -> torch.Tensor:
     return self._out
 
 # %% ../nbs/api/04_viz.ipynb #c2c30812
-_C = dict(inp='#8ec1ea', inp_on='#2f6fad', pad='#f4f4f4', pad_on='#bdbdbd', zero='#fbe3a6', zero_on='#d9a93f',
-          out='#f2fbf8', out_done='#8fd8c4', out_on='#1b9e77')   # padding is hatched, inserted zeros tinted and dotted
+# The diagrams' cell colours, each plain and under the window (`_on`): input, padding (also hatched), inserted zeros
+# (also dotted), and output cells to come, done and being computed (`out_on`); chapter 08's drawings share them
+DIAGRAM_COLOURS = dict(inp='#8ec1ea', inp_on='#2f6fad', pad='#f4f4f4', pad_on='#bdbdbd', zero='#fbe3a6',
+                       zero_on='#d9a93f', out='#f2fbf8', out_done='#8fd8c4', out_on='#1b9e77')
 
 def _strokes(x, y, w=1.) -> list:
     "Five parallel diagonal strokes across the square of side `w` at `(x, y)`: the padding's hatching"
     return [[(x, y+a*w), (x+a*w, y)] for a in (1/3, 2/3, 1)] + [[(x+a*w, y+w), (x+w, y+a*w)] for a in (1/3, 2/3)]
 
-def _fmt(v): return '' if v != v else (f'{v:.0f}' if float(v).is_integer() else f'{v:.1f}')
+def cell_text(v:float, # A cell's value
+             ) -> str:
+    "How a diagram writes a value in its cell: whole numbers without decimals, others with one, NaN as nothing"
+    return '' if v != v else (f'{v:.0f}' if float(v).is_integer() else f'{v:.1f}')
 
 # %% ../nbs/api/04_viz.ipynb #d71cbb05
 def _one_row(d) -> bool:
@@ -183,10 +189,11 @@ def _one_row(d) -> bool:
 def _legend_entries(kinds) -> list:
     """Legend entries `(label, face, hatched, dotted, outline)` for the kinds of cell in a drawing: input, padding,
     inserted zeros, window, output"""
-    es = [('input', _C['inp'], False, False, '#555555')]
-    if (kinds == 'pad').any(): es.append(('padding', _C['pad'], True, False, '#9e9e9e'))
-    if (kinds == 'zero').any(): es.append(('inserted zero', _C['zero'], False, True, '#9e9e9e'))
-    return es + [('window', 'none', False, False, '#d62728'), ('output', _C['out_done'], False, False, '#555555')]
+    es = [('input', DIAGRAM_COLOURS['inp'], False, False, '#555555')]
+    if (kinds == 'pad').any(): es.append(('padding', DIAGRAM_COLOURS['pad'], True, False, '#9e9e9e'))
+    if (kinds == 'zero').any(): es.append(('inserted zero', DIAGRAM_COLOURS['zero'], False, True, '#9e9e9e'))
+    return es + [('window', 'none', False, False, '#d62728'),
+                 ('output', DIAGRAM_COLOURS['out_done'], False, False, '#555555')]
 
 # %% ../nbs/api/04_viz.ipynb #a2f2ed4f
 class ConvDrawing:
@@ -234,12 +241,12 @@ class ConvDrawing:
         if d.values:
             for i,j in cells:
                 if self.kinds[i,j] == 'inp' or d.mode == 'conv':
-                    self.vtexts[i,j] = ax.text(j+0.5, i+0.45, _fmt(d.grid_value(i,j)), ha='center', va='center',
+                    self.vtexts[i,j] = ax.text(j+0.5, i+0.45, cell_text(d.grid_value(i,j)), ha='center', va='center',
                                                fontsize=fs)
             if d.mode == 'conv':
                 self.wtexts = [ax.text(0, 0, '', ha='right', va='bottom', fontsize=fs*0.55, fontweight='bold')
                                for _ in range(d.ks[0]*d.ks[1])]
-            self.otexts = [ax.text(self.ox+c+0.5, self.oy+r+0.5, _fmt(v), ha='center', va='center', fontsize=fs,
+            self.otexts = [ax.text(self.ox+c+0.5, self.oy+r+0.5, cell_text(v), ha='center', va='center', fontsize=fs,
                                    visible=False) for (r,c),v in zip(np.ndindex(*d.shape), d.out.flatten().tolist())]
         mine = {*ax.collections, *ax.patches, *ax.lines, *ax.texts}      # in matplotlib's order: by zorder, then added
         self.moving = sorted((a for a in ax.get_children() if a in mine), key=lambda a: a.get_zorder())
@@ -290,10 +297,11 @@ def step(self:ConvDrawing, t:int):
     oh,ow = d.shape
     done = t >= len(d.positions)
     under = set() if done else {(i,j) for i,j,_,_ in d.window(*d.positions[t])}
-    self.inp.set_facecolor([_C[self.kinds[i,j] + ('_on' if (i,j) in under else '')]
+    self.inp.set_facecolor([DIAGRAM_COLOURS[self.kinds[i,j] + ('_on' if (i,j) in under else '')]
                             for i in range(H) for j in range(W)])
     cur = None if done else divmod(t, ow)
-    self.outp.set_facecolor([_C['out_on'] if (r,c)==cur else _C['out_done'] if r*ow+c < t else _C['out']
+    col = DIAGRAM_COLOURS
+    self.outp.set_facecolor([col['out_on'] if (r,c)==cur else col['out_done'] if r*ow+c < t else col['out']
                              for r in range(oh) for c in range(ow)])
     self.win.set_visible(not done)
     for l in self.links: l.set_visible(not done)
@@ -309,7 +317,7 @@ def step(self:ConvDrawing, t:int):
         self.links[0].set_data([c+d.span[1], self.ox+occ], [r, self.oy+orr])
         self.links[1].set_data([c+d.span[1], self.ox+occ], [r+d.span[0], self.oy+orr+1])
         for tx,(i,j,a,b) in zip(self.wtexts, d.window(r,c)):
-            tx.set_position((j+0.95, i+0.97)); tx.set_text(f"×{_fmt(d.weight(a,b))}"); tx.set_visible(True)
+            tx.set_position((j+0.95, i+0.97)); tx.set_text(f"×{cell_text(d.weight(a,b))}"); tx.set_visible(True)
             tx.set_color('#ffe680' if self.kinds[i,j]=='inp' else '#7a1f1f')
     else:
         for tx in self.wtexts: tx.set_visible(False)
@@ -390,7 +398,7 @@ def save_gif(d:ConvDiagram, # The diagram to animate
     writable_dir(path.parent, 'the folder')
     if path.is_dir(): raise IsADirectoryError(f"{path} is a folder: give a file name ending in .gif")
     drawing = ConvDrawing(d)
-    bar = _bar(range(frames)) if progress else None     # no bar where the output goes to a file or a pipe
+    bar = live_bar(range(frames)) if progress else None     # no bar where the output goes to a file or a pipe
     if bar is not None: bar.update(0)
     ims = []
     try:
@@ -676,15 +684,13 @@ def convbook_anim(out:str, # File to write: .gif for the animation, .png for one
 # %% ../nbs/api/04_viz.ipynb #fad58de7
 def main():
     "The `convbook-anim` command: `convbook_anim` with options from the command line, errors in one line"
-    _run_cli(convbook_anim, 'convbook-anim')
+    run_cli(convbook_anim, 'convbook-anim')
 
 # %% ../nbs/api/04_viz.ipynb #eb24db6e
-@patch
-def figure(self:Exercise):
-    """A `ConvDiagram` still of the case (the window at `diagram['step']`, or the last one), for exercises that have a
-    `diagram`"""
-    if not self.diagram: return None
-    kw = dict(self.diagram)
+def diagram_still(diagram:dict, # `ConvDiagram` arguments, and optionally `step`: the output cell whose window is drawn
+                 ):
+    "A `ConvDiagram` still of an exercise's case: the window at `diagram['step']`, or at the last output cell"
+    kw = dict(diagram)
     step = kw.pop('step', None)
     d = ConvDiagram(**kw)
     return ConvDrawing(d).step(len(d.positions) - 1 if step is None else step)

@@ -6,14 +6,14 @@ Docs: https://convbook.github.io/convbook/api/workbook.html.md"""
 
 # %% ../nbs/api/00a_workbook.ipynb #80d27f36
 from __future__ import annotations
-import math, numbers, random, re
+import importlib, math, numbers, random, re
 from pathlib import Path
 from fastcore.basics import patch, store_attr
 from .progress import progress_path, set_progress, load_progress, record_try, clear_progress
 _all_ = ['progress_path', 'set_progress', 'load_progress', 'record_try', 'clear_progress']   # kept where chapters import them
 
 # %% auto #0
-__all__ = ['UNREADABLE', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
+__all__ = ['UNREADABLE', 'DIAGRAM_STILL', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
            'forgot_the_channels', 'told_apart', 'untied', 'Exercise', 'draw_seed', 'numel_exercise', 'esc_md',
            'Feedback', 'check', 'fmt_answer', 'Solution', 'Unparsed', 'TypedSet', 'parse_answer', 'verify_generator',
            'progress_path', 'set_progress', 'load_progress', 'record_try', 'clear_progress']
@@ -421,10 +421,15 @@ def __str__(self:Feedback) -> str:
     return _plain(self._repr_markdown_())
 
 # %% ../nbs/api/00a_workbook.ipynb #b08edb3d
+DIAGRAM_STILL = 'viz:diagram_still'   # the function that draws an exercise's `diagram` (module of convbook:name)
+
 @patch
 def figure(self:Exercise):
-    "A figure of the case for the feedback, or `None` (chapter `04_viz` draws exercises that have a `diagram`)"
-    return None
+    "A figure of the case for the feedback: its `diagram` drawn by `DIAGRAM_STILL`, or `None` when it has none"
+    if not self.diagram: return None
+    mod, name = DIAGRAM_STILL.split(':')
+    draw = getattr(importlib.import_module(f'convbook.{mod}'), name)   # imported on demand: matplotlib only then
+    return draw(self.diagram)
 
 @patch
 def _ipython_display_(self:Feedback):

@@ -385,3 +385,11 @@ def test_answers_of_the_wrong_form(kind):
             assert fb.status == 'form' and not fb.counts and str(fb).startswith('✎ **Not counted as a try:**'), (kind, e.seed, b, str(fb))
             assert not _shows_answer(e, str(fb), b), (kind, e.seed, b, str(fb))
         assert e.tries == []
+
+def test_figure_needs_no_import_order():
+    "An exercise with a diagram draws it whatever was imported first (`Exercise.figure` finds `viz.diagram_still` by name)"
+    import subprocess, sys
+    code = ("import sys; from convbook.arith import conv_size_exercise; assert 'convbook.viz' not in sys.modules; "
+            "fig = conv_size_exercise(seed=2).figure(); print(type(fig).__name__, len(fig.axes))")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, env={**__import__('os').environ, 'MPLBACKEND': 'Agg'})
+    assert out.returncode == 0 and out.stdout.split() == ['Figure', '1'], out.stderr[-2000:]
