@@ -3,7 +3,7 @@ nothing is fetched) runs in headless Chromium on every page, light and dark, at 
 390 px, and no serious or critical violation may be left. Besides axe: every figure has alternative text that says
 something (not a file name, not "png") and a numbered caption, and no two pages share a title.
 
-Time: each page is opened once per width. At 1280 px every rule runs in light mode; the dark pass switches the theme's
+Time: each page is opened once per width, and the two widths run at once, each in its own browser. At 1280 px every rule runs in light mode; the dark pass switches the theme's
 palette on the loaded page (what the toggle does) and runs the rules that colours decide. At 390 px the rules that a
 phone's layout can change run (`PHONE_RULES`), and in dark mode the colour rules on the page's text (the header,
 navigation and footer are the desktop's); `CONVBOOK_AXE_FULL=1` runs every rule in every view. Syntax-highlighted code is most of a page's elements (6,600
@@ -11,6 +11,7 @@ of api/summary's 8,400) and its colours depend only on the token's class: before
 token of each class (`SAMPLE_CODE_JS`), which checks every colour the block uses at a fraction of the cost.
 The `site` and `browser` fixtures are in conftest.py."""
 import html, os, re
+from concurrent.futures import ThreadPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 import pytest
@@ -67,22 +68,39 @@ def axe_problems(page, axe:str, view:str, name:str, rules=None, where=None) -> l
     return [f"{name} [{view}] {v['id']} ({v['impact']}, {v['n']} element(s)): " + ' | '.join(v['nodes'])
             for v in page.evaluate(AXE_JS, [rules, where])]
 
+def axe_at_width(browser, base:str, names:list, axe:str, width:int) -> list:
+    "The axe problems of pages `names` at `width` px, light then dark, in a context of `browser`"
+    phone, problems = width < 600, []
+    ctx = browser.new_context(viewport=dict(width=width, height=900 if not phone else 844), color_scheme='light',
+                              is_mobile=phone, has_touch=phone)
+    page = ctx.new_page()
+    for name in names:
+        open_page(page, base + name)
+        page.evaluate(SAMPLE_CODE_JS)
+        problems += axe_problems(page, axe, f'light, {width} px', name, PHONE_RULES if phone else None)
+        page.evaluate(DARK_JS)
+        problems += axe_problems(page, axe, f'dark, {width} px', name, COLOUR_RULES, 'article' if phone else None)
+    ctx.close()
+    return problems
+
+def axe_in_own_browser(*args) -> list:
+    "`axe_at_width` in a Chromium of its own: playwright's sync API serves one thread, and axe keeps a core busy"
+    from playwright.sync_api import sync_playwright
+    from chromium import chromium_path, FLAGS
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path(p), args=FLAGS)
+        try: return axe_at_width(b, *args)
+        finally: b.close()
+
 def test_axe(site, browser):
-    "No serious or critical axe violation on any page, light and dark, at 1280 px and at 390 px"
+    """No serious or critical axe violation on any page, light and dark, at 1280 px and at 390 px (the phone's pass in
+    a second thread and browser, so that the two widths use both cores)"""
     dest, base = site
-    axe, problems = axe_source(), []
-    for width in (1280, 390):
-        phone = width < 600
-        ctx = browser.new_context(viewport=dict(width=width, height=900 if not phone else 844), color_scheme='light',
-                                  is_mobile=phone, has_touch=phone)
-        page = ctx.new_page()
-        for name in site_pages(dest):
-            open_page(page, base + name)
-            page.evaluate(SAMPLE_CODE_JS)
-            problems += axe_problems(page, axe, f'light, {width} px', name, PHONE_RULES if phone else None)
-            page.evaluate(DARK_JS)
-            problems += axe_problems(page, axe, f'dark, {width} px', name, COLOUR_RULES, 'article' if phone else None)
-        ctx.close()
+    axe, names = axe_source(), site_pages(dest)
+    with ThreadPoolExecutor(1) as pool:
+        phone = pool.submit(axe_in_own_browser, base, names, axe, 390)
+        problems = axe_at_width(browser, base, names, axe, 1280)
+        problems += phone.result()
     assert not problems, f"{len(problems)} axe violation(s):\n" + '\n'.join(problems)
 
 # The alternative text tools/docs.py gives a figure whose notebook cell has no `#| fig-alt` and no `#| fig-cap`: it says
