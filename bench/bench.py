@@ -7,7 +7,9 @@ the hand loop of 01_kernels vs F.conv2d on one digit, training time and accuracy
 to render the animations of 04_viz, the explorer's redraw in Chromium, and the time to import the package. Timings are the best of several
 repeats, the two sides of each ratio interleaved.
 """
-import argparse, json, os, subprocess, sys, tempfile, time, timeit, warnings
+import json as jsonlib, os, subprocess, sys, tempfile, time, timeit, warnings
+from pathlib import Path
+from fastcore.script import call_parse
 warnings.filterwarnings('ignore')
 os.environ.setdefault('MPLBACKEND', 'Agg')
 
@@ -41,8 +43,9 @@ def explorer_redraw() -> dict|None:
     from pathlib import Path
     chromium = shutil.which('chromium') or '/usr/bin/chromium'
     if not Path(chromium).exists(): return None
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]/'tools'))
-    import explorer_site
+    import importlib.util   # the explorer's host page is the site's (tools/explorer_site.py), loaded from its file
+    spec = importlib.util.spec_from_file_location('explorer_site', Path(__file__).resolve().parents[1]/'tools'/'explorer_site.py')
+    explorer_site = importlib.util.module_from_spec(spec); spec.loader.exec_module(explorer_site)
     from playwright.sync_api import sync_playwright
     with tempfile.TemporaryDirectory() as d, sync_playwright() as p:
         page_path = explorer_site.standalone_page(Path(d), [dict()])
@@ -56,10 +59,10 @@ def explorer_redraw() -> dict|None:
         b.close()
     return res
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--json', help='also write the figures to this file')
-    a = p.parse_args()
+@call_parse
+def main(json:str=None, # also write the figures to this file
+        ):
+    "Measure everything in one run (see the module's docstring)"
     import torch, torch.nn.functional as F
     torch.manual_seed(0)
     from convbook.matmul import conv2d_unfold
@@ -100,7 +103,6 @@ def main():
     w = max(len(r[0]) for r in rows)
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, python {sys.version.split()[0]}")
     for r in rows: print(f"{r[0]:<{w}}  {r[1]:>24}  {r[2]}")
-    if a.json: json.dump(res, open(a.json, 'w'), indent=1)
+    if json: Path(json).write_text(jsonlib.dumps(res, indent=1))
     return res
 
-if __name__ == '__main__': main()
