@@ -46,10 +46,12 @@ def per_dim(v, # One value for every dimension, or a tuple (list) of `nd` values
     "`v` as a tuple of `nd` Python ints `>= lo` (or one of `strs`), or a `ValueError` that says what is allowed"
     if isinstance(v, str) and v in strs: return (v,)*nd
     vs = tuple(v) if isinstance(v, (tuple,list)) else (v,)*nd
-    if len(vs) != nd: raise ValueError(f"{name}={v!r} has {len(vs)} values for a {nd}-D input: give one int or {nd} of them")
+    if len(vs) != nd:
+        raise ValueError(f"{name}={v!r} has {len(vs)} values for a {nd}-D input: give one int or {nd} of them")
     allowed = f"an integer >= {lo}" + ''.join(f" or {s!r}" for s in strs)
     for x in vs:
-        if not is_int(x) or operator.index(x) < lo: raise ValueError(f"{name}={v!r} is not allowed: {name} must be {allowed}")
+        if not is_int(x) or operator.index(x) < lo:
+            raise ValueError(f"{name}={v!r} is not allowed: {name} must be {allowed}")
     return tuple(operator.index(x) for x in vs)
 
 # %% ../nbs/api/03_arith.ipynb #d9f2ff3d
@@ -75,7 +77,9 @@ def conv_out_size(n, # Input size: int, or tuple of spatial sizes
     ks_,ss,ds = per_dim(ks,nd,'ks',1), per_dim(stride,nd,'stride',1), per_dim(dilation,nd,'dilation',1)
     ps = per_dim(padding, nd, 'padding', 0, strs=('same','valid'))
     if ps[0] == 'same':
-        if any(s != 1 for s in ss): raise ValueError(f"padding='same' needs stride 1 (got stride={stride!r}): with a stride the output cannot keep the input's size")
+        if any(s != 1 for s in ss):
+            raise ValueError(f"padding='same' needs stride 1 (got stride={stride!r}): with a stride the output cannot "
+                             f"keep the input's size")
         ps = tuple(None for _ in ns)
     elif ps[0] == 'valid': ps = (0,)*nd
     res = []
@@ -110,11 +114,13 @@ def pool_out_size(n, # Input size: int, or tuple of spatial sizes
     ps = per_dim(padding,nd,'padding',0)
     res = []
     for i,k,s,p,d in zip(ns,ks_,ss,ps,ds):
-        if p > k//2: raise ValueError(f"padding={p} is more than half the pooling window ks={k}: it must be at most {k//2}")
+        if p > k//2:
+            raise ValueError(f"padding={p} is more than half the pooling window ks={k}: it must be at most {k//2}")
         span = kernel_span(k,d)
         o = (i + 2*p - span + ((s-1) if ceil_mode else 0))//s + 1
         if ceil_mode and (o-1)*s >= i + p: o -= 1
-        if o < 1: raise ValueError(f"The pooling window (spans {span}) is larger than the padded input ({i} + 2*{p} = {i+2*p}): "
+        if o < 1: raise ValueError(f"The pooling window (spans {span}) is larger than the padded input ({i} "
+                                   f"+ 2*{p} = {i+2*p}): "
                                    f"use a window spanning at most {i+2*p}, more padding, or ceil_mode=True")
         res.append(o)
     return _out(n, tuple(res))
@@ -125,9 +131,11 @@ def shift_change(img, # An image `[H, W]` (a tensor)
                  shift:int=1, # Pixels the image moves to the right
                  pool:int=2, # Max-pooling window (and stride)
                 ) -> dict:
-    "Feature maps of `img` and of `img` moved `shift` pixels right, unpooled and max-pooled, with their relative L1 change"
+    ("Feature maps of `img` and of `img` moved `shift` pixels right, unpooled and max-pooled, with "
+     "their relative L1 change")
     import torch, torch.nn.functional as F
-    if torch.as_tensor(img).ndim != 2 or torch.as_tensor(kernel).ndim != 2: raise ValueError("img and kernel must be 2-D tensors [H, W] and [kh, kw]")
+    if torch.as_tensor(img).ndim != 2 or torch.as_tensor(kernel).ndim != 2:
+        raise ValueError("img and kernel must be 2-D tensors [H, W] and [kh, kw]")
     (shift,),(pool,) = per_dim(shift, 1, 'shift', 0), per_dim(pool, 1, 'pool', 1)
     img, kernel = torch.as_tensor(img).float(), torch.as_tensor(kernel).float()
     moved = torch.roll(img, shift, dims=1)
@@ -149,7 +157,8 @@ def plot_shift_tolerance(img, # An image `[H, W]`
     fig, axs = plt.subplots(2, 3, figsize=(7.2, 5))
     for row, (key, name) in enumerate((('features', 'features'), ('pooled', f'max-pooled {pool}x{pool}'))):
         a, b = r[key]; vmax = max(a.max().item(), b.max().item(), 1e-12)
-        for ax, m, t in zip(axs[row], (a, b, (a - b).abs()), (name, f'{name}, moved {shift} px', f"difference: {r['change'][key]:.0%}")):
+        for ax, m, t in zip(axs[row], (a, b, (a - b).abs()),
+                            (name, f'{name}, moved {shift} px', f"difference: {r['change'][key]:.0%}")):
             ax.imshow(m, cmap='Greys', vmin=0, vmax=vmax); ax.set_title(t, fontsize=9); ax.axis('off')
     fig.tight_layout()
     return fig
@@ -168,9 +177,11 @@ def conv_transpose_out_size(n, # Input size: int, or tuple of spatial sizes
     ps,ops = per_dim(padding,nd,'padding',0), per_dim(output_padding,nd,'output_padding',0)
     res = []
     for i,k,s,p,op,d in zip(ns,ks_,ss,ps,ops,ds):
-        if op >= max(s,d): raise ValueError(f"output_padding={op} must be smaller than the stride ({s}) or the dilation ({d})")
+        if op >= max(s,d):
+            raise ValueError(f"output_padding={op} must be smaller than the stride ({s}) or the dilation ({d})")
         o = (i-1)*s - 2*p + kernel_span(k,d) + op
-        if o < 1: raise ValueError(f"padding={p} cuts off more than the transposed convolution makes ({o + 2*p} cells): "
+        if o < 1: raise ValueError(f"padding={p} cuts off more than the transposed convolution "
+                                   f"makes ({o + 2*p} cells): "
                                    f"padding must be at most {(o + 2*p - 1)//2}")
         res.append(o)
     return _out(n, tuple(res))
@@ -190,11 +201,14 @@ def conv_weight_shape(in_channels:int, # Channels of the input
                      ) -> tuple:
     "Shape of the weight of `nn.Conv*d(in_channels, out_channels, ks, groups=groups)` (or of `nn.ConvTranspose*d`)"
     ks_ = per_dim(ks, len(ks) if isinstance(ks,(tuple,list)) else nd, 'ks', 1)
-    (in_channels,),(out_channels,),(groups,) = per_dim(in_channels, 1, 'in_channels', 1), per_dim(out_channels, 1, 'out_channels', 1), per_dim(groups, 1, 'groups', 1)
+    (in_channels,),(out_channels,),(groups,) = (per_dim(in_channels, 1, 'in_channels', 1),
+                                                per_dim(out_channels, 1, 'out_channels', 1),
+                                                per_dim(groups, 1, 'groups', 1))
     for name,c in (('in_channels',in_channels), ('out_channels',out_channels)):
         if c % groups:
             ok = _divisors(math.gcd(in_channels, out_channels))
-            raise ValueError(f"{name}={c} is not divisible by groups={groups}: every group must get the same number of channels, "
+            raise ValueError(f"{name}={c} is not divisible by groups={groups}: "
+                             f"every group must get the same number of channels, "
                              f"so groups must divide both in_channels and out_channels ({', '.join(map(str, ok))} do)")
     return (in_channels, out_channels//groups, *ks_) if transposed else (out_channels, in_channels//groups, *ks_)
 
@@ -202,7 +216,8 @@ def conv_weight_shape(in_channels:int, # Channels of the input
 def conv_formula(n:int, ks:int, stride:int=1, padding=0, dilation:int=1,
                  transposed:bool=False, output_padding:int=0) -> str:
     "The output-size formula with the numbers in, and its result, for a 1-D size `n`"
-    n,ks,stride,padding,dilation,output_padding = (operator.index(v) if is_int(v) else v for v in (n,ks,stride,padding,dilation,output_padding))
+    n,ks,stride,padding,dilation,output_padding = (operator.index(v) if is_int(v) else v
+                                                   for v in (n,ks,stride,padding,dilation,output_padding))
     if transposed:
         o = conv_transpose_out_size(n, ks, stride, padding, output_padding, dilation)
         return f"({n} - 1)*{stride} - 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1 = {o}"
@@ -224,7 +239,8 @@ def pool_formula(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:in
     up = -(-(n + 2*padding - kernel_span(ks, dilation))//s) + 1
     res = f"ceil(({top})/{s}) + 1 = {up}"
     if up == o: return res
-    return f"{res}, but the last window would start at ({up} - 1)*{s} = {(up-1)*s}, in the right padding (from {n} + {padding} = {n+padding}), so it is dropped: {o}"
+    return (f"{res}, but the last window would start at ({up} - 1)*{s} = {(up-1)*s}, in the right padding (from {n} + "
+            f"{padding} = {n+padding}), so it is dropped: {o}")
 
 # %% ../nbs/api/03_arith.ipynb #b40e4e64
 def _top(n, ks, padding, dilation, two='2*'): return f"{n} + {two}{padding} - {dilation}*({ks} - 1) - 1"
@@ -260,12 +276,14 @@ def divided_by_the_stride(n:int, ks:int, stride:int=1, padding:int=0, dilation:i
     return n//stride, f"{n}//{stride} = {n//stride}"
 
 def kept_the_input_size(n:int, ks:int, stride:int=1, padding:int=0, dilation:int=1):
-    "Gave the input's size back, as if a convolution kept it: only stride 1 with `padding=(ks - 1)//2` on each side ('same') does"
+    ("Gave the input's size back, as if a convolution kept it: only stride 1 with `padding=(ks - 1)//2` on "
+     "each side ('same') does")
     return n, f"{n}"
 
 divided_by_the_stride.elsewhere = kept_the_input_size   # on an axis with stride 1, dividing by it keeps the size
 
-CONV_MISTAKES = (forgot_the_padding, padded_one_side, forgot_the_dilation, rounded_up, forgot_the_plus_one, divided_by_the_stride, kept_the_input_size)
+CONV_MISTAKES = (forgot_the_padding, padded_one_side, forgot_the_dilation, rounded_up, forgot_the_plus_one,
+                 divided_by_the_stride, kept_the_input_size)
 
 # %% ../nbs/api/03_arith.ipynb #acb38f3a
 import itertools
@@ -278,14 +296,18 @@ def _call(cls:str, args:list, kw:dict) -> str:
 def _one(v): return v[0] if len(set(v)) == 1 else tuple(v)
 
 def _apply(f, dims:list, right=None, working=None):
-    "Apply the misconception `f` to each dimension's numbers: a `Mistake` with the size(s) it gives, or `None` where it gives no valid size. On an axis where `f` does not apply (it returns `None`: no padding there, say) the size is `right`'s, worked out with `working`; where it applies on no axis, `None`"
+    ("Apply the misconception `f` to each dimension's numbers: a `Mistake` with the size(s) it gives, or `None` where "
+     "it gives no valid size. On an axis where `f` does not apply (it returns `None`: no padding there, say) the size "
+     "is `right`'s, worked out with `working`; where it applies on no axis, `None`")
     try: out = [f(**q) for q in dims]
     except (ValueError, ZeroDivisionError): return None
     if all(v is None for v,_ in out): return None
     if any(v is None for v,_ in out):
         if right is None: return None
-        other = getattr(f, 'elsewhere', None)    # what someone holding the misconception says where it has nothing to act on
-        out = [((other(**q) if other else (right(**q), working(**q) + ' (right on this axis)')) if v is None else (v, w)) for (v,w),q in zip(out, dims)]
+        # what someone holding the misconception says where it has nothing to act on
+        other = getattr(f, 'elsewhere', None)
+        out = [((other(**q) if other else (right(**q), working(**q) + ' (right on this axis)')) if v is None
+                else (v, w)) for (v,w),q in zip(out, dims)]
     if any(v < 1 for v,_ in out): return None
     vs = tuple(v for v,_ in out)
     return Mistake(f.__name__, vs[0] if len(dims) == 1 else vs,
@@ -295,13 +317,18 @@ def _axes(nd:int, dims:list, text) -> str:
     "`text(numbers)` for the one axis, or for the height and the width"
     return text(**dims[0]) if nd == 1 else f"height: {text(**dims[0])}; width: {text(**dims[1])}"
 
-def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str, diagram, hints=None, tries:int=30) -> Exercise:
-    "An output-size exercise: `draw(rng, layer)` gives one dimension's numbers, drawn again until two misconceptions in `fs` can be told apart from the right answer; then other input sizes are tried (at most `tries`) until each misconception gives its own answer. Those that still share one (the layer makes them equal) go unnamed"
+def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str, diagram, hints=None,
+                   tries:int=30) -> Exercise:
+    ("An output-size exercise: `draw(rng, layer)` gives one dimension's numbers, drawn again until two misconceptions "
+     "in `fs` can be told apart from the right answer; then other input sizes are tried (at most `tries`) until each "
+     "misconception gives its own answer. Those that still share one (the layer makes them equal) go unnamed")
     seed, r = draw_seed(seed)
     while True:
-        nd, layer = r.choice([1, 2]), dict(kind=r.choice(['max', 'avg']), stride_given=r.random() < 0.5, ceil_mode=r.random() < 0.5)
+        nd, layer = r.choice([1, 2]), dict(kind=r.choice(['max', 'avg']), stride_given=r.random() < 0.5,
+                                           ceil_mode=r.random() < 0.5)
         dims = [draw(r, layer) for _ in range(nd)]
-        if nd == 2 and r.random() < 0.6: dims[1] = {**dims[0], 'n': dims[1]['n']}   # often the same layer parameters on both axes
+        # often the same layer parameters on both axes
+        if nd == 2 and r.random() < 0.6: dims[1] = {**dims[0], 'n': dims[1]['n']}
         found = None
         for t in range(tries):
             if t: dims = [{**q, 'n': draw(r, layer)['n']} for q in dims]          # the same layer, another input
@@ -316,13 +343,15 @@ def _size_exercise(kind:str, seed, draw, right, working, fs, question, hint:str,
     dims, ans, ms = found
     work = working(**dims[0]) if nd == 1 else f"height {working(**dims[0])}, width {working(**dims[1])}"
     return Exercise(kind, question(r, nd, dims, layer), ans, work, hint=hint, mistakes=untied(ms, ans), seed=seed,
-                    form='a whole number' if nd == 1 else 'a pair (height, width)', labels=('height', 'width') if nd == 2 else None,
+                    form='a whole number' if nd == 1 else 'a pair (height, width)',
+                    labels=('height', 'width') if nd == 2 else None,
                     diagram=diagram(nd, dims, layer), params=dict(nd=nd, dims=dims, layer=layer),
                     hints=hints(nd, dims, layer) if hints else (), square=nd == 2 and dims[0] == dims[1])
 
 # %% ../nbs/api/03_arith.ipynb #6f117ef4
 def _layer_kw(dims:list, defaults:dict) -> dict:
-    "Keyword arguments of the PyTorch call: one value where both dimensions agree, a tuple where they don't, defaults left out"
+    ("Keyword arguments of the PyTorch call: one value where both dimensions agree, a tuple where they "
+     "don't, defaults left out")
     kw = {}
     for k,d in defaults.items():
         v = _one([q[k] for q in dims])
@@ -332,7 +361,8 @@ def _layer_kw(dims:list, defaults:dict) -> dict:
 def _a(n:int) -> str: return 'an' if str(n).startswith('8') or n in (11, 18) else 'a'   # "an 8x8", "an 11x11"
 
 def _input_text(nd:int, dims:list) -> str:
-    return f"a sequence of length {dims[0]['n']}" if nd == 1 else f"{_a(dims[0]['n'])} {dims[0]['n']}x{dims[1]['n']} image (height x width)"
+    return f"a sequence of length {dims[0]['n']}" if nd == 1 else (f"{_a(dims[0]['n'])} {dims[0]['n']}x{dims[1]['n']} "
+                                                                   f"image (height x width)")
 
 def _diagram(nd:int, dims:list, keys:tuple, **extra) -> dict:
     "`ConvDiagram` arguments of the case: a 2-D case as it is, a 1-D case as a single row"
@@ -342,19 +372,26 @@ def _diagram(nd:int, dims:list, keys:tuple, **extra) -> dict:
 def conv_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                       ) -> Exercise:
     "The output size of a 1-D or 2-D convolution"
-    def draw(r, layer): return dict(n=r.randint(4, 16), ks=r.choice([1, 2, 3, 3, 4, 5]), stride=r.choice([1, 1, 2, 2, 3]),
+    def draw(r, layer): return dict(n=r.randint(4, 16), ks=r.choice([1, 2, 3, 3, 4, 5]),
+                                    stride=r.choice([1, 1, 2, 2, 3]),
                                     padding=r.choice([0, 0, 1, 1, 2]), dilation=r.choice([1, 1, 1, 2, 3]))
     def question(r, nd, dims, layer):
         kw = dict(kernel_size=_one([q['ks'] for q in dims]), **_layer_kw(dims, dict(stride=1, padding=0, dilation=1)))
         call = _call(f"Conv{nd}d", [r.choice([1, 3, 8, 16]), r.choice([4, 8, 16, 32])], kw)
-        return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1 else "What are its output's height and width?")
+        return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1
+                                                           else "What are its output's height and width?")
     def hints(nd, dims, layer):
-        return (_axes(nd, dims, lambda n, ks, stride, padding, dilation: f"the padded input is {n} + 2*{padding} cells, the kernel spans "
-                      f"{dilation}*({ks} - 1) + 1 of them, and the windows start {stride} apart, as long as a whole window fits") + '.',
-                _axes(nd, dims, lambda n, ks, stride, padding, dilation: f"({n} + 2*{padding} - {dilation}*({ks} - 1) - 1)//{stride} + 1") + ': work it out.')
-    return _size_exercise('conv_size', seed, draw, conv_out_size, lambda **q: conv_formula(**q), CONV_MISTAKES, question,
+        return (_axes(nd, dims, lambda n, ks, stride, padding, dilation:
+                      f"the padded input is {n} + 2*{padding} cells, the kernel spans "
+                      f"{dilation}*({ks} - 1) + 1 of them, and the windows start {stride} apart, "
+                      f"as long as a whole window fits") + '.',
+                _axes(nd, dims, lambda n, ks, stride, padding, dilation:
+                      f"({n} + 2*{padding} - {dilation}*({ks} - 1) - 1)//{stride} + 1") + ': work it out.')
+    return _size_exercise('conv_size', seed, draw, conv_out_size, lambda **q: conv_formula(**q), CONV_MISTAKES,
+                          question,
                           "o = (n + 2*padding - dilation*(ks - 1) - 1)//stride + 1, on each axis.",
-                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation')), hints)
+                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation')),
+                          hints)
 
 # %% ../nbs/api/03_arith.ipynb #967f99e5
 def took_the_stride_as_one(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
@@ -367,14 +404,16 @@ def ignored_ceil_mode(n:int, ks:int, stride:int|None=None, padding:int=0, dilati
     if not ceil_mode: return None, ''
     return pool_out_size(n, ks, stride, padding, dilation), pool_formula(n, ks, stride, padding, dilation)
 
-def kept_a_window_in_the_padding(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
+def kept_a_window_in_the_padding(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1,
+                                 ceil_mode:bool=False):
     "Rounded up but kept a last window that would start in the right padding: PyTorch drops such a window"
     if not ceil_mode: return None, ''
     s = ks if stride is None else stride
     v = -(-(n + 2*padding - kernel_span(ks, dilation))//s) + 1
     return v, f"ceil(({_top(n, ks, padding, dilation)})/{s}) + 1 = {v}"
 
-def rounded_up_without_ceil_mode(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1, ceil_mode:bool=False):
+def rounded_up_without_ceil_mode(n:int, ks:int, stride:int|None=None, padding:int=0, dilation:int=1,
+                                 ceil_mode:bool=False):
     "Rounded up although `ceil_mode=False`: by default a window is only used if all of it fits"
     if ceil_mode: return None, ''
     return pool_out_size(n, ks, stride, padding, dilation, True), pool_formula(n, ks, stride, padding, dilation, True)
@@ -398,7 +437,8 @@ def pool_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
     "The output size of a 1-D or 2-D max or average pooling layer, with or without `ceil_mode`"
     def draw(r, layer):
         ks = r.choice([2, 2, 3, 3, 4])
-        return dict(n=r.randint(4, 16), ks=ks, stride=r.choice([1, 2, 3]) if layer['stride_given'] else None, padding=r.randint(0, ks//2),
+        return dict(n=r.randint(4, 16), ks=ks, stride=r.choice([1, 2, 3]) if layer['stride_given'] else None,
+                    padding=r.randint(0, ks//2),
                     dilation=r.choice([1, 1, 2]) if layer['kind'] == 'max' else 1, ceil_mode=layer['ceil_mode'])
     def question(r, nd, dims, layer):
         kw = dict(kernel_size=_one([q['ks'] for q in dims]))
@@ -406,43 +446,54 @@ def pool_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
         kw.update(_layer_kw(dims, dict(padding=0, dilation=1)))
         if layer['ceil_mode']: kw['ceil_mode'] = True
         call = _call(f"{'Max' if layer['kind'] == 'max' else 'Avg'}Pool{nd}d", [], kw)
-        return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1 else "What are its output's height and width?")
+        return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1
+                                                           else "What are its output's height and width?")
     def diagram(nd, dims, layer):
         if layer['ceil_mode']: return None     # `ConvDiagram` draws the windows that fit whole
         d = [{**q, 'stride': q['stride'] or q['ks']} for q in dims]
         return _diagram(nd, d, ('n', 'ks', 'stride', 'padding', 'dilation'), mode=layer['kind'])
     def hints(nd, dims, layer):
         def first(n, ks, stride, padding, dilation, ceil_mode):
-            s = f"the stride is {stride}" if stride is not None else f"no stride is given, so it is the window size, {ks}"
-            return f"{s}; the padded input is {n} + 2*{padding} cells and a window spans {dilation}*({ks} - 1) + 1 of them"
+            s = (f"the stride is {stride}" if stride is not None
+                 else f"no stride is given, so it is the window size, {ks}")
+            return (f"{s}; the padded input is {n} + 2*{padding} cells and a window spans "
+                    f"{dilation}*({ks} - 1) + 1 of them")
         def second(n, ks, stride, padding, dilation, ceil_mode):
             s, top = ks if stride is None else stride, f"{n} + 2*{padding} - {dilation}*({ks} - 1) - 1"
             if not ceil_mode: return f"({top})//{s} + 1"
-            return f"ceil(({top})/{s}) + 1, one less if that last window would start at or after {n} + {padding} (in the right padding)"
-        return (_axes(nd, dims, first) + ('; `ceil_mode=True` rounds the division up.' if layer['ceil_mode'] else '; the division rounds down.'),
+            return (f"ceil(({top})/{s}) + 1, one less if that last window would start at or after {n} + {padding} "
+                    f"(in the right padding)")
+        return (_axes(nd, dims, first) + ('; `ceil_mode=True` rounds the division up.' if layer['ceil_mode']
+                                          else '; the division rounds down.'),
                 _axes(nd, dims, second) + ': work it out.')
-    return _size_exercise('pool_size', seed, draw, pool_out_size, lambda **q: pool_formula(**q), POOL_MISTAKES, question,
-                          "o = (n + 2*padding - dilation*(ks - 1) - 1)/stride + 1, rounded down (up with `ceil_mode=True`, "
-                          "dropping a last window that would start in the right padding); the stride defaults to the window size.", diagram, hints)
+    return _size_exercise('pool_size', seed, draw, pool_out_size, lambda **q: pool_formula(**q), POOL_MISTAKES,
+                          question,
+                          "o = (n + 2*padding - dilation*(ks - 1) - 1)/stride + 1, rounded down "
+                          "(up with `ceil_mode=True`, dropping a last window that would start in the right padding); "
+                          "the stride defaults to the window size.", diagram, hints)
 
 # %% ../nbs/api/03_arith.ipynb #b318f507
 def used_the_convolution_formula(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
-    "Used the convolution's formula: a transposed convolution goes the other way, from the small size back to the large one"
+    ("Used the convolution's formula: a transposed convolution goes the other way, from the small size "
+     "back to the large one")
     try: return conv_out_size(n, ks, stride, padding, dilation), conv_formula(n, ks, stride, padding, dilation)
     except ValueError: return None, ''
 
 def forgot_the_output_padding(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
     "Left out `output_padding`: it adds that many cells on one side of the output"
     if output_padding == 0: return None, ''
-    return conv_transpose_out_size(n, ks, stride, padding, 0, dilation), conv_formula(n, ks, stride, padding, dilation, True, 0)
+    return (conv_transpose_out_size(n, ks, stride, padding, 0, dilation),
+            conv_formula(n, ks, stride, padding, dilation, True, 0))
 
 def added_the_padding(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
     "Added the padding: a transposed convolution cuts `padding` cells off each side of what it makes"
     v = (n-1)*stride + 2*padding + dilation*(ks-1) + output_padding + 1
     return v, f"({n} - 1)*{stride} + 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1 = {v}"
 
-def multiplied_the_input_by_the_stride(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0, dilation:int=1):
-    "Multiplied the input size by the stride: `n` cells placed `stride` apart span `(n - 1)*stride + 1` cells, not `n*stride`"
+def multiplied_the_input_by_the_stride(n:int, ks:int, stride:int=1, padding:int=0, output_padding:int=0,
+                                       dilation:int=1):
+    ("Multiplied the input size by the stride: `n` cells placed `stride` apart span `(n - 1)*stride + 1` "
+     "cells, not `n*stride`")
     if stride == 1: return None, ''
     v = n*stride - 2*padding + dilation*(ks-1) + output_padding + 1
     return v, f"{n}*{stride} - 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1 = {v}"
@@ -453,7 +504,8 @@ def ignored_the_dilation(n:int, ks:int, stride:int=1, padding:int=0, output_padd
     v = (n-1)*stride - 2*padding + (ks-1) + output_padding + 1
     return v, f"({n} - 1)*{stride} - 2*{padding} + ({ks} - 1) + {output_padding} + 1 = {v}"
 
-TRANSPOSED_MISTAKES = (used_the_convolution_formula, forgot_the_output_padding, added_the_padding, multiplied_the_input_by_the_stride, ignored_the_dilation)
+TRANSPOSED_MISTAKES = (used_the_convolution_formula, forgot_the_output_padding, added_the_padding,
+                       multiplied_the_input_by_the_stride, ignored_the_dilation)
 
 def transposed_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                             ) -> Exercise:
@@ -463,24 +515,33 @@ def transposed_size_exercise(seed:int|None=None, # Same seed, same exercise; `No
         return dict(n=r.randint(2, 9), ks=r.choice([2, 3, 3, 4, 5]), stride=s, padding=r.choice([0, 0, 1, 2]),
                     output_padding=r.randrange(max(s, d)), dilation=d)
     def question(r, nd, dims, layer):
-        kw = dict(kernel_size=_one([q['ks'] for q in dims]), **_layer_kw(dims, dict(stride=1, padding=0, output_padding=0, dilation=1)))
+        kw = dict(kernel_size=_one([q['ks'] for q in dims]),
+                  **_layer_kw(dims, dict(stride=1, padding=0, output_padding=0, dilation=1)))
         call = _call(f"ConvTranspose{nd}d", [r.choice([8, 16, 32]), r.choice([1, 3, 8])], kw)
-        return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1 else "What are its output's height and width?")
+        return f"{call} gets {_input_text(nd, dims)}. " + ("How long is its output?" if nd == 1
+                                                           else "What are its output's height and width?")
     return _size_exercise('transposed_size', seed, draw, conv_transpose_out_size,
-                          lambda **q: conv_formula(q['n'], q['ks'], q['stride'], q['padding'], q['dilation'], True, q['output_padding']),
+                          lambda **q: conv_formula(q['n'], q['ks'], q['stride'], q['padding'], q['dilation'], True,
+                                                   q['output_padding']),
                           TRANSPOSED_MISTAKES, question,
                           "o = (n - 1)*stride - 2*padding + dilation*(ks - 1) + output_padding + 1, on each axis.",
-                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation', 'output_padding'), transposed=True),
+                          lambda nd, dims, layer: _diagram(nd, dims, ('n', 'ks', 'stride', 'padding', 'dilation',
+                                                                      'output_padding'), transposed=True),
                           lambda nd, dims, layer: (
-                              _axes(nd, dims, lambda n, ks, stride, padding, output_padding, dilation: f"the {n} inputs are placed {stride} apart, "
-                                    f"spanning ({n} - 1)*{stride} + 1 cells; the kernel's span, {dilation}*({ks} - 1) + 1, adds {dilation}*({ks} - 1) more; "
-                                    f"the padding takes {padding} off each side and output_padding adds {output_padding} on one") + '.',
                               _axes(nd, dims, lambda n, ks, stride, padding, output_padding, dilation:
-                                    f"({n} - 1)*{stride} - 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1") + ': work it out.'))
+                                    f"the {n} inputs are placed {stride} apart, "
+                                    f"spanning ({n} - 1)*{stride} + 1 cells; "
+                                    f"the kernel's span, {dilation}*({ks} - 1) + 1, adds {dilation}*({ks} - 1) more; "
+                                    f"the padding takes {padding} off each side "
+                                    f"and output_padding adds {output_padding} on one") + '.',
+                              _axes(nd, dims, lambda n, ks, stride, padding, output_padding, dilation:
+                                    f"({n} - 1)*{stride} - 2*{padding} + {dilation}*({ks} - 1) + {output_padding} + 1")
+                              + ': work it out.'))
 
 # %% ../nbs/api/03_arith.ipynb #78a5920b
 def left_it_at_zero(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
-    "Left `output_padding` at 0: the transposed convolution then returns to the smallest input size that gives this output"
+    ("Left `output_padding` at 0: the transposed convolution then returns to the smallest input size "
+     "that gives this output")
     return 0, "output_padding=0"
 
 def used_stride_minus_one(n:int, ks:int, stride:int, padding:int=0, dilation:int=1):
@@ -497,23 +558,32 @@ def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `Non
     seed, r = draw_seed(seed)
     fs = (left_it_at_zero, used_stride_minus_one, used_the_input_remainder)
     for t in itertools.count():
-        q = dict(n=r.randint(5, 28), ks=r.choice([2, 3, 3, 4, 5]), stride=r.choice([2, 2, 3, 4]), padding=r.choice([0, 1, 1, 2]), dilation=1)
+        q = dict(n=r.randint(5, 28), ks=r.choice([2, 3, 3, 4, 5]), stride=r.choice([2, 2, 3, 4]),
+                 padding=r.choice([0, 1, 1, 2]), dilation=1)
         if q['padding'] > q['ks']//2 or kernel_span(q['ks']) > q['n'] + 2*q['padding']: continue
         o = conv_out_size(**q)
         op = q['n'] - conv_transpose_out_size(o, q['ks'], q['stride'], q['padding'], 0, q['dilation'])
         ms = [mistake(f, **q) for f in fs]
-        if sum(m.answer != op for m in ms) >= (1 if q['stride'] == 2 else 2) and (t >= 200 or told_apart(ms, op)): break   # stride 2 leaves one wrong number
+        # stride 2 leaves one wrong number
+        if sum(m.answer != op for m in ms) >= (1 if q['stride'] == 2 else 2) and (t >= 200 or told_apart(ms, op)): break
     ms = untied(ms, op)
     n, ks, s, pad = q['n'], q['ks'], q['stride'], q['padding']
     kw = dict(kernel_size=ks, stride=s, **({'padding': pad} if pad else {}))
-    return Exercise('output_padding', f"An encoder layer {_call('Conv2d', [16, 32], kw)} turns {_a(n)} {n}x{n} image into {o}x{o}. "
-                    f"The decoder's {_call('ConvTranspose2d', [32, 16], {**kw, 'output_padding': '?'}).replace(chr(39)+'?'+chr(39), '?')} must turn "
+    return Exercise('output_padding',
+                    f"An encoder layer {_call('Conv2d', [16, 32], kw)} turns {_a(n)} {n}x{n} image into {o}x{o}. "
+                    f"The decoder's "
+                    f"{_call('ConvTranspose2d', [32, 16], {**kw, 'output_padding': '?'}).replace(chr(39)+'?'+chr(39), '?')}"
+                    f" must turn "
                     f"{o}x{o} back into {n}x{n}. What `output_padding` does it need?", op,
                     f"without it the transposed convolution gives {conv_formula(o, ks, s, pad, transposed=True)}, and "
-                    f"{n} - {n - op} = {op} cell{'s are' if op != 1 else ' is'} missing: output_padding={op} (the same as ({n} + 2*{pad} - {ks}) % {s} = {op})",
-                    hint="compute the size the transposed convolution gives with output_padding=0, and see how many cells are missing.",
-                    hints=(f"with output_padding=0 the decoder gives ({o} - 1)*{s} - 2*{pad} + ({ks} - 1) + 1 cells: the encoder's formula "
-                           f"run backwards, which can't know which of the sizes that the encoder turns into {o} you started from.",
+                    f"{n} - {n - op} = {op} cell{'s are' if op != 1 else ' is'} missing: output_padding={op} (the same "
+                    f"as ({n} + 2*{pad} - {ks}) % {s} = {op})",
+                    hint="compute the size the transposed convolution gives with output_padding=0, and see how "
+                         "many cells are missing.",
+                    hints=(f"with output_padding=0 the decoder gives ({o} - 1)*{s} - 2*{pad} + ({ks} - 1) + 1 cells: "
+                           f"the encoder's formula "
+                           f"run backwards, which can't know which of the sizes that the encoder turns into {o} "
+                           f"you started from.",
                            f"{n} - (({o} - 1)*{s} - 2*{pad} + ({ks} - 1) + 1): work it out."),
                     mistakes=ms, seed=seed, form='a whole number',
                     diagram=_diagram(2, [dict(n=o, ks=ks, stride=s, padding=pad, output_padding=op, dilation=1)]*2,
@@ -522,12 +592,14 @@ def output_padding_exercise(seed:int|None=None, # Same seed, same exercise; `Non
 
 # %% ../nbs/api/03_arith.ipynb #e04c7dd9
 def dropped_the_input_channels(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
-    "Left out the input-channel axis: each kernel has one `kh x kw` slice per input channel it reads (the mistake `unsqueeze(1)` fixes in `02_batch`)"
+    ("Left out the input-channel axis: each kernel has one `kh x kw` slice per input channel it reads (the mistake "
+     "`unsqueeze(1)` fixes in `02_batch`)")
     v = (out_channels, *ks)
     return v, f"({', '.join(map(str, v))})"
 
 def swapped_the_channels(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
-    "Put the input channels first: `nn.Conv2d` keeps one kernel per output channel on the first axis (`nn.ConvTranspose2d` is the one that starts with the input channels)"
+    ("Put the input channels first: `nn.Conv2d` keeps one kernel per output channel on the first axis "
+     "(`nn.ConvTranspose2d` is the one that starts with the input channels)")
     v = (in_channels, out_channels//groups, *ks)
     return v, f"({in_channels}, {out_channels}//{groups}, {', '.join(map(str, ks))})"
 
@@ -538,17 +610,20 @@ def ignored_the_groups(in_channels:int, out_channels:int, ks:tuple, groups:int=1
     return v, f"({', '.join(map(str, v))})"
 
 def divided_both_by_the_groups(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
-    "Divided the output channels by the groups too: every output channel has its own kernel, so the first axis stays `out_channels`"
+    ("Divided the output channels by the groups too: every output channel has its own kernel, so the first axis "
+     "stays `out_channels`")
     if groups == 1: return None, ''
     v = (out_channels//groups, in_channels//groups, *ks)
     return v, f"({out_channels}//{groups}, {in_channels}//{groups}, {', '.join(map(str, ks))})"
 
 def put_the_channels_last(in_channels:int, out_channels:int, ks:tuple, groups:int=1):
-    "Used TensorFlow's layout, `(kh, kw, in, out)`: PyTorch puts the channels first and the kernel's height and width last"
+    ("Used TensorFlow's layout, `(kh, kw, in, out)`: PyTorch puts the channels first and the kernel's "
+     "height and width last")
     v = (*ks, in_channels//groups, out_channels)
     return v, f"({', '.join(map(str, v))})"
 
-WEIGHT_MISTAKES = (dropped_the_input_channels, swapped_the_channels, ignored_the_groups, divided_both_by_the_groups, put_the_channels_last)
+WEIGHT_MISTAKES = (dropped_the_input_channels, swapped_the_channels, ignored_the_groups, divided_both_by_the_groups,
+                   put_the_channels_last)
 
 def weight_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                           groups:bool=True, # Draw layers with groups too
@@ -565,12 +640,16 @@ def weight_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
     ms = untied(ms, ans)
     kw_ = dict(kernel_size=kh if kh == kw else (kh, kw), **({'groups': g} if g > 1 else {}))
     return Exercise('weight_shape', f"What is the shape of {_call('Conv2d', [cin, cout], kw_)[:-1]}.weight`?", ans,
-                    f"one kernel per output channel, {cout}; each reads {cin}//{g} = {cin//g} input channel{'s' if cin//g > 1 else ''}; "
+                    f"one kernel per output channel, {cout}; each reads {cin}//{g} = {cin//g} input "
+                    f"channel{'s' if cin//g > 1 else ''}; "
                     f"each slice is {kh}x{kw}: {ans}", hint="the weight is [out_channels, in_channels/groups, kh, kw].",
-                    hints=("the first axis counts the kernels, one per output channel; the second, the input channels one kernel reads"
-                           + (f": with groups={g}, only those of its own group" if g > 1 else '') + "; the last two, a kernel's height and width.",
+                    hints=("the first axis counts the kernels, one per output channel; the second, the input "
+                           "channels one kernel reads"
+                           + (f": with groups={g}, only those of its own group" if g > 1 else '')
+                           + "; the last two, a kernel's height and width.",
                            f"[{cout}, {cin}/{g}, {kh}, {kw}]: work out the second." if g > 1 else
-                           "PyTorch's order is [out_channels, in_channels, kh, kw] (TensorFlow's is [kh, kw, in_channels, out_channels]): put the layer's numbers in."),
+                           "PyTorch's order is [out_channels, in_channels, kh, kw] (TensorFlow's is [kh, kw, "
+                           "in_channels, out_channels]): put the layer's numbers in."),
                     mistakes=ms, seed=seed, form='a shape, e.g. (8, 3, 5, 5)',
                     labels=('number of kernels', 'channels per kernel', 'kernel height', 'kernel width'),
                     params=dict(in_channels=cin, out_channels=cout, ks=(kh, kw), groups=g))

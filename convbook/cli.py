@@ -27,7 +27,8 @@ def writable_dir(d:str|Path, # Folder that must exist (it is created, with its p
                  what:str='folder', # What it is, for the error message
                  create:bool=True, # Create it if it is missing; `False` refuses a missing folder instead
                 ) -> Path:
-    "Create folder `d` if needed (or refuse a missing one, if not `create`) and check that it can be written to, or raise an `OSError` that says what is in the way"
+    ("Create folder `d` if needed (or refuse a missing one, if not `create`) and check that it can be written to, or "
+     "raise an `OSError` that says what is in the way")
     d = Path(d).expanduser()
     for p in [d, *d.parents]:
         if p.exists() or p.is_symlink():
@@ -36,13 +37,17 @@ def writable_dir(d:str|Path, # Folder that must exist (it is created, with its p
     if not create and not d.is_dir():
         raise FileNotFoundError(f"{what} {d} doesn't exist: create it first, or choose a folder that exists")
     try: d.mkdir(parents=True, exist_ok=True)
-    except OSError as e: raise type(e)(f"{what} {d} can't be created ({(e.strerror or str(e)).lower()}): choose a folder you can write to") from None
-    if not os.access(d, os.W_OK | os.X_OK): raise PermissionError(f"{what} {d} is not writable: choose a folder you can write to")
+    except OSError as e:
+        raise type(e)(f"{what} {d} can't be created ({(e.strerror or str(e)).lower()}): choose a "
+                      f"folder you can write to") from None
+    if not os.access(d, os.W_OK | os.X_OK):
+        raise PermissionError(f"{what} {d} is not writable: choose a folder you can write to")
     return d
 
 # %% ../nbs/api/00_cli.ipynb #76367899
 def live_output() -> bool:
-    "Can a progress bar redraw itself where this process writes: stdout is a terminal, or this is a notebook (whose bar is HTML)? Not when stdout goes to a file or a pipe"
+    ("Can a progress bar redraw itself where this process writes: stdout is a terminal, or this is a notebook (whose "
+     "bar is HTML)? Not when stdout goes to a file or a pipe")
     from fastcore.imports import IN_NOTEBOOK
     isatty = getattr(sys.stdout, 'isatty', None)
     try: return IN_NOTEBOOK or bool(isatty and isatty())
@@ -51,7 +56,8 @@ def live_output() -> bool:
 # %% ../nbs/api/00_cli.ipynb #a60ddd87
 def live_bar(items, # What the bar goes over
             ):
-    "fastprogress's bar over `items`, which leaves no line behind, where it can redraw itself (`live_output`); otherwise `None`: output redirected to a file or a pipe gets no bar frames"
+    ("fastprogress's bar over `items`, which leaves no line behind, where it can redraw itself (`live_output`); "
+     "otherwise `None`: output redirected to a file or a pipe gets no bar frames")
     if not live_output(): return None
     from fastprogress.fastprogress import progress_bar
     return progress_bar(items, leave=False)
@@ -65,9 +71,11 @@ class _HelpFormatter(argparse.HelpFormatter):
 
 # %% ../nbs/api/00_cli.ipynb #cea5dbc7
 def _parser(func, prog:str) -> argparse.ArgumentParser:
-    "The command line of `func`: a parameter without a default is an argument, the others options (`n_valid` is `--n-valid`), their docments the help"
+    ("The command line of `func`: a parameter without a default is an argument, the others options (`n_valid` is "
+     "`--n-valid`), their docments the help")
     hints, docs = typing.get_type_hints(func), docments(func)
-    p = argparse.ArgumentParser(prog=prog, description=func.__doc__, epilog=f"convbook {__version__}", formatter_class=_HelpFormatter)
+    p = argparse.ArgumentParser(prog=prog, description=func.__doc__, epilog=f"convbook {__version__}",
+                                formatter_class=_HelpFormatter)
     for k, prm in inspect.signature(func).parameters.items():
         t = next((a for a in typing.get_args(hints[k]) if a is not type(None)), hints[k])    # `str|None` reads a str
         doc = docs.get(k) or ''
@@ -82,7 +90,8 @@ def _parser(func, prog:str) -> argparse.ArgumentParser:
 def run_cli(func, # The command's function: its parameters are the command's arguments and options
             prog:str, # The command's name, for its help and its errors
            ):
-    "Parse `sys.argv` for `func` and call it; report any error in one line on stderr and exit with 2 (usage) or 1 (anything else)"
+    ("Parse `sys.argv` for `func` and call it; report any error in one line on stderr and exit with 2 (usage) "
+     "or 1 (anything else)")
     def fail(msg, status):
         print(f"{prog}: {msg}", file=sys.stderr)
         raise SystemExit(status)
@@ -93,7 +102,8 @@ def run_cli(func, # The command's function: its parameters are the command's arg
         if not e.code: raise                                    # --help
         msg = (err.getvalue().strip().splitlines() or [str(e)])[-1].split(': error: ', 1)[-1]
         kind = next((k for k in ('int', 'float') if f'invalid {k} value' in msg), None)
-        fail(msg + (f" (it takes {'a whole number' if kind == 'int' else 'a number'})" if kind else '') + f"; see {prog} --help", 2)
+        fail(msg + (f" (it takes {'a whole number' if kind == 'int' else 'a number'})" if kind else '')
+             + f"; see {prog} --help", 2)
     try: func(**kwargs)
     except ValueError as e: fail(one_line(e), 2)
     except KeyboardInterrupt: fail("interrupted", 130)

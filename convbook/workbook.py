@@ -10,7 +10,8 @@ import importlib, math, numbers, random, re
 from pathlib import Path
 from fastcore.basics import patch, store_attr
 from .progress import progress_path, set_progress, load_progress, record_try, clear_progress
-_all_ = ['progress_path', 'set_progress', 'load_progress', 'record_try', 'clear_progress']   # kept where chapters import them
+# kept where chapters import them
+_all_ = ['progress_path', 'set_progress', 'load_progress', 'record_try', 'clear_progress']
 
 # %% auto #0
 __all__ = ['UNREADABLE', 'DIAGRAM_STILL', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
@@ -22,12 +23,14 @@ __all__ = ['UNREADABLE', 'DIAGRAM_STILL', 'as_answer', 'same_answer', 'Mistake',
 UNREADABLE = object()   # what `as_answer` returns for an answer it cannot read
 
 def as_answer(x):
-    "`x` as a plain Python value: numbers as `int`/`float`, sequences (tuples, lists, `range`s, `torch.Size`, tensors) as tuples, text stripped and lower-case"
+    ("`x` as a plain Python value: numbers as `int`/`float`, sequences (tuples, lists, `range`s, `torch.Size`, "
+     "tensors) as tuples, text stripped and lower-case")
     if isinstance(x, bool) or x is None or x is Ellipsis: return UNREADABLE
     if isinstance(x, numbers.Integral): return int(x)
     if isinstance(x, numbers.Real): return int(x) if float(x).is_integer() else float(x)
     if isinstance(x, str): return x.strip().lower()
-    if hasattr(x, 'tolist') and not isinstance(x, (tuple, list)): return as_answer(x.tolist())   # tensors, NumPy arrays and scalars
+    # tensors, NumPy arrays and scalars
+    if hasattr(x, 'tolist') and not isinstance(x, (tuple, list)): return as_answer(x.tolist())
     if isinstance(x, (tuple, list, range)):
         items = tuple(as_answer(v) for v in x)
         return UNREADABLE if any(v is UNREADABLE for v in items) else items
@@ -37,7 +40,8 @@ def as_answer(x):
 def same_answer(a, b, tol:float=0.) -> bool:
     "Whether the plain answers `a` and `b` (see `as_answer`) agree, numbers within relative tolerance `tol`"
     if isinstance(a, tuple) or isinstance(b, tuple):
-        return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and all(same_answer(x, y, tol) for x,y in zip(a, b))
+        return isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b) and all(same_answer(x, y, tol)
+                                                                                          for x,y in zip(a, b))
     if isinstance(a, numbers.Real) and isinstance(b, numbers.Real): return abs(a - b) <= tol*max(1., abs(b))
     return a == b
 
@@ -80,15 +84,18 @@ def told_apart(ms:list, # The `Mistake`s of a problem
               ) -> bool:
     "Whether the wrong answers of the mistakes `ms` differ from each other, so that a wrong answer names one mistake"
     wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
-    return not any(same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol) for a,b in combinations(wrong, 2))
+    return not any(same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol)
+                   for a,b in combinations(wrong, 2))
 
 def untied(ms:list, # The `Mistake`s of a problem
            ans, # Its right answer
            tol:float=0., # The exercise's tolerance
           ) -> list:
-    "The mistakes `ms` without those whose wrong answer another one gives too: where two causes give one number, name neither"
+    ("The mistakes `ms` without those whose wrong answer another one gives too: where two causes give one "
+     "number, name neither")
     wrong = [m for m in ms if m.answer is not None and not same_answer(m.answer, ans, tol)]
-    tied = {id(a) for a in wrong for b in wrong if a is not b and (same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol))}
+    tied = {id(a) for a in wrong for b in wrong if a is not b
+            and (same_answer(a.answer, b.answer, 2*tol) or same_answer(b.answer, a.answer, 2*tol))}
     return [m for m in ms if id(m) not in tied]
 
 # %% ../nbs/api/00a_workbook.ipynb #2988c3ff
@@ -124,7 +131,8 @@ class Exercise:
     def _picture_note(self) -> str:
         "Where text can't show the picture (a terminal), how to see it"
         return ('' if self.picture is None else "\n(This exercise has a picture, which text can't show: "
-                "`ex.picture().savefig('exercise.png')` saves it to a file, where `ex` is this exercise; in Jupyter it shows with the question.)")
+                "`ex.picture().savefig('exercise.png')` saves it to a file, where `ex` is this exercise; in Jupyter it "
+                "shows with the question.)")
 
 # %% ../nbs/api/00a_workbook.ipynb #590f2350
 def draw_seed(seed:int|None=None) -> tuple:
@@ -160,7 +168,8 @@ def _ipython_display_(self:Exercise):
 
 # %% ../nbs/api/00a_workbook.ipynb #4d150526
 def _show_md(text:str, plain_extra:str=''):
-    "Display Markdown `text`, with the same text (and `plain_extra`) for frontends that only show plain text (a terminal), `\\*` as `*`"
+    ("Display Markdown `text`, with the same text (and `plain_extra`) for frontends that only show plain text (a "
+     "terminal), `\\*` as `*`")
     from IPython.display import display
     display({'text/markdown': text, 'text/plain': _plain(text) + plain_extra}, raw=True)
 
@@ -182,7 +191,8 @@ def esc_md(s:str, # Plain text, where `*` means times and backticks mark code
 
 # %% ../nbs/api/00a_workbook.ipynb #4d3d77f0
 class Feedback:
-    "What `check` says about an answer: `status` is 'right', 'mistake', 'wrong', 'form' (an answer of the wrong form), 'unanswered' or 'unreadable'"
+    ("What `check` says about an answer: `status` is 'right', 'mistake', 'wrong', 'form' (an answer of the wrong "
+     "form), 'unanswered' or 'unreadable'")
     def __init__(self, ex:Exercise, # The exercise answered
                  status:str, # 'right', 'mistake', 'wrong', 'form', 'unanswered' or 'unreadable'
                  given=None, # The answer, as `as_answer` reads it
@@ -191,7 +201,8 @@ class Feedback:
                  typed:str='', # The answer as typed, where it was read as something else: '20.000000000000004' read as 20
                 ):
         store_attr()
-        self.mistakes, self.n, self.earlier = list(mistakes), None, []   # `check` sets the try's number and the tries before it
+        # `check` sets the try's number and the tries before it
+        self.mistakes, self.n, self.earlier = list(mistakes), None, []
     def __bool__(self): return self.status == 'right'
     @property
     def names(self) -> list: return [m.name for m in self.mistakes]
@@ -220,7 +231,8 @@ def _denoise(v):
 def _form(self:Exercise, given) -> str:
     "What is wrong with the form of `given` (a tuple of the wrong length, a name not offered...), or ''"
     a, parts = self.answer, lambda: f" ({', '.join(self.labels)})" if self.labels else ''
-    if bad := [v for v in (given if isinstance(given, tuple) else (given,)) if isinstance(v, float) and not math.isfinite(v)]:
+    if bad := [v for v in (given if isinstance(given, tuple) else (given,)) if isinstance(v, float)
+               and not math.isfinite(v)]:
         return f"{bad[0]!r} is not a number that can be checked. Answer with {self.form}."
     if isinstance(a, str):
         if self.choices and given not in self.choices:
@@ -230,14 +242,18 @@ def _form(self:Exercise, given) -> str:
     if isinstance(a, tuple) and not isinstance(given, tuple):
         return f"one number isn't enough here: the answer has {len(a)} parts{parts()}. Answer with {self.form}."
     if isinstance(a, tuple) and len(given) != len(a):
-        return f"your answer has {len(given)} part{'s' if len(given) > 1 else ''}, the answer has {len(a)}{parts()}. Answer with {self.form}."
+        return (f"your answer has {len(given)} part{'s' if len(given) > 1 else ''}, the answer has {len(a)}{parts()}. "
+                f"Answer with {self.form}.")
     if not isinstance(a, tuple) and isinstance(given, tuple):
         return f"your answer has {len(given)} numbers, and the answer is one number. Answer with {self.form}."
     if self.tol and isinstance(a, float) and isinstance(given, numbers.Real) and given != a and any(
-            abs(given - round(a, d)) <= 1e-9*max(1., abs(a)) for d in range(1, 6)):   # the answer rounded, further than `tol` allows
-        return f"close, but {fmt_answer(given)} is rounded too far to be checked: give more decimals. Answer with {self.form}."
+            # the answer rounded, further than `tol` allows
+            abs(given - round(a, d)) <= 1e-9*max(1., abs(a)) for d in range(1, 6)):
+        return (f"close, but {fmt_answer(given)} is rounded too far to be checked: give more decimals. "
+                f"Answer with {self.form}.")
     if _whole(a) and not self.tol and not _whole(given):
-        return f"{', '.join(repr(v) for v in (given if isinstance(given, tuple) else (given,)) if not isinstance(v, int))} is not a whole number, and the answer is. Answer with {self.form}."
+        return (f"{', '.join(repr(v) for v in (given if isinstance(given, tuple) else (given,)) if not isinstance(v, int))}"
+                f" is not a whole number, and the answer is. Answer with {self.form}.")
     return ''
 
 # %% ../nbs/api/00a_workbook.ipynb #80ac485a
@@ -247,8 +263,10 @@ def _order(v):
 
 @patch
 def _same(self:Exercise, a, b) -> bool:
-    "Whether the plain answers `a` and `b` agree for this exercise: within `tol`, in any order where the exercise is `unordered`"
-    if self.unordered and isinstance(a, tuple) and isinstance(b, tuple): a, b = tuple(sorted(a, key=_order)), tuple(sorted(b, key=_order))
+    ("Whether the plain answers `a` and `b` agree for this exercise: within `tol`, in any order where the "
+     "exercise is `unordered`")
+    if self.unordered and isinstance(a, tuple) and isinstance(b, tuple):
+        a, b = tuple(sorted(a, key=_order)), tuple(sorted(b, key=_order))
     return same_answer(a, b, self.tol)
 
 # %% ../nbs/api/00a_workbook.ipynb #f7b2f0c9
@@ -265,14 +283,17 @@ def judge(self:Exercise, answer) -> Feedback:
     if self.accept is not None and (verdict := self.accept(answer)) is not None:
         ok, note = verdict
         return Feedback(self, 'right' if ok else 'wrong', answer, note=note)
-    if self.unordered and isinstance(answer, (set, frozenset)): answer = sorted(answer, key=_order)   # a set has no order, and needs none here
+    # a set has no order, and needs none here
+    if self.unordered and isinstance(answer, (set, frozenset)): answer = sorted(answer, key=_order)
     given = as_answer(answer)
-    if given is UNREADABLE or (_has_text(given) and not _has_text(self.answer)): return Feedback(self, 'unreadable', answer)
+    if given is UNREADABLE or (_has_text(given) and not _has_text(self.answer)):
+        return Feedback(self, 'unreadable', answer)
     typed = ''
     if _whole(self.answer) and not self.tol and (clean := _denoise(given)) != given: typed, given = _typed(given), clean
     if isinstance(self.answer, tuple) and isinstance(given, numbers.Real) and (self.square or len(self.answer) == 1):
         given = (given,)*len(self.answer)    # one number for a square size: 6 for (6, 6)
-    if not isinstance(self.answer, tuple) and isinstance(given, tuple) and len(given) == 1: given = given[0]   # (5,) for 5: a number as a one-part shape
+    # (5,) for 5: a number as a one-part shape
+    if not isinstance(self.answer, tuple) and isinstance(given, tuple) and len(given) == 1: given = given[0]
     if self.is_right(given): return Feedback(self, 'right', given, typed=typed)
     found = [m for m in self.mistakes if not self.is_right(m.answer) and self._same(given, m.answer)]
     if found: return Feedback(self, 'mistake', given, found, typed=typed)
@@ -282,7 +303,8 @@ def judge(self:Exercise, answer) -> Feedback:
 # %% ../nbs/api/00a_workbook.ipynb #c8800200
 @patch
 def check(self:Exercise, answer) -> Feedback:
-    "Whether `answer` is right and, if not, which known mistake leads to it; each answer that counts is a try, and the feedback gets more specific with each"
+    ("Whether `answer` is right and, if not, which known mistake leads to it; each answer that counts is a try, and "
+     "the feedback gets more specific with each")
     fb = self.judge(answer)
     if fb.counts:
         fb.earlier, fb.n = list(self.tries), len(self.tries) + 1
@@ -300,7 +322,8 @@ def check(ex:Exercise, # An exercise
 def fmt_answer(a) -> str:
     "An answer as the learner would write it"
     if isinstance(a, tuple): return '(' + ', '.join(map(fmt_answer, a)) + (',)' if len(a) == 1 else ')')
-    if isinstance(a, float): return f"{a:.4g}" if a and abs(a) < 1e-3 else f"{a:.4f}".rstrip('0').rstrip('.')   # up to 4 decimals, as the workings round
+    # up to 4 decimals, as the workings round
+    if isinstance(a, float): return f"{a:.4g}" if a and abs(a) < 1e-3 else f"{a:.4f}".rstrip('0').rstrip('.')
     if isinstance(a, int): return f"{a:,}" if abs(a) >= 10_000 else str(a)
     return f"`{a}`" if isinstance(a, str) else repr(a)
 
@@ -314,7 +337,8 @@ def _parts(self:Feedback) -> str:
     if not (ex.labels and isinstance(ex.answer, tuple) and isinstance(g, tuple) and len(g) == len(ex.answer)): return ''
     ok = [l for l,a,b in zip(ex.labels, g, ex.answer) if same_answer(a, b, ex.tol)]
     bad = [l for l in ex.labels if l not in ok]
-    return f" The {_both(ok)} {'is' if len(ok) == 1 else 'are'} right; the {_both(bad)} {'is' if len(bad) == 1 else 'are'} not." if ok else ''
+    return (f" The {_both(ok)} {'is' if len(ok) == 1 else 'are'} right; the {_both(bad)} "
+            f"{'is' if len(bad) == 1 else 'are'} not.") if ok else ''
 
 # %% ../nbs/api/00a_workbook.ipynb #24edfe4c
 def _tokens(s:str) -> set: return set(re.findall(r'(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?![\w])', s))
@@ -330,24 +354,29 @@ def _leaks(self:Exercise, text:str) -> bool:
 # %% ../nbs/api/00a_workbook.ipynb #c3bb9dcd
 @patch
 def unworked(self:Exercise) -> str:
-    "The right working with the problem's numbers but its results left out (`(11 + 2*1 - 3)//2 + 1 = 6` gives `(11 + 2*1 - 3)//2 + 1`), or '' where that would show the answer"
+    ("The right working with the problem's numbers but its results left out (`(11 + 2*1 - 3)//2 + 1 = 6` gives `(11 + "
+     "2*1 - 3)//2 + 1`), or '' where that would show the answer")
     if isinstance(self.answer, str): return ''
     text, n = re.subn(r'(?<=[\d)]) = (?:-?\d[\d.]*(?:e-?\d+)?|\([^()]*\))(?=[\s,;:.)]|$)', '', self.working)
     if not n: return ''                                      # no arithmetic to leave undone
     segs = text.split(': ')
-    while len(segs) > 1 and (self._leaks(segs[-1]) or segs[-1][:1] in '`(['): segs.pop()   # a last step that states the answer
+    # a last step that states the answer
+    while len(segs) > 1 and (self._leaks(segs[-1]) or segs[-1][:1] in '`(['): segs.pop()
     text = ': '.join(segs)
     return '' if self._leaks(text) else text
 
 # %% ../nbs/api/00a_workbook.ipynb #ad56e388
 @patch
 def hint_ladder(self:Exercise) -> list:
-    "The hints of successive wrong tries, each more specific: the rule, the generator's further `hints` (or the rule with the numbers filled in, or the usual slips), none with the answer"
+    ("The hints of successive wrong tries, each more specific: the rule, the generator's further `hints` (or the rule "
+     "with the numbers filled in, or the usual slips), none with the answer")
     ladder = [self.hint] + list(self.hints)
     if not self.hints:
         if (u := self.unworked()): ladder.append(f"fill in this problem's numbers and work it out: {u}.")
         elif (ms := [m for m in self.mistakes if not same_answer(m.answer, self.answer, self.tol)]):
-            slips = "check your working against the usual slips on this problem: " + '; '.join(f"*{m.label}*" + (f" ({m.why[:1].lower() + m.why[1:].rstrip('.')})" if m.why else '') for m in ms) + '.'
+            slips = ("check your working against the usual slips on this problem: "
+                     + '; '.join(f"*{m.label}*" + (f" ({m.why[:1].lower() + m.why[1:].rstrip('.')})" if m.why else '')
+                                 for m in ms) + '.')
             if not self._leaks(slips): ladder.append(slips)
     return [h for h in ladder if h]
 
@@ -369,7 +398,8 @@ def _diagnosis(self:Feedback) -> str:
     if len(ms) == 1:
         m = ms[0]
         return f"It looks like you **{m.label}**. {esc_md(m.why.rstrip('.'))}. That gives {esc_md(m.working)}."
-    ways = '\n'.join(f"- **{m.label}**: {esc_md(m.why[:1].lower() + m.why[1:].rstrip('.'))}. That gives {esc_md(m.working)}." for m in ms)
+    ways = '\n'.join(f"- **{m.label}**: {esc_md(m.why[:1].lower() + m.why[1:].rstrip('.'))}. That gives "
+                     f"{esc_md(m.working)}." for m in ms)
     n = {2: 'two', 3: 'three', 4: 'four'}.get(len(ms), str(len(ms)))
     return (f"That answer comes from either of {n} mistakes:\n\n{ways}\n\nWhich of these workings is yours? "
             f"Compare each with what you did, step by step: the step where they part is the one to fix.")
@@ -386,26 +416,32 @@ def _fixed(self:Feedback) -> str:
 @patch
 def _repr_markdown_(self:Feedback) -> str:
     ex = self.ex
-    if self.status == 'unanswered': return f"✎ **Not answered yet.** Replace the `...` with your answer, {ex.form}, and run the cell again."
+    if self.status == 'unanswered':
+        return f"✎ **Not answered yet.** Replace the `...` with your answer, {ex.form}, and run the cell again."
     if self.status == 'unreadable':
-        if _has_text(as_answer(self.given)): return f"✎ **That answer is text:** `{self.given!r}`. Answer with {ex.form}, without quotes."
+        if _has_text(as_answer(self.given)):
+            return f"✎ **That answer is text:** `{self.given!r}`. Answer with {ex.form}, without quotes."
         return f"✎ **I can't read that answer:** `{self.given!r}`. Answer with {ex.form}."
     if self.status == 'form': return f"✎ **Not counted as a try:** {self.note[0].upper() + self.note[1:]}"
     worked = f"{esc_md(ex.working)}, so the answer is {fmt_answer(ex.answer)}"
     if self.status == 'right':
         head = "✓ **Right:**" if not self.n or self.n == 1 else f"✓ **Right** on try {self.n}:"
         body = self.note if self.note else f"{self._said() if self.typed else fmt_answer(ex.answer)}."
-        return ' '.join(s for s in (head, body, self._fixed(), '' if self.note else f"The working: {esc_md(ex.working)}.") if s)
+        return ' '.join(s for s in (head, body, self._fixed(),
+                                    '' if self.note else f"The working: {esc_md(ex.working)}.") if s)
     wrong = sum(not f for f in self.earlier) + 1                      # this is the learner's wrong try number `wrong`
-    head = ("✗ **Not quite** (try {self.n}): " if self.n else "✗ **Not quite:** ").format(self=self) + (self.note if self.note else f"you answered {self._said()}.") + self._parts()
+    head = (("✗ **Not quite** (try {self.n}): " if self.n else "✗ **Not quite:** ").format(self=self)
+            + (self.note if self.note else f"you answered {self._said()}.") + self._parts())
     out = [head] + ([d] if (d := self._diagnosis()) else [])
     if wrong < ex.reveal_after:
         ladder = ex.hint_ladder()
         h = ladder[min(wrong, len(ladder)) - 1] if ladder else ''
         if h: out.append(f"**{'Hint' if wrong == 1 else 'A closer hint'}:** {esc_md(h[0].upper() + h[1:])}")
         left = ex.reveal_after - wrong
-        out.append(f"Try again: the worked solution comes after {left} more wrong {'try' if left == 1 else 'tries'}, or now with `.solution()`.")
-    elif wrong == ex.reveal_after: out.append(f"That was your {_nth(wrong)} wrong try, so here is the worked solution: {worked}.")
+        out.append(f"Try again: the worked solution comes after {left} more wrong {'try' if left == 1 else 'tries'}, "
+                   f"or now with `.solution()`.")
+    elif wrong == ex.reveal_after:
+        out.append(f"That was your {_nth(wrong)} wrong try, so here is the worked solution: {worked}.")
     else: out.append(f"The worked solution (shown after your {_nth(ex.reveal_after)} wrong try): {worked}.")
     return '\n\n'.join(out)
 
@@ -441,7 +477,8 @@ class Solution:
     "The worked answer of an exercise, collapsed until the reader opens it"
     def __init__(self, ex:Exercise): self.ex = ex
     def _repr_markdown_(self) -> str:
-        return (f'<details markdown="1">\n<summary>Worked solution</summary>\n\n{esc_md(self.ex.working[0].upper() + self.ex.working[1:])}.\n\n'
+        return (f'<details markdown="1">\n<summary>Worked solution</summary>\n\n'
+                f'{esc_md(self.ex.working[0].upper() + self.ex.working[1:])}.\n\n'
                 f'**Answer:** {fmt_answer(self.ex.answer)}\n\n</details>')
     def __str__(self) -> str: return f"{self.ex.working}. Answer: {fmt_answer(self.ex.answer)}"
     __repr__ = __str__
@@ -455,7 +492,8 @@ Exercise.solution_cls = Solution   # a kind of exercise with a solution of its o
 
 # %% ../nbs/api/00a_workbook.ipynb #b580e256
 class Unparsed:
-    "Text typed for an answer that `parse_answer` can't read as a value: `check` says it can't read it, and shows it as typed"
+    ("Text typed for an answer that `parse_answer` can't read as a value: `check` says it can't read it, "
+     "and shows it as typed")
     def __init__(self, text:str, # The text as typed, stripped
                 ): self.text = text
     def __repr__(self): return self.text
@@ -463,24 +501,28 @@ class Unparsed:
 
 # %% ../nbs/api/00a_workbook.ipynb #18ec4403
 class TypedSet(set):
-    "A set typed as `{2, 1}`: a set, gone through and shown in the order it was typed (a plain set's order depends on hashes)"
+    ("A set typed as `{2, 1}`: a set, gone through and shown in the order it was typed (a plain set's "
+     "order depends on hashes)")
     def __init__(self, items=(), # The items, in the order typed
                 ):
         super().__init__(items)
         self.typed = []
         for v in items:
-            if v not in self.typed: self.typed.append(v)   # as the set keeps it: the first of equal items (1 and 1.0 and True)
+            # as the set keeps it: the first of equal items (1 and 1.0 and True)
+            if v not in self.typed: self.typed.append(v)
     def __iter__(self): return iter(self.typed)
     def __repr__(self): return '{' + ', '.join(map(repr, self.typed)) + '}'
 
 # %% ../nbs/api/00a_workbook.ipynb #d17be553
-_INT, _FLOAT = re.compile(r'[+-]?\d+', re.ASCII), re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?', re.ASCII)   # ASCII digits only
+# ASCII digits only
+_INT, _FLOAT = re.compile(r'[+-]?\d+', re.ASCII), re.compile(r'[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?', re.ASCII)
 _SPECIAL, _NAME = re.compile(r'[+-]?(?:nan|inf|infinity)', re.I), re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
 _OPEN = {'(': ')', '[': ']', '{': '}'}
 
 # %% ../nbs/api/00a_workbook.ipynb #3f09306e
 def _split(s:str) -> list:
-    "`s` cut at its commas outside brackets and quotes; `ValueError` if a bracket or quote is left open or closed wrongly"
+    ("`s` cut at its commas outside brackets and quotes; `ValueError` if a bracket or quote is left "
+     "open or closed wrongly")
     parts, stack, cur, quote = [], [], '', None
     for ch in s:
         if quote: quote = None if ch == quote else quote
@@ -530,7 +572,8 @@ def _item(s:str):
 # %% ../nbs/api/00a_workbook.ipynb #2df3ad4d
 def parse_answer(text:str, # What the learner typed
                 ):
-    "The Python value that `text`, typed as an answer on the site, stands for (see the table above); `Unparsed(text)` for text that reads as no value"
+    ("The Python value that `text`, typed as an answer on the site, stands for (see the table above); `Unparsed(text)` "
+     "for text that reads as no value")
     if not isinstance(text, str): raise TypeError(f"text={text!r}: give the typed answer as a str")
     s = text.strip()
     if not s: return None
@@ -541,17 +584,20 @@ def parse_answer(text:str, # What the learner typed
 def verify_generator(gen, # An exercise generator: `gen(seed=...)` returns an `Exercise`
                      seeds=range(200), # Seeds to try
                     ) -> dict:
-    "Check `gen` on every seed: deterministic, the right answer accepted, every mistake recognised; count how often each mistake could be told apart"
+    ("Check `gen` on every seed: deterministic, the right answer accepted, every mistake recognised; count how often "
+     "each mistake could be told apart")
     told = {}
     for s in seeds:
         ex, again = gen(seed=s), gen(seed=s)
-        assert (ex.question, ex.answer, ex.working) == (again.question, again.answer, again.working), f"seed {s}: not deterministic"
+        assert ((ex.question, ex.answer, ex.working)
+                == (again.question, again.answer, again.working)), f"seed {s}: not deterministic"
         assert ex.judge(ex.answer), f"seed {s}: the right answer {ex.answer!r} is refused"
         assert ex.judge(...).status == 'unanswered'
         for m in ex.mistakes:
             told.setdefault(m.name, 0)
             if ex.is_right(m.answer): continue
             fb = ex.judge(list(m.answer) if isinstance(m.answer, tuple) else m.answer)   # as a learner might write it
-            assert m.name in fb.names and f"**{m.label}**" in str(fb), f"seed {s}: {m.name}'s answer {m.answer!r} got {fb!r}"
+            assert m.name in fb.names and f"**{m.label}**" in str(fb), (f"seed {s}: {m.name}'s answer "
+                                                                        f"{m.answer!r} got {fb!r}")
             told[m.name] += 1
     return told
