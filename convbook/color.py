@@ -116,6 +116,52 @@ class ChannelDrawing:
         self.oy = (self.gy[0] + self.gy[-1] + H - oh)/2   # output centred on the bands
         self.size = (self.xo + ow + 0.2, cap + C*bandh + (C-1)*gap + 0.9)
 
+# %% ../nbs/api/08_color.ipynb #0dbc54ca
+def _label(ax, x0:float, y0:float, t:str, fs:float, **kw):
+    "Write `t` as the title of a grid whose top-left corner is at `(x0, y0)`, for font size `fs`"
+    return ax.text(x0, y0-0.35, t, fontsize=fs*0.8, va='center', **kw)
+
+def _sign(ax, x0:float, y0:float, t:str, fs:float):
+    "Write the sign `t` (∗, =, +) centred at `(x0, y0)`, for font size `fs`"
+    return ax.text(x0, y0, t, ha='center', va='center', fontsize=fs*1.3)
+
+
+# %% ../nbs/api/08_color.ipynb #91313eec
+def _numbers(ax, x0:float, y0:float, vals:torch.Tensor, nc:int, fs:float, dy:float=0.5) -> list:
+    "Write `vals` in the cells of a grid of `nc` columns with its top-left corner at `(x0, y0)`, smaller if long"
+    strs = [_num(v) for v in vals.flatten().tolist()]
+    size = fs*min(1, 3.2/max(len(t) for t in strs))   # smaller for long numbers
+    return [ax.text(x0+k%nc+0.5, y0+k//nc+dy, t, ha='center', va='center', fontsize=size)
+            for k,t in enumerate(strs)]
+
+
+# %% ../nbs/api/08_color.ipynb #5eb1bb04
+@patch
+def _draw_channel(self:ChannelDrawing, ax, c:int, fs:float) -> dict:
+    "Draw channel `c`'s band of the figure on `ax`: its input, its kernel slice and its partial result, with their numbers"
+    C,H,W = self.x.shape
+    kh,kw = self.w.shape[1:]
+    oh,ow = self.out.shape
+    gy = self.gy[c]
+    _label(ax, 0, gy, f"x[{c}]  {self.names[c]}", fs, color=CHANNEL_COLOURS[c] if C == 3 else '#222222')
+    inp = _cells(ax, 0, gy, H, W, facecolor=self.light[c], edgecolor='#555555', linewidth=1)
+    vtexts = _numbers(ax, 0, gy, self.x[c], W, fs, dy=0.45)
+    wtexts = [ax.text(0, 0, '', ha='right', va='bottom', fontsize=fs*0.55, fontweight='bold', color='#ffe680',
+                      visible=False) for _ in range(kh*kw)]
+    _sign(ax, W + 0.7, gy + H/2, '∗', fs)
+    _label(ax, self.xk, self.ky[c], f"w[0,{c}]", fs)
+    ker = _cells(ax, self.xk, self.ky[c], kh, kw, edgecolor='#555555', linewidth=1,
+                 facecolor=[_KCOL['pos' if v > 0 else 'neg' if v < 0 else 'zero'] for v in self.w[c].flatten().tolist()])
+    ktexts = _numbers(ax, self.xk, self.ky[c], self.w[c], kw, fs, dy=0.45)
+    _sign(ax, self.xk + kw + 0.7, gy + H/2, '=', fs)
+    _label(ax, self.xp, self.py[c], f"x[{c}] ∗ w[0,{c}]", fs)
+    part = _cells(ax, self.xp, self.py[c], oh, ow, facecolor=DIAGRAM_COLOURS['out_done'], edgecolor='#555555',
+                  linewidth=1)
+    ptexts = _numbers(ax, self.xp, self.py[c], self.partials[c], ow, fs)
+    if c: _sign(ax, self.xp + ow/2, (self.py[c-1] + oh + self.py[c] - self.th)/2 + 0.2, '+', fs)
+    return dict(inp=inp, vtexts=vtexts, wtexts=wtexts, ker=ker, ktexts=ktexts, part=part, ptexts=ptexts)
+
+
 # %% ../nbs/api/08_color.ipynb #9bcabbdc
 def _cells(ax, x0, y0, h, w, **kw):
     "A `PatchCollection` of an `h x w` grid of unit cells with its top-left corner at `(x0, y0)`"
@@ -135,35 +181,14 @@ def draw(self:ChannelDrawing):
     ax = self.ax = self.fig.add_axes([0, 0, 1, 1])
     ax.set_xlim(-0.1, width-0.1); ax.set_ylim(height, 0); ax.set_aspect('equal'); ax.axis('off')
     fs = s*72*0.42                                     # font size in points, from the cell size
-    label = lambda x0, y0, t, **kw: ax.text(x0, y0-0.35, t, fontsize=fs*0.8, va='center', **kw)
-    sign = lambda x0, y0, t: ax.text(x0, y0, t, ha='center', va='center', fontsize=fs*1.3)
-    def numbers(x0, y0, vals, nc, dy=0.5):
-        strs = [_num(v) for v in vals.flatten().tolist()]
-        size = fs*min(1, 3.2/max(len(t) for t in strs))   # smaller for long numbers
-        return [ax.text(x0+k%nc+0.5, y0+k//nc+dy, t, ha='center', va='center', fontsize=size) for k,t in enumerate(strs)]
     self.inp, self.ker, self.part, self.vtexts, self.ktexts, self.wtexts, self.ptexts = [], [], [], [], [], [], []
     for c in range(C):
-        gy = self.gy[c]
-        label(0, gy, f"x[{c}]  {self.names[c]}", color=CHANNEL_COLOURS[c] if C == 3 else '#222222')
-        self.inp.append(_cells(ax, 0, gy, H, W, facecolor=self.light[c], edgecolor='#555555', linewidth=1))
-        self.vtexts.append(numbers(0, gy, self.x[c], W, dy=0.45))
-        self.wtexts.append([ax.text(0, 0, '', ha='right', va='bottom', fontsize=fs*0.55, fontweight='bold', color='#ffe680', visible=False)
-                            for _ in range(kh*kw)])
-        sign(W + 0.7, gy + H/2, '∗')
-        label(self.xk, self.ky[c], f"w[0,{c}]")
-        self.ker.append(_cells(ax, self.xk, self.ky[c], kh, kw, edgecolor='#555555', linewidth=1,
-                               facecolor=[_KCOL['pos' if v > 0 else 'neg' if v < 0 else 'zero'] for v in self.w[c].flatten().tolist()]))
-        self.ktexts.append(numbers(self.xk, self.ky[c], self.w[c], kw, dy=0.45))
-        sign(self.xk + kw + 0.7, gy + H/2, '=')
-        label(self.xp, self.py[c], f"x[{c}] ∗ w[0,{c}]")
-        self.part.append(_cells(ax, self.xp, self.py[c], oh, ow, facecolor=DIAGRAM_COLOURS['out_done'], edgecolor='#555555', linewidth=1))
-        self.ptexts.append(numbers(self.xp, self.py[c], self.partials[c], ow))
-        if c: sign(self.xp + ow/2, (self.py[c-1] + oh + self.py[c] - self.th)/2 + 0.2, '+')
+        for k,v in self._draw_channel(ax, c, fs).items(): getattr(self, k).append(v)
     ax.text(self.xp + ow/2, self.py[-1] + oh + 0.8, f"+ bias {_num(self.bias)}", ha='center', va='center', fontsize=fs*0.9)
-    sign(self.xo - 1.2, self.oy + oh/2, '=')
-    label(self.xo, self.oy, "out[0]")
+    _sign(ax, self.xo - 1.2, self.oy + oh/2, '=', fs)
+    _label(ax, self.xo, self.oy, "out[0]", fs)
     self.outp = _cells(ax, self.xo, self.oy, oh, ow, facecolor=DIAGRAM_COLOURS['out_done'], edgecolor='#222222', linewidth=1.4)
-    self.otexts = numbers(self.xo, self.oy, self.out, ow)
+    self.otexts = _numbers(ax, self.xo, self.oy, self.out, ow, fs)
     self.win = [ax.add_patch(Rectangle((0, gy), kw, kh, fill=False, edgecolor='#d62728', linewidth=2.2, visible=False)) for gy in self.gy]
     self.links = [ax.plot([], [], color='#d62728', lw=0.9, alpha=0.7, zorder=0.5)[0] for _ in range(C)]   # under the output grid
     formula = "out[0] = " + ' + '.join(f"x[{c}] ∗ w[0,{c}]" for c in range(C)) + " + bias"
