@@ -132,6 +132,14 @@ class ChannelDrawing:
         self.oy = (self.gy[0] + self.gy[-1] + H - oh)/2   # output centred on the bands
         self.size = (self.xo + ow + 0.2, cap + C*bandh + (C-1)*gap + 0.9)
 
+# %% ../nbs/api/08_color.ipynb #1116663d
+def _cells(ax, x0, y0, h, w, **kw):
+    "A `PatchCollection` of an `h x w` grid of unit cells with its top-left corner at `(x0, y0)`"
+    pc = PatchCollection([Rectangle((x0+j, y0+i), 1, 1) for i in range(h) for j in range(w)], **kw)
+    ax.add_collection(pc)
+    return pc
+
+
 # %% ../nbs/api/08_color.ipynb #0dbc54ca
 def _label(ax, x0:float, y0:float, t:str, fs:float, **kw):
     "Write `t` as the title of a grid whose top-left corner is at `(x0, y0)`, for font size `fs`"
@@ -181,12 +189,6 @@ def _draw_channel(self:ChannelDrawing, ax, c:int, fs:float) -> dict:
 
 
 # %% ../nbs/api/08_color.ipynb #9bcabbdc
-def _cells(ax, x0, y0, h, w, **kw):
-    "A `PatchCollection` of an `h x w` grid of unit cells with its top-left corner at `(x0, y0)`"
-    pc = PatchCollection([Rectangle((x0+j, y0+i), 1, 1) for i in range(h) for j in range(w)], **kw)
-    ax.add_collection(pc)
-    return pc
-
 @patch
 def draw(self:ChannelDrawing):
     "Make the figure: the grids with their numbers, and (hidden until `step`) the windows and links"
