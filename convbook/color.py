@@ -27,17 +27,20 @@ __all__ = ['CHANNEL_COLOURS', 'load_photo', 'show_channels', 'conv_channels', 'C
            'used_the_input_block_size', 'took_the_same_channel', 'interleaved_the_groups', 'group_channels_exercise']
 
 # %% ../nbs/api/08_color.ipynb #b6474847
-def load_photo(shrink:int=1, # Divide height and width by this: each pixel is the rounded mean of a `shrink x shrink` block
-               name:str='grace_hopper.jpg', # An image file of matplotlib's sample data
-              ) -> torch.Tensor:
-    "A colour photo from matplotlib's sample data as a float tensor `[3, h, w]` of whole numbers 0..255 (nothing is downloaded)"
+def load_photo(
+    shrink:int=1, # Divide height and width by this: each pixel is the rounded mean of a `shrink x shrink` block
+    name:str='grace_hopper.jpg', # An image file of matplotlib's sample data
+) -> torch.Tensor:
+    ("A colour photo from matplotlib's sample data as a float tensor `[3, h, w]` of whole numbers 0..255 "
+     "(nothing is downloaded)")
     per_dim(shrink, 1, 'shrink', 1)
     folder = Path(matplotlib.get_data_path())/'sample_data'
     if not (folder/name).is_file():
         imgs = sorted(p.name for p in folder.iterdir() if p.suffix.lower() in ('.jpg','.jpeg','.png'))
         raise ValueError(f"{name!r} is not an image of matplotlib's sample data: use one of {imgs}")
     with get_sample_data(name) as f: img = Image.open(f).convert('RGB')
-    if shrink > min(img.size): raise ValueError(f"shrink={shrink} is larger than the {img.height}x{img.width} image: use at most {min(img.size)}")
+    if shrink > min(img.size): raise ValueError(f"shrink={shrink} is larger than the {img.height}x{img.width} image: "
+                                                f"use at most {min(img.size)}")
     if shrink > 1: img = img.reduce(shrink)
     return torch.from_numpy(np.array(img)).permute(2, 0, 1).float()
 
@@ -49,7 +52,8 @@ def show_channels(x:torch.Tensor, # A colour image `[3, h, w]`, values 0..255
                   names=('red','green','blue'), # The channels' names
                  ):
     "Figure of the colour image `x`, then each of its channels as a greyscale image"
-    if x.ndim != 3 or x.shape[0] != 3: raise ValueError(f"show_channels takes a colour image [3, h, w], got shape {tuple(x.shape)}")
+    if x.ndim != 3 or x.shape[0] != 3: raise ValueError(f"show_channels takes a colour image [3, h, w], got shape "
+                                                        f"{tuple(x.shape)}")
     if len(names) != 3: raise ValueError(f"{len(names)} names for 3 channels: give one name per channel")
     fig,axs = plt.subplots(1, 4, figsize=(4*size, size*x.shape[1]/x.shape[2] + 0.35))
     axs[0].imshow(x.permute(1, 2, 0).clamp(0, 255).to(torch.uint8))   # imshow wants channels last
@@ -65,28 +69,35 @@ def show_channels(x:torch.Tensor, # A colour image `[3, h, w]`, values 0..255
 def conv_channels(x:torch.Tensor, # One image `[C, H, W]`
                   weight:torch.Tensor, # Kernels `[O, C, kh, kw]`, as `F.conv2d` takes them
                   bias:torch.Tensor|None=None, # `[O]`: one number per output channel
-                  by_hand:bool=False, # Convolve each channel with `conv_by_hand` (slow: small images only) instead of `F.conv2d`
+                  # Convolve each channel with `conv_by_hand` (slow: small images only) instead of `F.conv2d`
+                  by_hand:bool=False,
                  ) -> tuple[torch.Tensor, torch.Tensor]:
-    "Partial results `[O, C, oh, ow]` (channel `c` convolved with its slice `weight[o, c]`) and the output `[O, oh, ow]`: their sum over `c`, plus `bias`"
+    ("Partial results `[O, C, oh, ow]` (channel `c` convolved with its slice `weight[o, c]`) and the output "
+     "`[O, oh, ow]`: their sum over `c`, plus `bias`")
     if x.ndim != 3: raise ValueError(f"conv_channels takes one image [C, H, W], got shape {tuple(x.shape)}")
-    if weight.ndim != 4: raise ValueError(f"weight must be [out_channels, in_channels, kh, kw], got shape {tuple(weight.shape)}")
+    if weight.ndim != 4: raise ValueError(f"weight must be [out_channels, in_channels, kh, kw], got shape "
+                                          f"{tuple(weight.shape)}")
     C,O = x.shape[0], weight.shape[0]
     if weight.shape[1] != C:
-        raise ValueError(f"weight {tuple(weight.shape)} has {weight.shape[1]} input channel(s) but x has {C}: it must be [out_channels, {C}, kh, kw], one kh x kw slice per input channel")
-    if bias is not None and tuple(bias.shape) != (O,): raise ValueError(f"bias must have shape ({O},), one number per output channel, got {tuple(bias.shape)}")
+        raise ValueError(f"weight {tuple(weight.shape)} has {weight.shape[1]} input channel(s) but x has {C}: it must "
+                         f"be [out_channels, {C}, kh, kw], one kh x kw slice per input channel")
+    if bias is not None and tuple(bias.shape) != (O,): raise ValueError(f"bias must have shape ({O},), one number per "
+                                                                        f"output channel, got {tuple(bias.shape)}")
     conv2d = conv_by_hand if by_hand else (lambda img, k: F.conv2d(img[None,None], k[None,None])[0,0])
     partials = torch.stack([torch.stack([conv2d(x[c], weight[o, c]) for c in range(C)]) for o in range(O)])
     out = partials.sum(1)
     return partials, (out if bias is None else out + bias[:, None, None])
 
 # %% ../nbs/api/08_color.ipynb #862ac470
-_TINT = dict(light=('#f5b7b1','#b9e4bc','#8ec1ea'), dark=('#b3261e','#2e7d32','#2f6fad'))   # input cells: off, under the window
+# input cells: off, under the window
+_TINT = dict(light=('#f5b7b1','#b9e4bc','#8ec1ea'), dark=('#b3261e','#2e7d32','#2f6fad'))
 _KCOL = dict(pos='#f4a582', neg='#92c5de', zero='#ffffff')                                  # kernel cells, by sign
 
 def _num(v:float) -> str: return cell_text(v + 0.)   # as `04_viz` writes numbers; + 0. turns -0. into 0.
 
 class ChannelDrawing:
-    "Figure of one output channel of a convolution: each input channel under the window, its kernel slice, its partial result, and their sum plus the bias"
+    ("Figure of one output channel of a convolution: each input channel under the window, its kernel slice, its "
+     "partial result, and their sum plus the bias")
     def __init__(self, x:torch.Tensor, # A small input `[C, H, W]` (at most 4 channels of 8x8)
                  w:torch.Tensor, # One output channel's kernel `[C, kh, kw]`, e.g. `weight[0]`
                  bias:float=0., # That output channel's bias
@@ -94,15 +105,20 @@ class ChannelDrawing:
                  cell:float=0.42, # Size of a cell, in inches
                 ):
         if x.ndim != 3 or w.ndim != 3:
-            raise ValueError(f"ChannelDrawing takes x [C, H, W] and one output channel's kernel w [C, kh, kw], got shapes {tuple(x.shape)} and {tuple(w.shape)}")
+            raise ValueError(f"ChannelDrawing takes x [C, H, W] and one output channel's kernel w [C, kh, kw], got "
+                             f"shapes {tuple(x.shape)} and {tuple(w.shape)}")
         C,H,W = x.shape
-        if C > 4 or H > 8 or W > 8: raise ValueError(f"x is {C}x{H}x{W}: too big to draw as cells (at most 4 channels of 8x8); crop it, or use show_channel_conv for a whole image")
+        if C > 4 or H > 8 or W > 8: raise ValueError(f"x is {C}x{H}x{W}: too big to draw as cells (at most 4 channels "
+                                                     f"of 8x8); crop it, or use show_channel_conv for a whole image")
         self.x, self.w, self.bias, self.cell = x.float(), torch.as_tensor(w).float(), float(bias), cell
-        partials, out = conv_channels(self.x, self.w[None], torch.tensor([self.bias]))   # refuses a w that doesn't fit x
+        # refuses a w that doesn't fit x
+        partials, out = conv_channels(self.x, self.w[None], torch.tensor([self.bias]))
         self.partials, self.out = partials[0], out[0]
         self.names = names or (('red','green','blue') if C == 3 else tuple(f'channel {c}' for c in range(C)))
-        if len(self.names) != C: raise ValueError(f"{len(self.names)} names for {C} channels: give one name per channel")
-        self.light, self.dark = (_TINT['light'], _TINT['dark']) if C == 3 else ((DIAGRAM_COLOURS['inp'],)*C, (DIAGRAM_COLOURS['inp_on'],)*C)
+        if len(self.names) != C: raise ValueError(f"{len(self.names)} names for {C} channels: give one name per "
+                                                  f"channel")
+        self.light, self.dark = ((_TINT['light'], _TINT['dark']) if C == 3 else
+                                 ((DIAGRAM_COLOURS['inp'],)*C, (DIAGRAM_COLOURS['inp_on'],)*C))
         kh,kw = self.w.shape[1:]
         oh,ow = self.out.shape
         self.positions = [(r, c) for r in range(oh) for c in range(ow)]
@@ -116,13 +132,63 @@ class ChannelDrawing:
         self.oy = (self.gy[0] + self.gy[-1] + H - oh)/2   # output centred on the bands
         self.size = (self.xo + ow + 0.2, cap + C*bandh + (C-1)*gap + 0.9)
 
-# %% ../nbs/api/08_color.ipynb #9bcabbdc
+# %% ../nbs/api/08_color.ipynb #1116663d
 def _cells(ax, x0, y0, h, w, **kw):
     "A `PatchCollection` of an `h x w` grid of unit cells with its top-left corner at `(x0, y0)`"
     pc = PatchCollection([Rectangle((x0+j, y0+i), 1, 1) for i in range(h) for j in range(w)], **kw)
     ax.add_collection(pc)
     return pc
 
+
+# %% ../nbs/api/08_color.ipynb #0dbc54ca
+def _label(ax, x0:float, y0:float, t:str, fs:float, **kw):
+    "Write `t` as the title of a grid whose top-left corner is at `(x0, y0)`, for font size `fs`"
+    return ax.text(x0, y0-0.35, t, fontsize=fs*0.8, va='center', **kw)
+
+def _sign(ax, x0:float, y0:float, t:str, fs:float):
+    "Write the sign `t` (∗, =, +) centred at `(x0, y0)`, for font size `fs`"
+    return ax.text(x0, y0, t, ha='center', va='center', fontsize=fs*1.3)
+
+
+# %% ../nbs/api/08_color.ipynb #91313eec
+def _numbers(ax, x0:float, y0:float, vals:torch.Tensor, nc:int, fs:float, dy:float=0.5) -> list:
+    "Write `vals` in the cells of a grid of `nc` columns with its top-left corner at `(x0, y0)`, smaller if long"
+    strs = [_num(v) for v in vals.flatten().tolist()]
+    size = fs*min(1, 3.2/max(len(t) for t in strs))   # smaller for long numbers
+    return [ax.text(x0+k%nc+0.5, y0+k//nc+dy, t, ha='center', va='center', fontsize=size)
+            for k,t in enumerate(strs)]
+
+
+# %% ../nbs/api/08_color.ipynb #5eb1bb04
+@patch
+def _draw_channel(self:ChannelDrawing, ax, c:int, fs:float) -> dict:
+    ("Draw channel `c`'s band of the figure on `ax`: its input, its kernel slice and its partial result, with their "
+     "numbers")
+    C,H,W = self.x.shape
+    kh,kw = self.w.shape[1:]
+    oh,ow = self.out.shape
+    gy = self.gy[c]
+    _label(ax, 0, gy, f"x[{c}]  {self.names[c]}", fs, color=CHANNEL_COLOURS[c] if C == 3 else '#222222')
+    inp = _cells(ax, 0, gy, H, W, facecolor=self.light[c], edgecolor='#555555', linewidth=1)
+    vtexts = _numbers(ax, 0, gy, self.x[c], W, fs, dy=0.45)
+    wtexts = [ax.text(0, 0, '', ha='right', va='bottom', fontsize=fs*0.55, fontweight='bold', color='#ffe680',
+                      visible=False) for _ in range(kh*kw)]
+    _sign(ax, W + 0.7, gy + H/2, '∗', fs)
+    _label(ax, self.xk, self.ky[c], f"w[0,{c}]", fs)
+    ker = _cells(ax, self.xk, self.ky[c], kh, kw, edgecolor='#555555', linewidth=1,
+                 facecolor=[_KCOL['pos' if v > 0 else 'neg' if v < 0 else 'zero']
+                            for v in self.w[c].flatten().tolist()])
+    ktexts = _numbers(ax, self.xk, self.ky[c], self.w[c], kw, fs, dy=0.45)
+    _sign(ax, self.xk + kw + 0.7, gy + H/2, '=', fs)
+    _label(ax, self.xp, self.py[c], f"x[{c}] ∗ w[0,{c}]", fs)
+    part = _cells(ax, self.xp, self.py[c], oh, ow, facecolor=DIAGRAM_COLOURS['out_done'], edgecolor='#555555',
+                  linewidth=1)
+    ptexts = _numbers(ax, self.xp, self.py[c], self.partials[c], ow, fs)
+    if c: _sign(ax, self.xp + ow/2, (self.py[c-1] + oh + self.py[c] - self.th)/2 + 0.2, '+', fs)
+    return dict(inp=inp, vtexts=vtexts, wtexts=wtexts, ker=ker, ktexts=ktexts, part=part, ptexts=ptexts)
+
+
+# %% ../nbs/api/08_color.ipynb #9bcabbdc
 @patch
 def draw(self:ChannelDrawing):
     "Make the figure: the grids with their numbers, and (hidden until `step`) the windows and links"
@@ -135,37 +201,20 @@ def draw(self:ChannelDrawing):
     ax = self.ax = self.fig.add_axes([0, 0, 1, 1])
     ax.set_xlim(-0.1, width-0.1); ax.set_ylim(height, 0); ax.set_aspect('equal'); ax.axis('off')
     fs = s*72*0.42                                     # font size in points, from the cell size
-    label = lambda x0, y0, t, **kw: ax.text(x0, y0-0.35, t, fontsize=fs*0.8, va='center', **kw)
-    sign = lambda x0, y0, t: ax.text(x0, y0, t, ha='center', va='center', fontsize=fs*1.3)
-    def numbers(x0, y0, vals, nc, dy=0.5):
-        strs = [_num(v) for v in vals.flatten().tolist()]
-        size = fs*min(1, 3.2/max(len(t) for t in strs))   # smaller for long numbers
-        return [ax.text(x0+k%nc+0.5, y0+k//nc+dy, t, ha='center', va='center', fontsize=size) for k,t in enumerate(strs)]
     self.inp, self.ker, self.part, self.vtexts, self.ktexts, self.wtexts, self.ptexts = [], [], [], [], [], [], []
     for c in range(C):
-        gy = self.gy[c]
-        label(0, gy, f"x[{c}]  {self.names[c]}", color=CHANNEL_COLOURS[c] if C == 3 else '#222222')
-        self.inp.append(_cells(ax, 0, gy, H, W, facecolor=self.light[c], edgecolor='#555555', linewidth=1))
-        self.vtexts.append(numbers(0, gy, self.x[c], W, dy=0.45))
-        self.wtexts.append([ax.text(0, 0, '', ha='right', va='bottom', fontsize=fs*0.55, fontweight='bold', color='#ffe680', visible=False)
-                            for _ in range(kh*kw)])
-        sign(W + 0.7, gy + H/2, '∗')
-        label(self.xk, self.ky[c], f"w[0,{c}]")
-        self.ker.append(_cells(ax, self.xk, self.ky[c], kh, kw, edgecolor='#555555', linewidth=1,
-                               facecolor=[_KCOL['pos' if v > 0 else 'neg' if v < 0 else 'zero'] for v in self.w[c].flatten().tolist()]))
-        self.ktexts.append(numbers(self.xk, self.ky[c], self.w[c], kw, dy=0.45))
-        sign(self.xk + kw + 0.7, gy + H/2, '=')
-        label(self.xp, self.py[c], f"x[{c}] ∗ w[0,{c}]")
-        self.part.append(_cells(ax, self.xp, self.py[c], oh, ow, facecolor=DIAGRAM_COLOURS['out_done'], edgecolor='#555555', linewidth=1))
-        self.ptexts.append(numbers(self.xp, self.py[c], self.partials[c], ow))
-        if c: sign(self.xp + ow/2, (self.py[c-1] + oh + self.py[c] - self.th)/2 + 0.2, '+')
-    ax.text(self.xp + ow/2, self.py[-1] + oh + 0.8, f"+ bias {_num(self.bias)}", ha='center', va='center', fontsize=fs*0.9)
-    sign(self.xo - 1.2, self.oy + oh/2, '=')
-    label(self.xo, self.oy, "out[0]")
-    self.outp = _cells(ax, self.xo, self.oy, oh, ow, facecolor=DIAGRAM_COLOURS['out_done'], edgecolor='#222222', linewidth=1.4)
-    self.otexts = numbers(self.xo, self.oy, self.out, ow)
-    self.win = [ax.add_patch(Rectangle((0, gy), kw, kh, fill=False, edgecolor='#d62728', linewidth=2.2, visible=False)) for gy in self.gy]
-    self.links = [ax.plot([], [], color='#d62728', lw=0.9, alpha=0.7, zorder=0.5)[0] for _ in range(C)]   # under the output grid
+        for k,v in self._draw_channel(ax, c, fs).items(): getattr(self, k).append(v)
+    ax.text(self.xp + ow/2, self.py[-1] + oh + 0.8, f"+ bias {_num(self.bias)}", ha='center', va='center',
+            fontsize=fs*0.9)
+    _sign(ax, self.xo - 1.2, self.oy + oh/2, '=', fs)
+    _label(ax, self.xo, self.oy, "out[0]", fs)
+    self.outp = _cells(ax, self.xo, self.oy, oh, ow, facecolor=DIAGRAM_COLOURS['out_done'], edgecolor='#222222',
+                       linewidth=1.4)
+    self.otexts = _numbers(ax, self.xo, self.oy, self.out, ow, fs)
+    self.win = [ax.add_patch(Rectangle((0, gy), kw, kh, fill=False, edgecolor='#d62728', linewidth=2.2,
+                                       visible=False)) for gy in self.gy]
+    # under the output grid
+    self.links = [ax.plot([], [], color='#d62728', lw=0.9, alpha=0.7, zorder=0.5)[0] for _ in range(C)]
     formula = "out[0] = " + ' + '.join(f"x[{c}] ∗ w[0,{c}]" for c in range(C)) + " + bias"
     self.caption = ax.text(0, 0.55, formula, fontsize=max(fs*0.9, 8), va='center')   # `step` writes the numbers in
     ax.text(0, 1.35, f"x {list(self.x.shape)} ∗ weight [1, {C}, {kh}, {kw}] + bias [1]  →  out [1, {oh}, {ow}]",
@@ -176,7 +225,8 @@ def draw(self:ChannelDrawing):
 @patch
 def step(self:ChannelDrawing, t:int):
     "Show the window on output cell `t` (row by row), and its sum in the caption; returns the figure"
-    if not 0 <= t < len(self.positions): raise ValueError(f"step={t}: there are {len(self.positions)} output cells (0 to {len(self.positions)-1})")
+    if not 0 <= t < len(self.positions): raise ValueError(f"step={t}: there are {len(self.positions)} output cells "
+                                                          f"(0 to {len(self.positions)-1})")
     if not hasattr(self, 'fig'): self.draw()
     r,c = self.positions[t]
     C,H,W = self.x.shape
@@ -188,7 +238,8 @@ def step(self:ChannelDrawing, t:int):
         self.inp[ch].set_facecolor([self.dark[ch] if ij in under else self.light[ch] for ij in cells])
         for ij,tx in zip(cells, self.vtexts[ch]): tx.set_color('white' if ij in under else '#222222')
         for (a,b),tx in zip(np.ndindex(kh, kw), self.wtexts[ch]):
-            tx.set_position((c+b+0.95, self.gy[ch]+r+a+0.97)); tx.set_text(f"×{_num(self.w[ch, a, b].item())}"); tx.set_visible(True)
+            tx.set_position((c+b+0.95, self.gy[ch]+r+a+0.97)); tx.set_text(f"×{_num(self.w[ch, a, b].item())}")
+            tx.set_visible(True)
         self.win[ch].set_xy((c, self.gy[ch] + r)); self.win[ch].set_visible(True)
         self.part[ch].set_facecolor([mark(k) for k in range(len(self.positions))])
         for k,tx in enumerate(self.ptexts[ch]): tx.set_color('white' if k == t else '#222222')
@@ -196,7 +247,8 @@ def step(self:ChannelDrawing, t:int):
     self.outp.set_facecolor([mark(k) for k in range(len(self.positions))])
     for k,tx in enumerate(self.otexts): tx.set_color('white' if k == t else '#222222')
     terms = [_num(v) for v in self.partials[:, r, c].tolist()] + [_num(self.bias)]
-    self.caption.set_text(f"out[0,{r},{c}] = " + ' + '.join(f'({v})' if v.startswith('-') else v for v in terms) + f" = {_num(self.out[r, c].item())}")
+    self.caption.set_text(f"out[0,{r},{c}] = " + ' + '.join(f'({v})' if v.startswith('-') else v for v in terms)
+                          + f" = {_num(self.out[r, c].item())}")
     return self.fig
 
 def draw_channels(x:torch.Tensor, # A small input `[C, H, W]`
@@ -221,9 +273,11 @@ def show_channel_conv(x:torch.Tensor, # A colour image `[3, h, w]`, values 0..25
                       size:float=2.0, # Inches per panel
                       names=('red','green','blue'), # The channels' names
                      ):
-    "Figure: a row per channel of `x` (the channel, its kernel slice, its partial result), then the image and the output: the partials' sum plus `bias`"
+    ("Figure: a row per channel of `x` (the channel, its kernel slice, its partial result), then the image and the "
+     "output: the partials' sum plus `bias`")
     if x.ndim != 3 or x.shape[0] != 3 or w.ndim != 3:
-        raise ValueError(f"show_channel_conv takes a colour image [3, h, w] and one output channel's kernel [3, kh, kw], got shapes {tuple(x.shape)} and {tuple(w.shape)}")
+        raise ValueError(f"show_channel_conv takes a colour image [3, h, w] and one output channel's kernel "
+                         f"[3, kh, kw], got shapes {tuple(x.shape)} and {tuple(w.shape)}")
     if len(names) != 3: raise ValueError(f"{len(names)} names for 3 channels: give one name per channel")
     partials, out = conv_channels(x.float(), w.float()[None], torch.tensor([float(bias)]))
     partials, out = partials[0], out[0]
@@ -234,8 +288,10 @@ def show_channel_conv(x:torch.Tensor, # A colour image `[3, h, w]`, values 0..25
         ax.set_label(label); ax.set_title(title, fontsize=9, color=color)
         return ax.imshow(img, **kw)
     for c in range(3):
-        show(axs[c,0], f'channel {c}', f'x[{c}]: {names[c]}', x[c], cmap='gray', vmin=0, vmax=255, color=CHANNEL_COLOURS[c])
-        axs[c,1].set_label(f'kernel {c}'); axs[c,1].set_title(f'w[0,{c}]', fontsize=9); _show_kernel(axs[c,1], w[c].float())
+        show(axs[c,0], f'channel {c}', f'x[{c}]: {names[c]}', x[c], cmap='gray', vmin=0, vmax=255,
+             color=CHANNEL_COLOURS[c])
+        axs[c,1].set_label(f'kernel {c}'); axs[c,1].set_title(f'w[0,{c}]', fontsize=9)
+        _show_kernel(axs[c,1], w[c].float())
         show(axs[c,2], f'partial {c}', f'x[{c}] ∗ w[0,{c}]', partials[c], cmap='RdBu_r', vmin=-lim, vmax=lim)
     show(axs[0,3], 'image', 'x', x.permute(1, 2, 0).clamp(0, 255).to(torch.uint8))
     im = show(axs[1,3], 'out', f'sum + bias ({_num(float(bias))}): out[0]', out, cmap='RdBu_r', vmin=-lim, vmax=lim)
@@ -249,7 +305,8 @@ def show_channel_conv(x:torch.Tensor, # A colour image `[3, h, w]`, values 0..25
 def _column(ax, x0:float, n:int) -> list:
     "Draw `n` channel boxes in a column at `x0`; their y centres, top to bottom, in [0, 1]"
     ys = [(i+0.5)/n for i in range(n)]
-    ax.add_collection(PatchCollection([Rectangle((x0-0.045, y-0.3/n), 0.09, 0.6/n) for y in ys], facecolor='#dddddd', edgecolor='#555555', linewidth=0.8, zorder=3))
+    ax.add_collection(PatchCollection([Rectangle((x0-0.045, y-0.3/n), 0.09, 0.6/n) for y in ys], facecolor='#dddddd',
+                                      edgecolor='#555555', linewidth=0.8, zorder=3))
     return ys
 
 def show_groups(in_channels:int=8, out_channels:int=8, # Channels of the layers drawn
@@ -258,8 +315,10 @@ def show_groups(in_channels:int=8, out_channels:int=8, # Channels of the layers 
                 separable:bool=True, # Add a panel for a depthwise (groups=in_channels) + pointwise (1x1) block
                 size:float=2.1, # Inches per panel
                ):
-    "Panels of which input channels each output channel reads: a line per `ks x ks` slice of the weight, coloured by group"
-    for g in groups: conv_weight_shape(in_channels, out_channels, ks, groups=g)     # refuses groups that don't divide both
+    ("Panels of which input channels each output channel reads: a line per `ks x ks` slice of the weight, coloured "
+     "by group")
+    # refuses groups that don't divide both
+    for g in groups: conv_weight_shape(in_channels, out_channels, ks, groups=g)
     n = len(groups) + bool(separable)
     fig,axs = plt.subplots(1, n, figsize=(size*n, size*1.5), squeeze=False)
     axs, cols = axs[0], plt.get_cmap('tab10').colors
@@ -267,21 +326,26 @@ def show_groups(in_channels:int=8, out_channels:int=8, # Channels of the layers 
         yi,yo = _column(ax, 0, in_channels), _column(ax, 1, out_channels)
         ci,co = in_channels//g, out_channels//g
         for o in range(out_channels):
-            for i in range(ci*(o//co), ci*(o//co + 1)): ax.plot([0, 1], [yi[i], yo[o]], color=cols[(o//co) % 10], lw=1, alpha=0.8)
+            for i in range(ci*(o//co), ci*(o//co + 1)):
+                ax.plot([0, 1], [yi[i], yo[o]], color=cols[(o//co) % 10], lw=1, alpha=0.8)
         shape = conv_weight_shape(in_channels, out_channels, ks, groups=g)
-        ax.set_title(f"groups={g}{' (depthwise)' if g == in_channels else ''}\nweight {shape}\n{math.prod(shape)} weights", fontsize=8.5)
+        ax.set_title(f"groups={g}{' (depthwise)' if g == in_channels else ''}\nweight {shape}\n{math.prod(shape)} "
+                     f"weights", fontsize=8.5)
     if separable:
         ax = axs[-1]
         yi,ym,yo = _column(ax, 0, in_channels), _column(ax, 1, in_channels), _column(ax, 2, out_channels)
         for i in range(in_channels): ax.plot([0, 1], [yi[i], ym[i]], color=cols[i % 10], lw=1, alpha=0.8)
         for o in range(out_channels):
             for i in range(in_channels): ax.plot([1, 2], [ym[i], yo[o]], color='#777777', lw=0.7, alpha=0.7)
-        dw,pw = conv_weight_shape(in_channels, in_channels, ks, groups=in_channels), conv_weight_shape(in_channels, out_channels, 1)
-        ax.set_title(f"depthwise {ks}x{ks} + pointwise 1x1\nweights {dw} + {pw}\n{math.prod(dw)} + {math.prod(pw)} = {math.prod(dw) + math.prod(pw)} weights", fontsize=8.5)
+        dw,pw = (conv_weight_shape(in_channels, in_channels, ks, groups=in_channels),
+                 conv_weight_shape(in_channels, out_channels, 1))
+        ax.set_title(f"depthwise {ks}x{ks} + pointwise 1x1\nweights {dw} + {pw}\n{math.prod(dw)} + {math.prod(pw)} = "
+                     f"{math.prod(dw) + math.prod(pw)} weights", fontsize=8.5)
     for k,ax in enumerate(axs):
         last = 2 if separable and k == n-1 else 1
         ax.set_xlim(-0.2, last + 0.2); ax.set_ylim(1.1, -0.02); ax.axis('off')
-        for x0,t in zip(range(last+1), ('in', 'depthwise', 'out') if last == 2 else ('in', 'out')): ax.text(x0, 1.06, t, ha='center', fontsize=8)
+        for x0,t in zip(range(last+1), ('in', 'depthwise', 'out') if last == 2 else ('in', 'out')):
+            ax.text(x0, 1.06, t, ha='center', fontsize=8)
     fig.tight_layout()
     return fig
 
@@ -292,13 +356,18 @@ def conv_groups(x:torch.Tensor, # Images `[N, C, H, W]`
                 groups:int=1, # Independent blocks of channels
                 **kwargs, # stride, padding, dilation, as for `F.conv2d`
                ) -> torch.Tensor:
-    "`F.conv2d(x, weight, bias, groups=groups)` as `groups` ordinary convolutions, one per block of channels, concatenated"
-    if x.ndim != 4 or weight.ndim != 4: raise ValueError(f"conv_groups takes x [N, C, H, W] and weight [O, C/groups, kh, kw], got {tuple(x.shape)} and {tuple(weight.shape)}")
+    ("`F.conv2d(x, weight, bias, groups=groups)` as `groups` ordinary convolutions, one per block of channels, "
+     "concatenated")
+    if x.ndim != 4 or weight.ndim != 4: raise ValueError(f"conv_groups takes x [N, C, H, W] and weight "
+                                                         f"[O, C/groups, kh, kw], got {tuple(x.shape)} and "
+                                                         f"{tuple(weight.shape)}")
     C,O = x.shape[1], weight.shape[0]
     shape = conv_weight_shape(C, O, tuple(weight.shape[2:]), groups=groups)   # refuses groups that don't divide both
-    if tuple(weight.shape) != shape: raise ValueError(f"weight {tuple(weight.shape)} does not fit {C} input channels in {groups} group(s): expected {shape}")
+    if tuple(weight.shape) != shape: raise ValueError(f"weight {tuple(weight.shape)} does not fit {C} input channels "
+                                                      f"in {groups} group(s): expected {shape}")
     ci,co = C//groups, O//groups
-    return torch.cat([F.conv2d(x[:, k*ci:(k+1)*ci], weight[k*co:(k+1)*co], None if bias is None else bias[k*co:(k+1)*co], **kwargs)
+    return torch.cat([F.conv2d(x[:, k*ci:(k+1)*ci], weight[k*co:(k+1)*co],
+                               None if bias is None else bias[k*co:(k+1)*co], **kwargs)
                       for k in range(groups)], dim=1)
 
 # %% ../nbs/api/08_color.ipynb #0288f5fe
@@ -308,8 +377,10 @@ def conv_params(in_channels:int, out_channels:int, # Channels in and out
                 bias:bool=True, # Count one bias per output channel
                 nd:int=2, # Spatial dimensions, when `ks` is an int
                ) -> int:
-    "Parameters of `nn.Conv{nd}d(in_channels, out_channels, ks, groups=groups, bias=bias)`: the weight's entries, plus the biases"
-    return math.prod(conv_weight_shape(in_channels, out_channels, ks, groups=groups, nd=nd)) + (out_channels if bias else 0)
+    ("Parameters of `nn.Conv{nd}d(in_channels, out_channels, ks, groups=groups, bias=bias)`: the weight's entries, "
+     "plus the biases")
+    return (math.prod(conv_weight_shape(in_channels, out_channels, ks, groups=groups, nd=nd))
+            + (out_channels if bias else 0))
 
 def conv_macs(in_channels:int, out_channels:int, # Channels in and out
               ks, # Kernel size: int, or one per spatial dimension
@@ -317,7 +388,8 @@ def conv_macs(in_channels:int, out_channels:int, # Channels in and out
               stride=1, padding=0, dilation=1, # As for `nn.Conv2d`
               groups:int=1, # Independent blocks of channels
              ) -> int:
-    "Multiply-adds of one image through the layer: `out_channels*oh*ow` outputs, each a sum of `in_channels/groups*kh*kw` products"
+    ("Multiply-adds of one image through the layer: `out_channels*oh*ow` outputs, each a sum of "
+     "`in_channels/groups*kh*kw` products")
     nd = len(n) if isinstance(n, (tuple, list)) else len(ks) if isinstance(ks, (tuple, list)) else 2
     n = n if isinstance(n, (tuple, list)) else (n,)*nd
     shape = conv_weight_shape(in_channels, out_channels, ks, groups=groups, nd=nd)
@@ -328,15 +400,19 @@ def conv_cost_table(layers:dict, # Name -> `(in_channels, out_channels, ks, grou
                     n:int=28, # Size of the square input image
                     separable:tuple|None=None, # Names of two layers to add up in a last row, 'depthwise-separable'
                    ) -> pd.DataFrame:
-    "Weight shape, parameters, multiply-adds (bias additions left out) and output shape of one `n x n` image through each layer"
+    ("Weight shape, parameters, multiply-adds (bias additions left out) and output shape of one `n x n` image "
+     "through each layer")
     rows = {name: dict(weight=conv_weight_shape(ci, co, k, groups=g), params=conv_params(ci, co, k, g),
-                       macs=conv_macs(ci, co, k, n, padding=k//2, groups=g), output=(1, co) + conv_out_size((n, n), k, 1, k//2))
+                       macs=conv_macs(ci, co, k, n, padding=k//2, groups=g),
+                       output=(1, co) + conv_out_size((n, n), k, 1, k//2))
             for name,(ci,co,k,g) in layers.items()}
     if separable is not None:
         missing = [s for s in separable if s not in rows]
-        if len(separable) != 2 or missing: raise ValueError(f"separable={separable!r}: give the names of two of the layers {list(rows)}")
+        if len(separable) != 2 or missing: raise ValueError(f"separable={separable!r}: give the names of two of the "
+                                                            f"layers {list(rows)}")
         a,b = (rows[s] for s in separable)
-        rows['depthwise-separable'] = dict(weight='the two above', params=a['params']+b['params'], macs=a['macs']+b['macs'], output=b['output'])
+        rows['depthwise-separable'] = dict(weight='the two above', params=a['params']+b['params'],
+                                           macs=a['macs']+b['macs'], output=b['output'])
     return pd.DataFrame.from_dict(rows, orient='index')
 
 # %% ../nbs/api/08_color.ipynb #a7f36213
@@ -346,7 +422,8 @@ from .workbook import told_apart, untied
 def _chans(v) -> str: return '(' + ', '.join(map(str, v)) + (',)' if len(v) == 1 else ')')
 
 def used_the_input_block_size(in_channels:int, out_channels:int, groups:int, o:int):
-    "Found the group by dividing by the input channels per group: the output channels come in blocks of `out_channels/groups`"
+    ("Found the group by dividing by the input channels per group: the output channels come in blocks of "
+     "`out_channels/groups`")
     cg, og = in_channels//groups, out_channels//groups
     k = o // cg
     if k >= groups or cg == og: return None, ''
@@ -354,7 +431,8 @@ def used_the_input_block_size(in_channels:int, out_channels:int, groups:int, o:i
     return v, f"group {o}//{cg} = {k}: channels {_chans(v)}"
 
 def took_the_same_channel(in_channels:int, out_channels:int, groups:int, o:int):
-    "Took output channel `o` to read input channel `o` alone: that is only true of a depthwise convolution with one output per channel"
+    ("Took output channel `o` to read input channel `o` alone: that is only true of a depthwise convolution with one "
+     "output per channel")
     if o >= in_channels: return None, ''
     return (o,), f"channel {o}"
 
@@ -375,20 +453,29 @@ def group_channels_exercise(seed:int|None=None, # Same seed, same exercise; `Non
         g = r.choice([2, 3, 4, 8])
         cin, cout = g*r.choice([1, 2, 3, 4]), g*r.choice([1, 2, 3, 4])
         o = r.randrange(cout)
-        reach = F.conv2d(torch.eye(cin).view(cin, cin, 1, 1), torch.ones(cout, cin//g, 1, 1), groups=g)   # PyTorch: image i is input channel i alone
-        ans = tuple(torch.nonzero(reach[:, o, 0, 0]).flatten().tolist())                                   # the input channels that reach output channel o
+        # PyTorch: image i is input channel i alone
+        reach = F.conv2d(torch.eye(cin).view(cin, cin, 1, 1), torch.ones(cout, cin//g, 1, 1), groups=g)
+        # the input channels that reach output channel o
+        ans = tuple(torch.nonzero(reach[:, o, 0, 0]).flatten().tolist())
         ms = [mistake(f, cin, cout, g, o) for f in fs if f(cin, cout, g, o)[0] is not None]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+        # each mistake its own answer
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break
     ms = untied(ms, ans)
     cg, og, k = cin//g, cout//g, o//(cout//g)
-    return Exercise('group_channels', f"`nn.Conv2d({cin}, {cout}, kernel_size=3, groups={g})`: which input channels does output channel {o} read "
+    return Exercise('group_channels', f"`nn.Conv2d({cin}, {cout}, kernel_size=3, groups={g})`: which input channels "
+                    f"does output channel {o} read "
                     f"(channels counted from 0)?", ans,
-                    f"the {cout} output channels form {g} blocks of {cout}//{g} = {og}; channel {o} is in block {o}//{og} = {k}, which reads the "
+                    f"the {cout} output channels form {g} blocks of {cout}//{g} = {og}; channel {o} is in block "
+                    f"{o}//{og} = {k}, which reads the "
                     f"input channels {k}*{cg} = {k*cg} to {(k+1)*cg - 1}: {_chans(ans)}",
-                    hint="with groups=g, output block k (of out_channels/g channels) reads input block k (of in_channels/g channels).",
-                    hints=(f"the {cout} output channels form {g} consecutive blocks of {cout}/{g}, and the {cin} input channels {g} consecutive blocks "
+                    hint="with groups=g, output block k (of out_channels/g channels) reads input block k (of "
+                         "in_channels/g channels).",
+                    hints=(f"the {cout} output channels form {g} consecutive blocks of {cout}/{g}, and the {cin} input "
+                           f"channels {g} consecutive blocks "
                            f"of {cin}/{g}; output block k reads input block k alone.",
-                           f"output channel {o} is in block {o}//({cout}//{g}); that block's input channels start at block*({cin}//{g}) "
+                           f"output channel {o} is in block {o}//({cout}//{g}); that block's input channels start at "
+                           f"block*({cin}//{g}) "
                            f"and there are {cin}//{g} of them: work it out."),
-                    mistakes=ms, seed=seed, form='a tuple of channel numbers in any order, e.g. (0, 1, 2)', unordered=True,
+                    mistakes=ms, seed=seed, form='a tuple of channel numbers in any order, e.g. (0, 1, 2)',
+                    unordered=True,
                     params=dict(in_channels=cin, out_channels=cout, groups=g, o=o))
