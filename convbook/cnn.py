@@ -49,15 +49,18 @@ def simple_cnn(nfs=(4,8,16,32), # Channels of the hidden layers
 def conv_costs(model:nn.Module, # An `nn.Sequential` of `conv` blocks (or plain `nn.Conv2d`s) and shape-only layers, such as `simple_cnn`
                size:int=28, # Height and width of the one-channel input
               ) -> pd.DataFrame:
-    "Activations and multiply-adds (the bias's additions not counted) of each convolution of `model`, on one `size`x`size` image"
+    ("Activations and multiply-adds (the bias's additions not counted) of each convolution of `model`, on one "
+     "`size`x`size` image")
     rows, x = [], torch.zeros(1, 1, size, size)
     with torch.no_grad():
         for layer in model:
             x = layer(x)
-            c = layer if isinstance(layer, nn.Conv2d) else layer[0] if isinstance(layer, nn.Sequential) and isinstance(layer[0], nn.Conv2d) else None
+            c = (layer if isinstance(layer, nn.Conv2d)
+                 else layer[0] if isinstance(layer, nn.Sequential) and isinstance(layer[0], nn.Conv2d) else None)
             if c is None: continue
             acts = x[0].numel()
-            rows.append(dict(channels=f"{c.in_channels} -> {c.out_channels}", kernel=f"{c.kernel_size[0]}x{c.kernel_size[1]}",
+            rows.append(dict(channels=f"{c.in_channels} -> {c.out_channels}",
+                             kernel=f"{c.kernel_size[0]}x{c.kernel_size[1]}",
                              grid=f"{x.shape[2]}x{x.shape[3]}", activations=acts,
                              macs=acts * c.in_channels//c.groups * c.kernel_size[0] * c.kernel_size[1]))
     return pd.DataFrame(rows)
@@ -67,7 +70,8 @@ def simple_net(size:int=28, # Height and width of the images
                nh:int=30, # Hidden units
                n_out:int=1, # Outputs (fastbook's has one: a score for "is a 3")
               ) -> nn.Sequential:
-    "Fastbook's `simple_net`, on images: `Flatten`, a linear layer on the `size*size` pixels, a ReLU, a linear layer to `n_out`"
+    ("Fastbook's `simple_net`, on images: `Flatten`, a linear layer on the `size*size` pixels, a ReLU, a linear layer "
+     "to `n_out`")
     return nn.Sequential(nn.Flatten(), nn.Linear(size*size, nh), nn.ReLU(), nn.Linear(nh, n_out))
 
 def n_params(model:nn.Module) -> int:
@@ -85,7 +89,8 @@ def train_simple_cnn(name:str='sample', # Dataset, see `mnist_path`
                      one_cycle:bool=True, # `fit_one_cycle`; `False` trains with `fit` at a constant `lr`
                      **kwargs
                     ) -> Learner:
-    "Train `simple_cnn(**kwargs)` (`nfs`, `ks_first`, `bn`) on an MNIST dataset; returns the `Learner`, whose results table has no time column"
+    ("Train `simple_cnn(**kwargs)` (`nfs`, `ks_first`, `bn`) on an MNIST dataset; returns the `Learner`, whose results "
+     "table has no time column")
     from fastai.vision.all import Learner, accuracy, set_seed
     dls = mnist_dls(name, bs=bs, seed=seed)
     if 'n_out' not in kwargs: kwargs['n_out'] = len(dls.vocab)
@@ -102,11 +107,13 @@ def train_simple_cnn(name:str='sample', # Dataset, see `mnist_path`
 def kernel_similarity(a:torch.Tensor, # Kernels `[n, kh, kw]`, or one `[kh, kw]`
                       b:torch.Tensor, # Kernels `[m, kh, kw]` of the same size, or one
                      ) -> torch.Tensor:
-    "Cosine similarity `[n, m]` of each kernel of `a` with each kernel of `b`, as vectors of weights: 1 the same up to a positive factor, -1 a negative one"
+    ("Cosine similarity `[n, m]` of each kernel of `a` with each kernel of `b`, as vectors of weights: 1 the same up "
+     "to a positive factor, -1 a negative one")
     a, b = (k.detach().float().cpu() for k in (a, b))   # a model's kernels may be on a GPU
     a, b = (k[None] if k.ndim == 2 else k for k in (a, b))
     if a.ndim != 3 or b.ndim != 3 or a.shape[1:] != b.shape[1:]:
-        raise ValueError(f"kernel_similarity compares 2-D kernels of one size, got shapes {tuple(a.shape)} and {tuple(b.shape)}")
+        raise ValueError(f"kernel_similarity compares 2-D kernels of one size, got shapes {tuple(a.shape)} and "
+                         f"{tuple(b.shape)}")
     a, b = (k.flatten(1) for k in (a, b))
     a, b = (k / k.norm(dim=1, keepdim=True).clamp_min(1e-12) for k in (a, b))
     return a @ b.T
@@ -118,18 +125,23 @@ def plot_learned_kernels(model:nn.Module, # A model whose first convolution read
                          names=('left_edge','top_edge','diag1_edge','diag2_edge'), # Titles of the hand-made kernels
                          size:float=1.6, # Inches per panel
                         ):
-    "Hand-made kernels and their feature maps on `img` (top), then the model's first-layer kernels and theirs (bottom), all with the model's stride and padding; red positive, blue negative, one colour scale per row of kernels and per row of maps, each with its colour bar"
+    ("Hand-made kernels and their feature maps on `img` (top), then the model's first-layer kernels and theirs "
+     "(bottom), all with the model's stride and padding; red positive, blue negative, one colour scale per row of "
+     "kernels and per row of maps, each with its colour bar")
     c = next((m for m in model.modules() if isinstance(m, nn.Conv2d)), None)
-    if c is None or c.in_channels != 1: raise ValueError("plot_learned_kernels needs a model whose first nn.Conv2d reads one channel")
+    if c is None or c.in_channels != 1:
+        raise ValueError("plot_learned_kernels needs a model whose first nn.Conv2d reads one channel")
     if img.ndim != 2: raise ValueError(f"img must be a 2-D image, got shape {tuple(img.shape)}")
     hand = edge_kernels if hand is None else hand
     x = img.detach().float().cpu()[None,None]
     with torch.no_grad():   # the model's layer where it is (a GPU, perhaps); what is drawn, on the CPU
-        rows = [(hand.float().cpu(), F.conv2d(x, hand.float().cpu()[:,None], stride=c.stride, padding=c.padding)[0], list(names)),
+        rows = [(hand.float().cpu(), F.conv2d(x, hand.float().cpu()[:,None], stride=c.stride, padding=c.padding)[0],
+                 list(names)),
                 (c.weight.detach()[:,0].float().cpu(), c(x.to(c.weight.device, c.weight.dtype))[0].float().cpu(),
                  [f'learned {i}' for i in range(c.out_channels)])]
     n = max(len(r[0]) for r in rows)
-    fig, axs = plt.subplots(4, n, figsize=(size*n + 1, size*3.4), height_ratios=[0.7,1,0.7,1], squeeze=False, layout='constrained')
+    fig, axs = plt.subplots(4, n, figsize=(size*n + 1, size*3.4), height_ratios=[0.7,1,0.7,1], squeeze=False,
+                            layout='constrained')
     for ax in axs.flat: ax.axis('off')
     for r,(ks,maps,titles) in enumerate(rows):
         klim, mlim = ks.abs().max().item() or 1., maps.abs().max().item() or 1.
@@ -137,7 +149,8 @@ def plot_learned_kernels(model:nn.Module, # A model whose first convolution read
             ka, ma = axs[2*r, i], axs[2*r+1, i]
             ka.imshow(k, cmap='RdBu_r', vmin=-klim, vmax=klim)
             for (y,xx),v in np.ndenumerate(k.numpy()):
-                ka.text(xx, y, f'{v:.1f}', ha='center', va='center', fontsize=7, color='white' if abs(v) > 0.6*klim else 'black')
+                ka.text(xx, y, f'{v:.1f}', ha='center', va='center', fontsize=7, color='white' if abs(v) > 0.6*klim
+                        else 'black')
             ka.set_title(titles[i] if i < len(titles) else str(i), fontsize=8)
             mi = ma.imshow(m, cmap='RdBu_r', vmin=-mlim, vmax=mlim)
         ki = ka.images[0]
@@ -149,14 +162,16 @@ def plot_learned_kernels(model:nn.Module, # A model whose first convolution read
 def show_mistakes(learn:Learner, # A trained `Learner` on images
                   size:float=1.8, # Inches per panel
                  ) -> tuple:
-    "Figure of the validation images `learn` gets wrong, each titled with its label and the prediction; returns `(fig, their indices)`"
+    ("Figure of the validation images `learn` gets wrong, each titled with its label and the prediction; returns "
+     "`(fig, their indices)`")
     with learn.no_bar(): preds, targs = learn.get_preds()
     wrong = (preds.argmax(1) != targs).nonzero().flatten().tolist()
     n = max(len(wrong), 1)
     fig, axs = plt.subplots(1, n, figsize=(size*n, size + 0.2), squeeze=False)
     for ax,i in zip(axs.flat, wrong):
         img, y = learn.dls.valid_ds[i]
-        ax.imshow(img, cmap='Greys_r'); ax.set_title(f"is {learn.dls.vocab[y]}, said {learn.dls.vocab[preds[i].argmax()]}", fontsize=9)
+        ax.imshow(img, cmap='Greys_r'); ax.set_title(f"is {learn.dls.vocab[y]}, said "
+                                                     f"{learn.dls.vocab[preds[i].argmax()]}", fontsize=9)
     for ax in axs.flat: ax.axis('off')
     return fig, wrong
 
@@ -165,11 +180,13 @@ import copy, math
 from .workbook import untied
 
 def _spec(l) -> tuple:
-    "A layer as a tuple of its type and the settings that change shapes: `('Conv2d', ci, co, k, s, p)`, `('MaxPool2d', k, s)`, `('Flatten',)`..."
+    ("A layer as a tuple of its type and the settings that change shapes: `('Conv2d', ci, co, k, s, p)`, "
+     "`('MaxPool2d', k, s)`, `('Flatten',)`...")
     if isinstance(l, nn.Conv2d):
         pad = l.padding if isinstance(l.padding, str) else l.padding[0]
         sp = ('Conv2d', l.in_channels, l.out_channels, l.kernel_size[0], l.stride[0], pad)
-        odd = (l.kernel_size[0] != l.kernel_size[1] or l.stride[0] != l.stride[1] or (not isinstance(l.padding, str) and l.padding[0] != l.padding[1])
+        odd = (l.kernel_size[0] != l.kernel_size[1] or l.stride[0] != l.stride[1]
+               or (not isinstance(l.padding, str) and l.padding[0] != l.padding[1])
                or l.dilation != (1, 1) or l.groups != 1 or l.padding_mode != 'zeros')
         return sp + ((l.kernel_size, l.stride, l.padding, l.dilation, l.groups, l.padding_mode),) if odd else sp
     if isinstance(l, (nn.MaxPool2d, nn.AvgPool2d)):
@@ -178,11 +195,13 @@ def _spec(l) -> tuple:
     return (type(l).__name__,)
 
 def _shapes(specs:list, shape:tuple) -> tuple|None:
-    "The shape of one image `(c, h, w)` after the layers `specs` (a flat `(n,)` after `Flatten`); `None` where a layer can't be built or refuses its input"
+    ("The shape of one image `(c, h, w)` after the layers `specs` (a flat `(n,)` after `Flatten`); `None` where a "
+     "layer can't be built or refuses its input")
     for sp in specs:
         t = sp[0]
         if t == 'Conv2d':
-            if len(sp) != 6: return None                 # settings the exercise doesn't use: PyTorch runs the model itself
+            # settings the exercise doesn't use: PyTorch runs the model itself
+            if len(sp) != 6: return None
             _, ci, co, k, s, p = sp
             if p == 'same': p = None if s != 1 else (k - 1)//2
             if p is None or len(shape) != 3 or shape[0] != ci or min(shape[1:]) + 2*p < k: return None
@@ -203,7 +222,8 @@ def _candidates(shape:tuple|None, chans:set) -> list:
     out = [('ReLU',), ('Flatten',), ('AdaptiveAvgPool2d',), ('AdaptiveMaxPool2d',)]
     if len(shape) == 3:
         out += [(t, k, k) for t in ('MaxPool2d', 'AvgPool2d') for k in (2, 4)]
-        out += [('Conv2d', shape[0], co, k, s, p) for co in sorted(chans) for k in (1, 3) for s in (1, 2, 4) for p in (0, 1)]
+        out += [('Conv2d', shape[0], co, k, s, p) for co in sorted(chans) for k in (1, 3) for s in (1, 2, 4)
+                for p in (0, 1)]
     return out
 
 def repairs(specs:list, # The layers shown, as `_spec` gives them
@@ -217,7 +237,8 @@ def repairs(specs:list, # The layers shown, as `_spec` gives them
     for i in range(len(specs) + 1):
         before = _shapes(specs[:i], shape)
         for cand in _candidates(before, chans):
-            if (i < len(specs) and cand != specs[i] and ok(specs[:i] + [cand] + specs[i+1:])) or ok(specs[:i] + [cand] + specs[i:]):
+            if (i < len(specs) and cand != specs[i]
+                and ok(specs[:i] + [cand] + specs[i+1:])) or ok(specs[:i] + [cand] + specs[i:]):
                 found.add(i); break
     return found
 
@@ -227,17 +248,20 @@ def counted_from_one(bad:int, n_layers:int, kind:str):
     return bad + 1, f"layer {bad + 1}"
 
 def blamed_the_relu(bad:int, n_layers:int, kind:str):
-    "Blamed the ReLU before the convolution PyTorch refuses: a ReLU keeps the shape it gets and can't be refused; the fault is in the layer that can't be built"
+    ("Blamed the ReLU before the convolution PyTorch refuses: a ReLU keeps the shape it gets and can't be refused; the "
+     "fault is in the layer that can't be built")
     if kind != 'same_stride' or bad < 2: return None, ''
     return bad - 1, f"layer {bad - 1}"
 
 def blamed_the_last_convolution(bad:int, n_layers:int, kind:str):
-    "Blamed the last convolution: it gives `[N, n_out, 1, 1]`, the right numbers in four dimensions; what is missing is the layer after it that makes them two"
+    ("Blamed the last convolution: it gives `[N, n_out, 1, 1]`, the right numbers in four dimensions; what is missing "
+     "is the layer after it that makes them two")
     if kind != 'no_flatten': return None, ''
     return bad - 1, f"layer {bad - 1}"
 
 def blamed_flatten(bad:int, n_layers:int, kind:str):
-    "Blamed `Flatten`: it only reshapes, so it gives `channels x h x w` scores per image; the layers before it have to bring the grid down to 1x1"
+    ("Blamed `Flatten`: it only reshapes, so it gives `channels x h x w` scores per image; the layers before it have "
+     "to bring the grid down to 1x1")
     if kind != 'not_1x1': return None, ''
     return n_layers - 1, f"layer {n_layers - 1}"
 
@@ -251,24 +275,37 @@ def _layers_text(layers:list) -> str:
     return '\n'.join(f"  nn.{l},  # {i}" for i,l in enumerate(layers))
 
 def _fits(model, x_shape, n_out):
-    "Whether `model` runs on zeros of `x_shape` and gives `[bs, n_out]`; else what goes wrong. It runs a CPU float32 copy in eval mode, so `model` itself (its device, dtype, statistics) is left as it was"
+    ("Whether `model` runs on zeros of `x_shape` and gives `[bs, n_out]`; else what goes wrong. It runs a CPU float32 "
+     "copy in eval mode, so `model` itself (its device, dtype, statistics) is left as it was")
     try: m = copy.deepcopy(model).to('cpu', torch.float32).eval()
-    except Exception as e: return False, f"it can't be copied to be tried out: {(str(e).splitlines() or [type(e).__name__])[0]}"
+    except Exception as e:
+        return False, f"it can't be copied to be tried out: {(str(e).splitlines() or [type(e).__name__])[0]}"
     try:
         with torch.no_grad(): out = m(torch.zeros(x_shape))
     except Exception as e: return False, f"it fails: {(str(e).splitlines() or [type(e).__name__])[0]}"
     if not isinstance(out, torch.Tensor):
-        return False, f"it returns {'a ' + type(out).__name__ if not isinstance(out, (tuple, list)) else f'a {type(out).__name__} of {len(out)}'}, not one tensor of class scores"
-    if tuple(out.shape) != (x_shape[0], n_out): return False, f"it gives shape {tuple(out.shape)}, not {(x_shape[0], n_out)}"
+        return False, ("it returns "
+                       f"{'a ' + type(out).__name__ if not isinstance(out, (tuple, list)) else f'a {type(out).__name__} of {len(out)}'}, "
+                       "not one tensor of class scores")
+    if tuple(out.shape) != (x_shape[0], n_out):
+        return False, f"it gives shape {tuple(out.shape)}, not {(x_shape[0], n_out)}"
     return True, f"it gives shape {tuple(out.shape)}: one score per class for each image"
 
 def _leaves(model:nn.Module, at:str='') -> list:
-    "The layers of `model`, nested `nn.Sequential`s opened, as `(index, layer)`; raises `ValueError` on anything but PyTorch's plain layers"
-    hooks = [h for h in ('_forward_hooks', '_forward_pre_hooks', '_backward_hooks', '_backward_pre_hooks') if getattr(model, h, None)]
+    ("The layers of `model`, nested `nn.Sequential`s opened, as `(index, layer)`; raises `ValueError` on anything but "
+     "PyTorch's plain layers")
+    hooks = [h for h in ('_forward_hooks', '_forward_pre_hooks', '_backward_hooks', '_backward_pre_hooks')
+             if getattr(model, h, None)]
     name = f"layer {at}" if at else 'your model'
-    if type(model) not in _FORWARD: raise ValueError(f"{name} is a `{type(model).__name__}`: answer with PyTorch's own layers ({', '.join('`nn.' + c.__name__ + '`' for c in _LAYERS)}), so that what it computes can be read from them")
-    if hooks: raise ValueError(f"{name} has a hook ({hooks[0].strip('_').replace('_', ' ')[:-1]}): answer with plain layers, no hooks")
-    if 'forward' in vars(model) or type(model).forward is not _FORWARD[type(model)]: raise ValueError(f"{name} has its `forward` replaced: answer with plain layers")
+    if type(model) not in _FORWARD:
+        raise ValueError(f"{name} is a `{type(model).__name__}`: answer with PyTorch's own layers "
+                         f"({', '.join('`nn.' + c.__name__ + '`' for c in _LAYERS)}), so that what it computes can be "
+                         "read from them")
+    if hooks:
+        raise ValueError(f"{name} has a hook ({hooks[0].strip('_').replace('_', ' ')[:-1]}): answer with plain layers, "
+                         "no hooks")
+    if 'forward' in vars(model) or type(model).forward is not _FORWARD[type(model)]:
+        raise ValueError(f"{name} has its `forward` replaced: answer with plain layers")
     if type(model) is not nn.Sequential: return [(at, model)]
     return [leaf for i,l in enumerate(model) for leaf in _leaves(l, f"{at}.{i}" if at else str(i))]
 
@@ -285,7 +322,8 @@ def _one_change(got:list, shown:list) -> int|None:
 def _judge_model(answer, shown:list, x_shape:tuple, n_out:int):
     "`(right, note)` for a model given as the answer to `fix_model`: plain layers, one changed or added, and it works"
     if not isinstance(answer, nn.Sequential):
-        return False, f"that is a `{type(answer).__name__}`; answer with an `nn.Sequential` of the layers shown, one of them repaired (or one added)"
+        return False, (f"that is a `{type(answer).__name__}`; answer with an `nn.Sequential` of the layers shown, one "
+                       "of them repaired (or one added)")
     if torch.nn.modules.module._global_forward_hooks or torch.nn.modules.module._global_forward_pre_hooks:
         return False, "a global forward hook is registered: remove it, so that the model computes what its layers say"
     try: leaves = _leaves(answer)
@@ -293,8 +331,9 @@ def _judge_model(answer, shown:list, x_shape:tuple, n_out:int):
     got = [_spec(l) for _,l in leaves]
     if got == shown: return False, "that is the model shown, unchanged: it needs one layer changed or added"
     if _one_change(got, shown) is None:
-        return False, (f"your model has {len(got)} layers and the one shown {len(shown)}, and more than one of them differ: a repair keeps the "
-                       f"layers shown, in the same order, and changes one of them (or adds one)")
+        return False, (f"your model has {len(got)} layers and the one shown {len(shown)}, and more than one of them "
+                       "differ: a repair keeps the layers shown, in the same order, and changes one of them (or adds "
+                       "one)")
     r = run_code(lambda: _fits(answer, x_shape, n_out), 5.)
     return (False, f"running it, your model {r.error}") if r.error else r.value
 
@@ -308,41 +347,45 @@ def _text(sp:tuple) -> str:
 def _conv3(ni:int, nf:int, s:int=2, p=1) -> tuple: return ('Conv2d', ni, nf, 3, s, p)   # a 3x3 convolution's `_spec`
 
 def _in_channels_fault(m:dict, r) -> tuple:
-    "Break the model `m` (its `specs`, `chans`...): a convolution after the first expects twice the channels that come in"
+    ("Break the model `m` (its `specs`, `chans`...): a convolution after the first expects twice the channels that "
+     "come in")
     k = r.randrange(1, len(m['chans']))
     bad, wrong, have = 2*k, m['chans'][k] * 2, m['chans'][k]
     m['specs'][bad] = _conv3(wrong, m['specs'][bad][2])
-    return bad, (f"layer {bad} expects {wrong} input channels, but the convolution before it gives {have}: its `in_channels` "
-                 f"must be {have} (or that convolution must give {wrong})"), \
-        "compare each `Conv2d`'s first number, the channels it expects, with the channels the convolution before it gives."
+    return bad, (f"layer {bad} expects {wrong} input channels, but the convolution before it gives {have}: its "
+                 f"`in_channels` must be {have} (or that convolution must give {wrong})"), \
+        ("compare each `Conv2d`'s first number, the channels it expects, with the channels the convolution before it "
+         "gives.")
 
 def _same_stride_fault(m:dict, r) -> tuple:
     "Break the model `m`: a convolution asks for `padding='same'` with stride 2, which `nn.Conv2d` refuses"
     bad = 2*r.randrange(len(m['chans']))
     m['specs'][bad] = _conv3(*m['specs'][bad][1:3], p='same')
-    return bad, (f"layer {bad} asks for `padding='same'` with a stride of 2, which `nn.Conv2d` refuses: 'same' means the output "
-                 f"keeps the input's size, which a stride can't do; `padding=1` is what the other layers use"), \
+    return bad, (f"layer {bad} asks for `padding='same'` with a stride of 2, which `nn.Conv2d` refuses: 'same' means "
+                 "the output keeps the input's size, which a stride can't do; `padding=1` is what the other layers "
+                 "use"), \
         "build each `Conv2d` alone: `nn.Conv2d` refuses one of them, and its error says why."
 
 def _not_1x1_fault(m:dict, r) -> tuple:
     "Break the model `m`: a convolution has stride 1, so the grid is not 1x1 before `Flatten`"
     bad, n_out = 2*r.randrange(len(m['chans'])), m['n_out']
     m['specs'][bad] = _conv3(*m['specs'][bad][1:3], s=1)
-    g = m['sizes'][-2]                                       # one halving short: the grid ends where the last but one layer left it
-    return bad, (f"layer {bad} has stride 1, so the grid keeps its size there and the last convolution leaves {g}x{g} instead of "
-                 f"1x1: `Flatten` gives {n_out*g*g} scores per image instead of {n_out}. It needs stride 2, like the others (or one "
-                 f"more halving somewhere: a stride-4 convolution, or a pooling layer added)"), \
-        (f"follow the grid through the convolutions, ({m['size']} + 2*1 - 3)//stride + 1 for the first and so on: it must be "
-         f"1x1 before `Flatten`.")
+    # one halving short: the grid ends where the last but one layer left it
+    g = m['sizes'][-2]
+    return bad, (f"layer {bad} has stride 1, so the grid keeps its size there and the last convolution leaves {g}x{g} "
+                 f"instead of 1x1: `Flatten` gives {n_out*g*g} scores per image instead of {n_out}. It needs stride 2, "
+                 "like the others (or one more halving somewhere: a stride-4 convolution, or a pooling layer added)"), \
+        (f"follow the grid through the convolutions, ({m['size']} + 2*1 - 3)//stride + 1 for the first and so on: it "
+         "must be 1x1 before `Flatten`.")
 
 def _no_flatten_fault(m:dict, r) -> tuple:
     "Break the model `m`: the `Flatten` after the last convolution is missing"
     bad, n_out = len(m['specs']) - 1, m['n_out']          # the missing layer goes after the last one
     m['specs'] = m['specs'][:-1]
-    return bad, (f"the last convolution gives `[2, {n_out}, 1, 1]`; a `Flatten()` after it, at index {bad}, makes that the "
-                 f"`[2, {n_out}]` the loss needs"), \
-        (f"the last convolution gives `[2, {n_out}, 1, 1]` and the loss needs `[2, {n_out}]`: which layer turns one into the "
-         f"other, and is it there?")
+    return bad, (f"the last convolution gives `[2, {n_out}, 1, 1]`; a `Flatten()` after it, at index {bad}, makes that "
+                 f"the `[2, {n_out}]` the loss needs"), \
+        (f"the last convolution gives `[2, {n_out}, 1, 1]` and the loss needs `[2, {n_out}]`: which layer turns one "
+         "into the other, and is it there?")
 
 MODEL_FAULTS = dict(in_channels=_in_channels_fault, same_stride=_same_stride_fault, not_1x1=_not_1x1_fault,
                     no_flatten=_no_flatten_fault)   # each breaks a model and says why, and where to look
@@ -350,10 +393,11 @@ MODEL_FAULTS = dict(in_channels=_in_channels_fault, same_stride=_same_stride_fau
 # %% ../nbs/api/06_cnn.ipynb #29a09db6
 def _model_question(x_shape:tuple, n_out:int, texts:list) -> str:
     "The question of `fix_model_exercise`: the model's layers `texts`, for input `x_shape` and `n_out` scores"
-    return (f"This model should turn a batch of {x_shape[1]}-channel {x_shape[2]}x{x_shape[3]} images, shape `{list(x_shape)}`, "
-            f"into `[2, {n_out}]` class scores, but one layer is wrong or missing:\n\n```\nnn.Sequential(\n{_layers_text(texts)}\n)\n```\n\n"
-            f"Which layer has to change (its index), or, if a layer is missing, at which index does it go? Where several single "
-            f"changes would repair it, any of them is right. You can also answer with a repaired `nn.Sequential`.")
+    return (f"This model should turn a batch of {x_shape[1]}-channel {x_shape[2]}x{x_shape[3]} images, shape "
+            f"`{list(x_shape)}`, into `[2, {n_out}]` class scores, but one layer is wrong or "
+            f"missing:\n\n```\nnn.Sequential(\n{_layers_text(texts)}\n)\n```\n\nWhich layer has to change (its index), "
+            "or, if a layer is missing, at which index does it go? Where several single changes would repair it, any "
+            "of them is right. You can also answer with a repaired `nn.Sequential`.")
 
 def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                       ) -> Exercise:
@@ -363,9 +407,11 @@ def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
     sizes = [size]
     while sizes[-1] > 1: sizes.append(conv_out_size(sizes[-1], 3, 2, 1))
     base = r.choice([4, 8])
-    chans = [c] + [base * 2**i for i in range(len(sizes) - 2)]     # one stride-2 convolution per halving, the last one to n_out
+    # one stride-2 convolution per halving, the last one to n_out
+    chans = [c] + [base * 2**i for i in range(len(sizes) - 2)]
     kind = r.choice(['in_channels', 'same_stride', 'not_1x1', 'no_flatten'])
-    specs = [l for ni, nf in zip(chans, chans[1:]) for l in (_conv3(ni, nf), ('ReLU',))] + [_conv3(chans[-1], n_out), ('Flatten',)]
+    specs = [l for ni, nf in zip(chans, chans[1:]) for l in (_conv3(ni, nf), ('ReLU',))] + [_conv3(chans[-1], n_out),
+                                                                                            ('Flatten',)]
     m = dict(chans=chans, specs=specs, n_out=n_out, sizes=sizes, size=size)
     bad, why, more = MODEL_FAULTS[kind](m, r)
     specs, x_shape = m['specs'], (2, c, size, size)
@@ -373,16 +419,20 @@ def fix_model_exercise(seed:int|None=None, # Same seed, same exercise; `None` dr
     assert bad in right and _shapes(specs, x_shape[1:]) != (n_out,)
     if (others := sorted(right - {bad})): why += f". Changing or adding a layer at {_both_idx(others)} repairs it too"
     fs, L = (counted_from_one, blamed_the_relu, blamed_the_last_convolution, blamed_flatten), len(specs)
-    ms = untied([mistake(f, bad, L, kind) for f in fs if f(bad, L, kind)[0] is not None and f(bad, L, kind)[0] not in right], bad)
+    ms = untied([mistake(f, bad, L, kind) for f in fs if f(bad, L, kind)[0] is not None
+                 and f(bad, L, kind)[0] not in right], bad)
     texts = [_text(sp) for sp in specs]
     return Exercise('fix_model', _model_question(x_shape, n_out, texts), bad, why,
-                    hint="run the model on `torch.zeros(...)` of the input's shape and follow the shapes layer by layer: "
-                         "every convolution's `in_channels` must match what comes in, and the last grid must be 1x1 before `Flatten`.",
-                    hints=(f"run it one layer at a time, `x = torch.zeros({list(x_shape)})` then `for l in model: x = l(x); print(x.shape)`: "
-                           "the first layer that fails, or the first shape that goes wrong, is where to look (a layer PyTorch refuses "
-                           "to build fails first).", more),
+                    hint="run the model on `torch.zeros(...)` of the input's shape and follow the shapes layer by "
+                         "layer: every convolution's `in_channels` must match what comes in, and the last grid must "
+                         "be 1x1 before `Flatten`.",
+                    hints=(f"run it one layer at a time, `x = torch.zeros({list(x_shape)})` then "
+                           "`for l in model: x = l(x); print(x.shape)`: the first layer that fails, or the first "
+                           "shape that goes wrong, is where to look (a layer PyTorch refuses to build fails first).",
+                           more),
                     mistakes=ms, seed=seed, form='a layer index (or a repaired model)', alternatives=others,
                     accept=lambda a: _judge_model(a, specs, x_shape, n_out) if isinstance(a, nn.Module) else None,
                     params=dict(kind=kind, bad=bad, x_shape=x_shape, n_out=n_out, layers=texts, right=sorted(right)))
 
-def _both_idx(ix:list) -> str: return str(ix[0]) if len(ix) == 1 else ', '.join(map(str, ix[:-1])) + ' or ' + str(ix[-1])
+def _both_idx(ix:list) -> str:
+    return str(ix[0]) if len(ix) == 1 else ', '.join(map(str, ix[:-1])) + ' or ' + str(ix[-1])

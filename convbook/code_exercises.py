@@ -15,8 +15,8 @@ from . import arith
 __all__ = ['SIZE_MISTAKES', 'BN_MISTAKES', 'CODE_EXERCISES', 'flipped_the_kernel', 'used_the_corner', 'swapped_row_and_col',
            'forgot_to_sum', 'apply_kernel_solution', 'apply_kernel_exercise', 'flipped_the_kernel_2d',
            'stopped_one_short', 'swapped_height_and_width', 'conv2d_loop_solution', 'conv2d_loop_exercise',
-           'flipped_the_kernels', 'ignored_the_padding', 'ignored_the_stride', 'averaged_the_channels',
-           'forgot_the_bias', 'added_the_bias_for_each_channel', 'stopped_one_short_4d', 'transposed_the_kernels',
+           'flipped_the_kernels', 'transposed_the_kernels', 'ignored_the_padding', 'ignored_the_stride',
+           'stopped_one_short_4d', 'averaged_the_channels', 'forgot_the_bias', 'added_the_bias_for_each_channel',
            'conv2d_solution', 'conv2d_exercise', 'out_size_solution', 'out_size_exercise',
            'flattened_the_weight_in_the_wrong_order', 'folded_width_by_height', 'unfold_ignored_the_padding',
            'unfold_ignored_the_stride', 'unfold_flipped_the_kernels', 'conv2d_unfold_solution',
@@ -29,7 +29,8 @@ __all__ = ['SIZE_MISTAKES', 'BN_MISTAKES', 'CODE_EXERCISES', 'flipped_the_kernel
 
 # %% ../nbs/api/09a_code_exercises.ipynb #2f959935
 def _gen(r) -> torch.Generator:
-    "A torch generator seeded from the `random.Random` `r`: the exercise's tensors, without touching the global generator"
+    ("A torch generator seeded from the `random.Random` `r`: the exercise's tensors, without touching the global "
+     "generator")
     return torch.Generator().manual_seed(r.randrange(2**31))
 
 def _ints(g:torch.Generator, *shape, lo:int=-3, hi:int=3) -> torch.Tensor:
@@ -42,7 +43,8 @@ def _sh(t) -> str: return f"[{', '.join(map(str, t.shape))}]"
 def _patch(img, row, col, kh, kw): return img[row - kh//2:row - kh//2 + kh, col - kw//2:col - kw//2 + kw]
 
 def flipped_the_kernel(row, col, kernel, img):
-    "Flipped the kernel, as a true convolution does; PyTorch's convolutions (and `apply_kernel`) multiply each pixel by the kernel value over it, unflipped"
+    ("Flipped the kernel, as a true convolution does; PyTorch's convolutions (and `apply_kernel`) multiply each pixel "
+     "by the kernel value over it, unflipped")
     return (_patch(img, row, col, *kernel.shape) * kernel.flip(0, 1)).sum()
 
 def used_the_corner(row, col, kernel, img):
@@ -73,7 +75,8 @@ def apply_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
     cases = []
     for kh, kw in r.sample([(3, 3), (3, 5), (5, 3), (3, 3)], 3):
         h, w = r.sample(range(7, 12), 2)
-        fits = [(i, j) for i in range(kh//2, h - kh + 1) for j in range(kw//2, w - kw + 1)     # the corner mistake fits too
+        # the corner mistake fits too
+        fits = [(i, j) for i in range(kh//2, h - kh + 1) for j in range(kw//2, w - kw + 1)
                 if kh//2 <= j < h - kh//2 and kw//2 <= i < w - kw//2]                         # and the swapped one
         row, col = r.choice([p for p in fits if p[0] != p[1]])
         img, k = _ints(g, h, w, lo=0, hi=9), _ints(g, kh, kw)
@@ -82,23 +85,27 @@ def apply_kernel_exercise(seed:int|None=None, # Same seed, same exercise; `None`
         kh, kw = kernel.shape
         return F.conv2d(img[None, None], kernel[None, None])[0, 0, row - kh//2, col - kw//2]
     return CodeExercise('apply_kernel',
-        "Write `apply_kernel(row, col, kernel, img)`, as chapter 01 does: `img` is a 2-D tensor `[height, width]`, `kernel` a 2-D "
-        "tensor with odd sides (3x3, 3x5 or 5x3), and `(row, col)` is the pixel the kernel is centred on (`row` counts down the height). "
-        "Return the sum of the kernel times the patch of `img` under it (a number or a 0-d tensor), unflipped, as PyTorch's "
-        "convolutions compute it. The kernel always fits inside the image.",
-        apply_kernel_solution, "take the patch of the kernel's size whose centre is `(row, col)`, multiply it by the kernel and add up the products",
+        "Write `apply_kernel(row, col, kernel, img)`, as chapter 01 does: `img` is a 2-D tensor `[height, width]`, "
+        "`kernel` a 2-D tensor with odd sides (3x3, 3x5 or 5x3), and `(row, col)` is the pixel the kernel is centred "
+        "on (`row` counts down the height). Return the sum of the kernel times the patch of `img` under it (a number "
+        "or a 0-d tensor), unflipped, as PyTorch's convolutions compute it. The kernel always fits inside the image.",
+        apply_kernel_solution, "take the patch of the kernel's size whose centre is `(row, col)`, multiply it by the "
+                               "kernel and add up the products",
         oracle, cases, [flipped_the_kernel, used_the_corner, swapped_row_and_col, forgot_to_sum],
         hint="a kernel of height `kh` centred on row `row` covers rows `row - kh//2` to `row + kh//2`.",
-        hints=("slice the patch with `img[top:top + kh, left:left + kw]`, multiply by the kernel elementwise, then `.sum()`.",),
+        hints=("slice the patch with `img[top:top + kh, left:left + kw]`, multiply by the kernel elementwise, then "
+               "`.sum()`.",),
         name='apply_kernel', seed=seed, form='a function `apply_kernel(row, col, kernel, img)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #be230d89
 def flipped_the_kernel_2d(img, kernel):
-    "Flipped the kernel, as a true convolution does; PyTorch's convolutions multiply each pixel by the kernel value over it, unflipped"
+    ("Flipped the kernel, as a true convolution does; PyTorch's convolutions multiply each pixel by the kernel value "
+     "over it, unflipped")
     return F.conv2d(img[None, None], kernel.flip(0, 1)[None, None])[0, 0]
 
 def stopped_one_short(img, kernel):
-    "Stopped one position short on each axis: a kernel of size `k` fits at `n - k + 1` positions of `n`, from `0` to `n - k` inclusive"
+    ("Stopped one position short on each axis: a kernel of size `k` fits at `n - k + 1` positions of `n`, from `0` to "
+     "`n - k` inclusive")
     return F.conv2d(img[None, None], kernel[None, None])[0, 0, :-1, :-1]
 
 def swapped_height_and_width(img, kernel):
@@ -126,32 +133,51 @@ def conv2d_loop_exercise(seed:int|None=None, # Same seed, same exercise; `None` 
         img, k = _ints(g, h, w, lo=0, hi=9), _ints(g, kh, kw)
         cases.append(call_case(f"img {_sh(img)}, kernel {_sh(k)}", img, k))
     return CodeExercise('conv2d_loop',
-        "Write `conv2d(img, kernel)` for one channel, with loops: `img` is a 2-D tensor `[height, width]`, `kernel` a 2-D tensor "
-        "`[kh, kw]` (not always square). Put the kernel at every position where it fits inside the image (no padding, stride 1) and "
-        "return a tensor `[height - kh + 1, width - kw + 1]` of the sums of the kernel times the pixels under it, unflipped, as "
-        "`F.conv2d` computes them.",
-        conv2d_loop_solution, "loop over the output's rows and columns; each output value is the patch starting there times the kernel, summed",
+        "Write `conv2d(img, kernel)` for one channel, with loops: `img` is a 2-D tensor `[height, width]`, `kernel` a "
+        "2-D tensor `[kh, kw]` (not always square). Put the kernel at every position where it fits inside the image "
+        "(no padding, stride 1) and return a tensor `[height - kh + 1, width - kw + 1]` of the sums of the kernel "
+        "times the pixels under it, unflipped, as `F.conv2d` computes them.",
+        conv2d_loop_solution, "loop over the output's rows and columns; each output value is the patch starting there "
+                              "times the kernel, summed",
         lambda img, kernel: F.conv2d(img[None, None], kernel[None, None])[0, 0], cases,
         [flipped_the_kernel_2d, stopped_one_short, swapped_height_and_width],
-        hint="the output has one value per position of the kernel's top-left corner: `height - kh + 1` rows and `width - kw + 1` columns.",
-        hints=("make `out = torch.zeros(h, w)` of that shape, then two loops, `out[i, j] = (img[i:i + kh, j:j + kw] * kernel).sum()`.",),
+        hint="the output has one value per position of the kernel's top-left corner: `height - kh + 1` rows and "
+             "`width - kw + 1` columns.",
+        hints=("make `out = torch.zeros(h, w)` of that shape, then two loops, "
+               "`out[i, j] = (img[i:i + kh, j:j + kw] * kernel).sum()`.",),
         name='conv2d', seed=seed, form='a function `conv2d(img, kernel)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #a1f33d38
 def _conv(x, w, b, stride, padding): return F.conv2d(x, w, b, stride=stride, padding=padding)
 
+# %% ../nbs/api/09a_code_exercises.ipynb #c4a10002
 def flipped_the_kernels(x, weight, bias, stride, padding):
-    "Flipped the kernels, as a true convolution does; PyTorch's convolutions multiply each pixel by the kernel value over it, unflipped"
+    ("Flipped the kernels, as a true convolution does; PyTorch's convolutions multiply each pixel by the kernel value "
+     "over it, unflipped")
     return _conv(x, weight.flip(2, 3), bias, stride, padding)
 
+def transposed_the_kernels(x, weight, bias, stride, padding):
+    ("Transposed each kernel, its rows for its columns: `weight[o, c, i, j]` multiplies the pixel `i` rows down and "
+     "`j` columns across")
+    return _conv(x, weight.transpose(2, 3), bias, stride, padding)
+
+# %% ../nbs/api/09a_code_exercises.ipynb #c4a10004
 def ignored_the_padding(x, weight, bias, stride, padding):
-    "Left out the padding: `padding` rows and columns of zeros go around the input, on all four sides, before the kernel slides"
+    ("Left out the padding: `padding` rows and columns of zeros go around the input, on all four sides, before the "
+     "kernel slides")
     return _conv(x, weight, bias, stride, 0)
 
 def ignored_the_stride(x, weight, bias, stride, padding):
     "Moved the window one pixel at a time: with a stride, it moves `stride` pixels, in both directions"
     return _conv(x, weight, bias, 1, padding)
 
+def stopped_one_short_4d(x, weight, bias, stride, padding):
+    ("Stopped one position short on each axis: there are `(n + 2*padding - k)//stride + 1` positions, the last one "
+     "included")
+    return _conv(x, weight, bias, stride, padding)[..., :-1, :-1]
+stopped_one_short_4d.mistake = 'stopped_one_short'
+
+# %% ../nbs/api/09a_code_exercises.ipynb #c4a10006
 def averaged_the_channels(x, weight, bias, stride, padding):
     "Took the mean over the input channels where the sum belongs: each output value adds up every channel's products"
     return _conv(x, weight, None, stride, padding)/x.shape[1] + bias.view(1, -1, 1, 1)
@@ -164,14 +190,7 @@ def added_the_bias_for_each_channel(x, weight, bias, stride, padding):
     "Added the bias inside the loop over the input channels, once per channel; it goes in once per output value"
     return _conv(x, weight, None, stride, padding) + x.shape[1]*bias.view(1, -1, 1, 1)
 
-def stopped_one_short_4d(x, weight, bias, stride, padding):
-    "Stopped one position short on each axis: there are `(n + 2*padding - k)//stride + 1` positions, the last one included"
-    return _conv(x, weight, bias, stride, padding)[..., :-1, :-1]
-
-def transposed_the_kernels(x, weight, bias, stride, padding):
-    "Transposed each kernel, its rows for its columns: `weight[o, c, i, j]` multiplies the pixel `i` rows down and `j` columns across"
-    return _conv(x, weight.transpose(2, 3), bias, stride, padding)
-
+# %% ../nbs/api/09a_code_exercises.ipynb #c4a10008
 def conv2d_solution(x, weight, bias, stride, padding):
     "`F.conv2d(x, weight, bias, stride, padding)` with loops over the output grid"
     n, c, h, w = x.shape
@@ -184,33 +203,38 @@ def conv2d_solution(x, weight, bias, stride, padding):
             patch = x[:, :, i*stride:i*stride + kh, j*stride:j*stride + kw]      # [n, c, kh, kw]
             out[:, :, i, j] = (patch[:, None] * weight).sum((2, 3, 4)) + bias  # [n, o]: over channels and window
     return out
-stopped_one_short_4d.mistake = 'stopped_one_short'
 
 # %% ../nbs/api/09a_code_exercises.ipynb #deeff629
 def conv2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                    ) -> CodeExercise:
-    "Write `conv2d(x, weight, bias, stride, padding)`: a batch, several channels, a bias, stride and padding, as `F.conv2d`"
+    ("Write `conv2d(x, weight, bias, stride, padding)`: a batch, several channels, a bias, stride and padding, as "
+     "`F.conv2d`")
     seed, r = draw_seed(seed); g = _gen(r)
     cases = []
-    for n, c, o, (kh, kw), stride, padding in [(2, 3, 2, (3, 3), 1, 1), (1, 2, 3, r.choice([(3, 2), (2, 3)]), 2, 0), (2, 2, 2, (3, 3), r.choice([2, 3]), 2)]:
+    for n, c, o, (kh, kw), stride, padding in [(2, 3, 2, (3, 3), 1, 1), (1, 2, 3, r.choice([(3, 2), (2, 3)]), 2, 0),
+                                               (2, 2, 2, (3, 3), r.choice([2, 3]), 2)]:
         h, w = r.sample(range(5, 10), 2)
         x, wt = _ints(g, n, c, h, w), _ints(g, o, c, kh, kw)
         b = _ints(g, o, lo=1, hi=3) * (1 - 2*_ints(g, o, lo=0, hi=1))     # no bias is zero
         cases.append(call_case(f"x {_sh(x)}, weight {_sh(wt)}, bias {_sh(b)}, stride={stride}, padding={padding}",
                                x, wt, b, stride, padding))
     return CodeExercise('conv2d',
-        "Write `conv2d(x, weight, bias, stride, padding)`, the forward pass of `nn.Conv2d`, with loops: `x` is a batch of images "
-        "`[N, C, H, W]`, `weight` holds `O` kernels `[O, C, kh, kw]` (not always square), `bias` is `[O]`, and `stride` and `padding` "
-        "are whole numbers, the same on both axes (padding with zeros). Return `[N, O, out_h, out_w]`, equal to "
-        "`F.conv2d(x, weight, bias, stride=stride, padding=padding)` (cross-correlation: no flipping).",
-        conv2d_solution, "pad `x` with zeros; for each output position, take the window of every image and channel, multiply it by every kernel, "
-        "sum over the channels and the window, and add the bias",
-        _conv, cases, [flipped_the_kernels, ignored_the_padding, ignored_the_stride, averaged_the_channels, forgot_the_bias,
-                       added_the_bias_for_each_channel, stopped_one_short_4d, transposed_the_kernels],
-        hint="output value `[n, o, i, j]` is the window of image `n` at `(i*stride, j*stride)` in the padded input, times kernel `o`, "
-             "summed over all `C` channels and the window, plus `bias[o]`; there are `(H + 2*padding - kh)//stride + 1` rows.",
-        hints=("`F.pad(x, (padding,)*4)` pads both sides of both axes; `patch[:, None] * weight` multiplies every image's window `[N, 1, C, kh, kw]` "
-               "by every kernel `[O, C, kh, kw]`, and `.sum((2, 3, 4))` adds over channels and window.",),
+        "Write `conv2d(x, weight, bias, stride, padding)`, the forward pass of `nn.Conv2d`, with loops: `x` is a "
+        "batch of images `[N, C, H, W]`, `weight` holds `O` kernels `[O, C, kh, kw]` (not always square), `bias` is "
+        "`[O]`, and `stride` and `padding` are whole numbers, the same on both axes (padding with zeros). Return "
+        "`[N, O, out_h, out_w]`, equal to `F.conv2d(x, weight, bias, stride=stride, padding=padding)` "
+        "(cross-correlation: no flipping).",
+        conv2d_solution,
+        "pad `x` with zeros; for each output position, take the window of every image and channel, multiply it by "
+        "every kernel, sum over the channels and the window, and add the bias",
+        _conv, cases, [flipped_the_kernels, ignored_the_padding, ignored_the_stride, averaged_the_channels,
+                       forgot_the_bias, added_the_bias_for_each_channel, stopped_one_short_4d, transposed_the_kernels],
+        hint="output value `[n, o, i, j]` is the window of image `n` at `(i*stride, j*stride)` in the padded input, "
+             "times kernel `o`, summed over all `C` channels and the window, plus `bias[o]`; there are "
+             "`(H + 2*padding - kh)//stride + 1` rows.",
+        hints=("`F.pad(x, (padding,)*4)` pads both sides of both axes; `patch[:, None] * weight` multiplies every "
+               "image's window `[N, 1, C, kh, kw]` by every kernel `[O, C, kh, kw]`, and `.sum((2, 3, 4))` adds over "
+               "channels and window.",),
         name='conv2d', seed=seed, form='a function `conv2d(x, weight, bias, stride, padding)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #acaab6a9
@@ -222,7 +246,8 @@ def _size_mistake(f):
     g.__name__, g.__doc__ = f.__name__, f.__doc__
     return g
 
-SIZE_MISTAKES = [_size_mistake(f) for f in (arith.forgot_the_padding, arith.padded_one_side, arith.rounded_up, arith.forgot_the_plus_one,
+SIZE_MISTAKES = [_size_mistake(f)
+                 for f in (arith.forgot_the_padding, arith.padded_one_side, arith.rounded_up, arith.forgot_the_plus_one,
                                             arith.divided_by_the_stride, arith.kept_the_input_size)]
 
 def out_size_solution(n, ks, stride=1, padding=0):
@@ -236,31 +261,39 @@ def _torch_size(n, ks, stride=1, padding=0):
 # %% ../nbs/api/09a_code_exercises.ipynb #b56df51a
 def out_size_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                      ) -> CodeExercise:
-    "Write `out_size(n, ks, stride, padding)`: a convolution's output size, checked over a grid of cases against PyTorch"
+    ("Write `out_size(n, ks, stride, padding)`: a convolution's output size, checked over a grid of cases against "
+     "PyTorch")
     seed, r = draw_seed(seed)
-    grid = [(n, ks, s, p) for n in range(3, 13) for ks in (1, 2, 3, 4, 5) for s in (1, 2, 3) for p in (0, 1, 2) if n + 2*p >= ks and p < ks]
-    picks = r.sample([q for q in grid if q[2] == 1], 3) + r.sample([q for q in grid if q[2] > 1 and (q[0] + 2*q[3] - q[1]) % q[2]], 5) + r.sample(grid, 4)
+    grid = [(n, ks, s, p) for n in range(3, 13) for ks in (1, 2, 3, 4, 5) for s in (1, 2, 3) for p in (0, 1, 2)
+            if n + 2*p >= ks and p < ks]
+    picks = (r.sample([q for q in grid if q[2] == 1], 3)
+             + r.sample([q for q in grid if q[2] > 1 and (q[0] + 2*q[3] - q[1]) % q[2]], 5) + r.sample(grid, 4))
     cases = [call_case(f"n={n}, ks={ks}, stride={s}, padding={p}", n, ks, s, p) for n,ks,s,p in picks]
     return CodeExercise('out_size',
-        "Write `out_size(n, ks, stride, padding)`: the output size, along one axis, of a convolution with kernel size `ks`, `stride` "
-        "and zero `padding` on both sides of an input of size `n` (all whole numbers), as `nn.Conv2d` gives it. Return a whole number. "
-        "It is checked on 12 cases, each against PyTorch.",
-        out_size_solution, "count the windows that fit in the padded input, `n + 2*padding` long: one more than the whole steps of `stride` "
-        "left after the first window, `(n + 2*padding - ks)//stride + 1`", _torch_size, cases, SIZE_MISTAKES,
-        hint="the padding goes on both sides, a window only counts if all of it fits, and there is one more window than steps.",
-        hints=("`//` rounds down, as a window that doesn't fit is dropped; try `n=5, ks=3, stride=2, padding=1` by hand (3 windows).",),
+        "Write `out_size(n, ks, stride, padding)`: the output size, along one axis, of a convolution with kernel size "
+        "`ks`, `stride` and zero `padding` on both sides of an input of size `n` (all whole numbers), as `nn.Conv2d` "
+        "gives it. Return a whole number. It is checked on 12 cases, each against PyTorch.",
+        out_size_solution,
+        "count the windows that fit in the padded input, `n + 2*padding` long: one more than the whole steps of "
+        "`stride` left after the first window, `(n + 2*padding - ks)//stride + 1`", _torch_size, cases, SIZE_MISTAKES,
+        hint="the padding goes on both sides, a window only counts if all of it fits, and there is one more window "
+             "than steps.",
+        hints=("`//` rounds down, as a window that doesn't fit is dropped; try `n=5, ks=3, stride=2, padding=1` by "
+               "hand (3 windows).",),
         name='out_size', seed=seed, form='a function `out_size(n, ks, stride, padding)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #07367f66
 def flattened_the_weight_in_the_wrong_order(x, weight, stride, padding):
-    "Flattened the kernels channel-last; `F.unfold` lays a window out channel by channel, each channel row by row, so `weight.view(O, -1)` matches it"
+    ("Flattened the kernels channel-last; `F.unfold` lays a window out channel by channel, each channel row by row, so "
+     "`weight.view(O, -1)` matches it")
     n, o = x.shape[0], weight.shape[0]
     cols = F.unfold(x, weight.shape[2:], stride=stride, padding=padding)
     oh, ow = F.conv2d(x, weight, stride=stride, padding=padding).shape[2:]
     return (weight.permute(0, 2, 3, 1).reshape(o, -1) @ cols).view(n, o, oh, ow)
 
 def folded_width_by_height(x, weight, stride, padding):
-    "Folded the product into `[out_w, out_h]`: the columns of `F.unfold` go along each row first, so the grid is `view(N, O, out_h, out_w)`"
+    ("Folded the product into `[out_w, out_h]`: the columns of `F.unfold` go along each row first, so the grid is "
+     "`view(N, O, out_h, out_w)`")
     y = F.conv2d(x, weight, stride=stride, padding=padding)
     return y.reshape(y.shape[0], y.shape[1], y.shape[3], y.shape[2])
 
@@ -273,7 +306,8 @@ def unfold_ignored_the_stride(x, weight, stride, padding):
     return F.conv2d(x, weight, padding=padding)
 
 def unfold_flipped_the_kernels(x, weight, stride, padding):
-    "Flipped the kernels, as a true convolution does; PyTorch's convolutions multiply each pixel by the kernel value over it, unflipped"
+    ("Flipped the kernels, as a true convolution does; PyTorch's convolutions multiply each pixel by the kernel value "
+     "over it, unflipped")
     return F.conv2d(x, weight.flip(2, 3), stride=stride, padding=padding)
 
 def conv2d_unfold_solution(x, weight, stride, padding):
@@ -293,23 +327,29 @@ def conv2d_unfold_exercise(seed:int|None=None, # Same seed, same exercise; `None
     "Write `conv2d_unfold(x, weight, stride, padding)`: a convolution as `F.unfold` and one matrix multiplication"
     seed, r = draw_seed(seed); g = _gen(r)
     cases = []
-    for n, c, o, (kh, kw), stride, padding in [(2, 3, 4, (3, 3), 1, 1), (1, 2, 3, r.choice([(3, 2), (2, 3)]), 2, 0), (2, 2, 2, (3, 3), 2, 1)]:
+    for n, c, o, (kh, kw), stride, padding in [(2, 3, 4, (3, 3), 1, 1), (1, 2, 3, r.choice([(3, 2), (2, 3)]), 2, 0),
+                                               (2, 2, 2, (3, 3), 2, 1)]:
         while True:
             h, w = r.sample(range(5, 11), 2)
             if (h + 2*padding - kh)//stride != (w + 2*padding - kw)//stride: break     # an output that isn't square
         x, wt = _ints(g, n, c, h, w), _ints(g, o, c, kh, kw)
-        cases.append(call_case(f"x {_sh(x)}, weight {_sh(wt)}, stride={stride}, padding={padding}", x, wt, stride, padding))
+        cases.append(call_case(f"x {_sh(x)}, weight {_sh(wt)}, stride={stride}, padding={padding}", x, wt, stride,
+                               padding))
     return CodeExercise('conv2d_unfold',
-        "Write `conv2d_unfold(x, weight, stride, padding)`, a convolution without bias, as chapter 05 does: `F.unfold` to lay every "
-        "window out as a column, then one matrix multiplication. `x` is `[N, C, H, W]`, `weight` is `[O, C, kh, kw]`, `stride` and "
-        "`padding` whole numbers (the same on both axes). Return `[N, O, out_h, out_w]`, equal to "
-        "`F.conv2d(x, weight, stride=stride, padding=padding)`.",
-        conv2d_unfold_solution, "`F.unfold` gives `[N, C*kh*kw, out_h*out_w]`, one window per column; the kernels flattened, `[O, C*kh*kw]`, "
+        "Write `conv2d_unfold(x, weight, stride, padding)`, a convolution without bias, as chapter 05 does: "
+        "`F.unfold` to lay every window out as a column, then one matrix multiplication. `x` is `[N, C, H, W]`, "
+        "`weight` is `[O, C, kh, kw]`, `stride` and `padding` whole numbers (the same on both axes). Return "
+        "`[N, O, out_h, out_w]`, equal to `F.conv2d(x, weight, stride=stride, padding=padding)`.",
+        conv2d_unfold_solution,
+        "`F.unfold` gives `[N, C*kh*kw, out_h*out_w]`, one window per column; the kernels flattened, `[O, C*kh*kw]`, "
         "multiply them all; the product, `[N, O, out_h*out_w]`, is folded into the output grid",
         lambda x, weight, stride, padding: F.conv2d(x, weight, stride=stride, padding=padding), cases,
-        [flattened_the_weight_in_the_wrong_order, folded_width_by_height, unfold_ignored_the_padding, unfold_ignored_the_stride, unfold_flipped_the_kernels],
-        hint="give `F.unfold` the kernel size, the stride and the padding; a window's column is ordered channel, row, column, like `weight[o]` flattened.",
-        hints=("`weight.view(O, -1) @ cols` gives `[N, O, L]` with `L = out_h*out_w` positions, row after row: `.view(N, O, out_h, out_w)`.",),
+        [flattened_the_weight_in_the_wrong_order, folded_width_by_height, unfold_ignored_the_padding,
+         unfold_ignored_the_stride, unfold_flipped_the_kernels],
+        hint="give `F.unfold` the kernel size, the stride and the padding; a window's column is ordered channel, row, "
+             "column, like `weight[o]` flattened.",
+        hints=("`weight.view(O, -1) @ cols` gives `[N, O, L]` with `L = out_h*out_w` positions, row after row: "
+               "`.view(N, O, out_h, out_w)`.",),
         name='conv2d_unfold', seed=seed, form='a function `conv2d_unfold(x, weight, stride, padding)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #32537a9c
@@ -322,12 +362,14 @@ def took_the_average(x, ks, stride):
     return F.avg_pool2d(x, ks, stride)
 
 def pooled_across_the_channels(x, ks, stride):
-    "Took the largest value over all the channels of a window: pooling works channel by channel, so the output keeps `C` channels of their own"
+    ("Took the largest value over all the channels of a window: pooling works channel by channel, so the output keeps "
+     "`C` channels of their own")
     y = F.max_pool2d(x, ks, stride)
     return y.amax(1, keepdim=True).expand_as(y)
 
 def kept_the_partial_windows(x, ks, stride):
-    "Kept the windows that hang over the edge: `nn.MaxPool2d` drops them (unless `ceil_mode=True`), `(H - ks)//stride + 1` windows down"
+    ("Kept the windows that hang over the edge: `nn.MaxPool2d` drops them (unless `ceil_mode=True`), "
+     "`(H - ks)//stride + 1` windows down")
     return F.max_pool2d(x, ks, stride, ceil_mode=True)
 
 def pool_stopped_one_short(x, ks, stride):
@@ -356,23 +398,29 @@ def max_pool2d_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
     for n, c, ks, stride in [(2, 3, 2, 2), (1, 2, 3, 2), (2, 2, 3, r.choice([1, 3]))]:
         while True:
             h, w = r.sample(range(5, 11), 2)
-            if (h - ks) % stride or (w - ks) % stride or stride == 1: break      # a window hangs over an edge (or stride 1)
+            # a window hangs over an edge (or stride 1)
+            if (h - ks) % stride or (w - ks) % stride or stride == 1: break
         x = _ints(g, n, c, h, w, lo=-9, hi=9)
         cases.append(call_case(f"x {_sh(x)}, ks={ks}, stride={stride}", x, ks, stride))
     return CodeExercise('max_pool2d',
-        "Write `max_pool2d(x, ks, stride)`: `x` is `[N, C, H, W]`; return, for every image and every channel, the largest value "
-        "of each `ks x ks` window, windows `stride` apart (no padding; a window that would go past the edge is left out). The "
-        "result is `[N, C, out_h, out_w]`, equal to `F.max_pool2d(x, ks, stride)`.",
-        max_pool2d_solution, "loop over the output grid; each value is the largest of its window, `.amax((2, 3))` for every image and channel at once",
+        "Write `max_pool2d(x, ks, stride)`: `x` is `[N, C, H, W]`; return, for every image and every channel, the "
+        "largest value of each `ks x ks` window, windows `stride` apart (no padding; a window that would go past the "
+        "edge is left out). The result is `[N, C, out_h, out_w]`, equal to `F.max_pool2d(x, ks, stride)`.",
+        max_pool2d_solution, "loop over the output grid; each value is the largest of its window, `.amax((2, 3))` for "
+                             "every image and channel at once",
         lambda x, ks, stride: F.max_pool2d(x, ks, stride), cases,
-        [pool_ignored_the_stride, took_the_average, pooled_across_the_channels, kept_the_partial_windows, pool_stopped_one_short],
-        hint="pooling keeps the channels apart: one output channel per input channel, windows `stride` apart, `(H - ks)//stride + 1` of them down.",
-        hints=("`x[:, :, i*stride:i*stride + ks, j*stride:j*stride + ks].amax((2, 3))` is output position `(i, j)` for all images and channels.",),
+        [pool_ignored_the_stride, took_the_average, pooled_across_the_channels, kept_the_partial_windows,
+         pool_stopped_one_short],
+        hint="pooling keeps the channels apart: one output channel per input channel, windows `stride` apart, "
+             "`(H - ks)//stride + 1` of them down.",
+        hints=("`x[:, :, i*stride:i*stride + ks, j*stride:j*stride + ks].amax((2, 3))` is output position `(i, j)` for "
+               "all images and channels.",),
         name='max_pool2d', seed=seed, form='a function `max_pool2d(x, ks, stride)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #ecc1fba4
 def _fill(m:nn.Module, seed:int):
-    "Set the parameters of `m`, in order, to numbers drawn from `seed`: weights ~ N(0, 2/fan_in), biases 0, so outputs depend on the architecture alone"
+    ("Set the parameters of `m`, in order, to numbers drawn from `seed`: weights ~ N(0, 2/fan_in), biases 0, so "
+     "outputs depend on the architecture alone")
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
         for p in m.parameters():
@@ -383,7 +431,8 @@ def _module(f, args:tuple, x:torch.Tensor, seed:int):
     "Build the module `f(*args)`, fill its parameters from `seed`, run it on `x`"
     m = f(*args)
     if not isinstance(m, nn.Module):
-        raise AnswerError(f"returned {'None (a `return` missing?)' if m is None else f'a `{type(m).__name__}`'}, not a module (a layer, or an `nn.Sequential`)")
+        raise AnswerError(f"returned {'None (a `return` missing?)' if m is None else f'a `{type(m).__name__}`'}, not a "
+                          "module (a layer, or an `nn.Sequential`)")
     _fill(m, seed)
     with torch.no_grad(): return m(x)
 
@@ -392,7 +441,8 @@ def module_case(text:str, # The input, in words
                 x:torch.Tensor, # The input the module runs on, copied afresh for each answer
                 seed:int, # Seed of the module's parameters
                ) -> Case:
-    "A `Case` that builds the answer's module from `args`, fills its parameters from `seed`, and runs it on a copy of `x`"
+    ("A `Case` that builds the answer's module from `args`, fills its parameters from `seed`, and runs it on a copy of "
+     "`x`")
     return Case(text, lambda f: _module(f, args, x.clone(), seed))
 
 # %% ../nbs/api/09a_code_exercises.ipynb #802c88f9
@@ -406,7 +456,8 @@ def forgot_the_stride_2(ni, nf, ks=3, act=True):
     return _block(ni, nf, ks, act, stride=1)
 
 def forgot_the_padding_block(ni, nf, ks=3, act=True):
-    "Left out the padding: `padding=ks//2` keeps the kernel centred on every pixel, so that only the stride shrinks the grid"
+    ("Left out the padding: `padding=ks//2` keeps the kernel centred on every pixel, so that only the stride shrinks "
+     "the grid")
     return _block(ni, nf, ks, act, padding=0)
 
 def padded_by_one(ni, nf, ks=3, act=True):
@@ -438,18 +489,23 @@ def conv_block_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
     "Write fastbook's `conv(ni, nf, ks, act)` block: a stride-2 convolution, then a ReLU if `act`"
     seed, r = draw_seed(seed); g = _gen(r)
     cases = []
-    for ni, nf, ks, act in [(1, r.choice([4, 8]), 3, True), (r.choice([2, 3]), 4, 5, True), (r.choice([4, 8]), 2, 3, False)]:
+    for ni, nf, ks, act in [(1, r.choice([4, 8]), 3, True), (r.choice([2, 3]), 4, 5, True),
+                            (r.choice([4, 8]), 2, 3, False)]:
         h, w = r.sample(range(6, 12), 2)
         x, fill = torch.randn(2, ni, h, w, generator=g), r.randrange(2**31)
         cases.append(module_case(f"conv({ni}, {nf}, ks={ks}, act={act}) on x {_sh(x)}", (ni, nf, ks, act), x, fill))
     return CodeExercise('conv_block',
-        "Write fastbook's `conv(ni, nf, ks=3, act=True)`: it returns a module (a layer, or an `nn.Sequential` of layers) that "
-        "applies an `nn.Conv2d` from `ni` to `nf` channels with a `ks x ks` kernel, stride 2 and padding `ks//2`, followed by an "
-        "`nn.ReLU` if `act` is true (and nothing else). `check` builds it for a few settings, sets its weights, and runs it on a batch.",
-        conv_solution, "one `nn.Conv2d(ni, nf, kernel_size=ks, stride=2, padding=ks//2)`, and an `nn.Sequential` of it and `nn.ReLU()` when `act` is true",
+        "Write fastbook's `conv(ni, nf, ks=3, act=True)`: it returns a module (a layer, or an `nn.Sequential` of "
+        "layers) that applies an `nn.Conv2d` from `ni` to `nf` channels with a `ks x ks` kernel, stride 2 and padding "
+        "`ks//2`, followed by an `nn.ReLU` if `act` is true (and nothing else). `check` builds it for a few settings, "
+        "sets its weights, and runs it on a batch.",
+        conv_solution, "one `nn.Conv2d(ni, nf, kernel_size=ks, stride=2, padding=ks//2)`, and an `nn.Sequential` of it "
+                       "and `nn.ReLU()` when `act` is true",
         lambda ni, nf, ks=3, act=True: _block(ni, nf, ks, act), cases,
-        [forgot_the_stride_2, forgot_the_padding_block, padded_by_one, kept_the_relu, forgot_the_relu, put_the_relu_first],
-        hint="stride 2 halves the grid; padding `ks//2` keeps a `ks x ks` kernel centred; the ReLU comes after the convolution, and only when `act` is true.",
+        [forgot_the_stride_2, forgot_the_padding_block, padded_by_one, kept_the_relu, forgot_the_relu,
+         put_the_relu_first],
+        hint="stride 2 halves the grid; padding `ks//2` keeps a `ks x ks` kernel centred; the ReLU comes after the "
+             "convolution, and only when `act` is true.",
         hints=("`nn.Conv2d(ni, nf, kernel_size=ks, stride=2, padding=ks//2)`; return it alone when `act` is false.",),
         name='conv', seed=seed, form='a function `conv(ni, nf, ks, act)` returning a module', rng_ok=True)
 
@@ -470,7 +526,8 @@ def _cnn(size, n_out, n=None, relu_last=False, flatten=True):
     return nn.Sequential(*layers, *([nn.Flatten()] if flatten else []))
 
 def stopped_one_halving_short(size, n_out):
-    "Stopped one convolution early: the grid is 2x2, and `Flatten` gives `n_out*2*2` numbers per image; halve until it is 1x1"
+    ("Stopped one convolution early: the grid is 2x2, and `Flatten` gives `n_out*2*2` numbers per image; halve until "
+     "it is 1x1")
     return _cnn(size, n_out, _halvings(size) - 1)
 
 def put_a_relu_after_the_last(size, n_out):
@@ -493,7 +550,8 @@ def _scores_diff(got, want, tol:float=0.) -> str:
     "How class scores `got` differ from `want` in what any right model shares: the shape, and taking negative values"
     if (d := output_diff(got, torch.zeros_like(want), float('inf'))): return d                  # type and shape only
     if bool((got < 0).any()) != bool((want < 0).any()):
-        return "the scores are never negative (class scores can be)" if (want < 0).any() else "the scores take negative values"
+        return ("the scores are never negative (class scores can be)" if (want < 0).any()
+                else "the scores take negative values")
     return ''
 
 # %% ../nbs/api/09a_code_exercises.ipynb #ba438dea
@@ -506,20 +564,25 @@ def simple_cnn_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         x, fill = torch.randn(4, 1, size, size, generator=g), r.randrange(2**31)
         cases.append(module_case(f"simple_cnn({size}, {n_out}) on x {_sh(x)}", (size, n_out), x, fill))
     return CodeExercise('simple_cnn',
-        "Write `simple_cnn(size, n_out)`: it returns an `nn.Sequential` for batches of one-channel `size x size` images, "
-        "`[N, 1, size, size]`, made of convolutions with kernel 3, stride 2 and padding 1 (each followed by a ReLU, but the last), "
-        "as many as it takes to bring the grid down to 1x1, the last one with `n_out` channels, and then `nn.Flatten()`, so that it "
-        "gives `[N, n_out]` class scores. The channels in between are yours to choose (4, 8, 16, ... say).",
-        simple_cnn_solution, "halve the grid with stride-2 convolutions, each followed by a ReLU, while it is larger than 2x2; then one more "
-        "convolution to `n_out` channels on a 1x1 grid, and `Flatten`",
+        "Write `simple_cnn(size, n_out)`: it returns an `nn.Sequential` for batches of one-channel `size x size` "
+        "images, `[N, 1, size, size]`, made of convolutions with kernel 3, stride 2 and padding 1 (each followed by a "
+        "ReLU, but the last), as many as it takes to bring the grid down to 1x1, the last one with `n_out` channels, "
+        "and then `nn.Flatten()`, so that it gives `[N, n_out]` class scores. The channels in between are yours to "
+        "choose (4, 8, 16, ... say).",
+        simple_cnn_solution,
+        "halve the grid with stride-2 convolutions, each followed by a ReLU, while it is larger than 2x2; then one "
+        "more convolution to `n_out` channels on a 1x1 grid, and `Flatten`",
         _cnn, cases, [stopped_one_halving_short, put_a_relu_after_the_last, forgot_flatten],
         hint="a stride-2 convolution with padding 1 takes a grid of `n` to `(n - 1)//2 + 1`: count the halvings to 1.",
-        hints=("a `while size > 2:` loop adds a convolution and a ReLU and halves `size`; after it, the last convolution (no ReLU) and `nn.Flatten()`.",),
-        name='simple_cnn', seed=seed, form='a function `simple_cnn(size, n_out)` returning a model', rng_ok=True, diff=_scores_diff)
+        hints=("a `while size > 2:` loop adds a convolution and a ReLU and halves `size`; after it, the last "
+               "convolution (no ReLU) and `nn.Flatten()`.",),
+        name='simple_cnn', seed=seed, form='a function `simple_cnn(size, n_out)` returning a model', rng_ok=True,
+        diff=_scores_diff)
 
 # %% ../nbs/api/09a_code_exercises.ipynb #5fa6351e
-def _bn(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5, unbiased_norm=False, no_eps=False, no_update=False,
-        running_in_training=False, batch_in_eval=False, biased_running=False, old_weight_momentum=False, swap_affine=False):
+def _bn(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5,
+        unbiased_norm=False, no_eps=False, no_update=False, running_in_training=False, batch_in_eval=False,
+        biased_running=False, old_weight_momentum=False, swap_affine=False):
     "Batch norm with one mistake switched on"
     m = x.numel()//x.shape[1]
     mean, var = x.mean((0, 2, 3)), x.var((0, 2, 3), unbiased=False)
@@ -540,14 +603,27 @@ def _bn_mistake(name:str, doc:str, **flag):
     return f
 
 BN_MISTAKES = [
-    _bn_mistake('used_the_unbiased_variance', "Normalised with the unbiased variance (dividing by `m - 1`); batch norm normalises with the batch's biased variance, dividing by `m = N*H*W`", unbiased_norm=True),
-    _bn_mistake('forgot_eps', "Left out `eps`: it is added to the variance before the square root, and matters where a channel hardly varies", no_eps=True),
-    _bn_mistake('forgot_to_update_the_running_statistics', "Left the running statistics as they were in training mode: each batch moves them `momentum` of the way to its own", no_update=True),
-    _bn_mistake('used_the_running_statistics_in_training', "Normalised with the running statistics in training mode: training normalises with the batch's own", running_in_training=True),
-    _bn_mistake('used_the_batch_statistics_in_eval', "Normalised with the batch's statistics in eval mode: eval uses the running statistics, so that an image's output doesn't depend on its batch", batch_in_eval=True),
-    _bn_mistake('kept_the_biased_variance', "Moved the running variance towards the biased variance; PyTorch keeps the unbiased one, `var*m/(m - 1)` with `m = N*H*W`", biased_running=True),
-    _bn_mistake('weighted_the_old_value_by_momentum', "Gave the new batch the weight `1 - momentum`: PyTorch's `momentum` is the weight of the new value, `(1 - momentum)*old + momentum*new`", old_weight_momentum=True),
-    _bn_mistake('swapped_gamma_and_beta', "Swapped `gamma` and `beta`: `gamma` scales the normalised values, `beta` shifts them", swap_affine=True),
+    _bn_mistake('used_the_unbiased_variance', "Normalised with the unbiased variance (dividing by `m - 1`); batch norm "
+                                              "normalises with the batch's biased variance, dividing by `m = N*H*W`",
+                unbiased_norm=True),
+    _bn_mistake('forgot_eps', "Left out `eps`: it is added to the variance before the square root, and matters where a "
+                              "channel hardly varies", no_eps=True),
+    _bn_mistake('forgot_to_update_the_running_statistics', "Left the running statistics as they were in training mode: "
+                                                           "each batch moves them `momentum` of the way to its own",
+                no_update=True),
+    _bn_mistake('used_the_running_statistics_in_training', "Normalised with the running statistics in training mode: "
+                                                           "training normalises with the batch's own",
+                running_in_training=True),
+    _bn_mistake('used_the_batch_statistics_in_eval', "Normalised with the batch's statistics in eval mode: eval uses "
+                                                     "the running statistics, so that an image's output doesn't depend "
+                                                     "on its batch", batch_in_eval=True),
+    _bn_mistake('kept_the_biased_variance', "Moved the running variance towards the biased variance; PyTorch keeps the "
+                                            "unbiased one, `var*m/(m - 1)` with `m = N*H*W`", biased_running=True),
+    _bn_mistake('weighted_the_old_value_by_momentum', "Gave the new batch the weight `1 - momentum`: PyTorch's "
+                                                      "`momentum` is the weight of the new value, "
+                                                      "`(1 - momentum)*old + momentum*new`", old_weight_momentum=True),
+    _bn_mistake('swapped_gamma_and_beta', "Swapped `gamma` and `beta`: `gamma` scales the normalised values, `beta` "
+                                          "shifts them", swap_affine=True),
 ]
 
 def batch_norm_solution(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5):
@@ -570,7 +646,8 @@ def _bn_oracle(x, gamma, beta, running_mean, running_var, training, momentum=0.1
 
 def batch_norm_exercise(seed:int|None=None, # Same seed, same exercise; `None` draws a fresh one
                        ) -> CodeExercise:
-    "Write `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum, eps)`: the forward pass, and the running statistics"
+    ("Write `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum, eps)`: the forward pass, and "
+     "the running statistics")
     seed, r = draw_seed(seed); g = _gen(r)
     cases = []
     for shape, training in [((4, 3, 2, 3), True), ((2, 2, 3, 3), True), ((3, 2, 2, 2), False)]:
@@ -584,19 +661,24 @@ def batch_norm_exercise(seed:int|None=None, # Same seed, same exercise; `None` d
         cases.append(call_case(f"x {_sh(x)}, training={training}, momentum={mom}",
                                x, gamma, beta, rm, rv, training, momentum=mom, eps=1e-5))
     return CodeExercise('batch_norm',
-        "Write `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5)` for activations `x` "
-        "`[N, C, H, W]`, with `gamma`, `beta`, `running_mean` and `running_var` of shape `[C]`. Return a tuple "
-        "`(y, new_running_mean, new_running_var)`, as `nn.BatchNorm2d` computes them: when `training` is true, normalise each channel "
-        "with the batch's mean and biased variance over `N`, `H` and `W`, and move each running statistic to "
-        "`(1 - momentum)*old + momentum*batch`, the batch's variance taken unbiased for that (as PyTorch does); when it is false, "
-        "normalise with the running statistics and return them unchanged. Then `y = (x - mean)/sqrt(var + eps)*gamma + beta`.",
-        batch_norm_solution, "in training, the batch's statistics per channel over `(0, 2, 3)` normalise, and the running ones move `momentum` "
-        "of the way towards them (the variance unbiased); in eval, the running statistics normalise and stay as they are",
+        "Write `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum=0.1, eps=1e-5)` for "
+        "activations `x` `[N, C, H, W]`, with `gamma`, `beta`, `running_mean` and `running_var` of shape `[C]`. "
+        "Return a tuple `(y, new_running_mean, new_running_var)`, as `nn.BatchNorm2d` computes them: when `training` "
+        "is true, normalise each channel with the batch's mean and biased variance over `N`, `H` and `W`, and move "
+        "each running statistic to `(1 - momentum)*old + momentum*batch`, the batch's variance taken unbiased for "
+        "that (as PyTorch does); when it is false, normalise with the running statistics and return them unchanged. "
+        "Then `y = (x - mean)/sqrt(var + eps)*gamma + beta`.",
+        batch_norm_solution,
+        "in training, the batch's statistics per channel over `(0, 2, 3)` normalise, and the running ones move "
+        "`momentum` of the way towards them (the variance unbiased); in eval, the running statistics normalise and "
+        "stay as they are",
         _bn_oracle, cases, BN_MISTAKES,
-        hint="training normalises with the batch's biased variance and updates the running statistics with the unbiased one; eval uses the running statistics alone.",
-        hints=("`x.mean((0, 2, 3))` and `x.var((0, 2, 3), unbiased=False)` give one value per channel; `.view(1, -1, 1, 1)` lines them up with `x`; "
-               "`eps` goes inside the square root.",),
-        name='batch_norm', seed=seed, form='a function `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum, eps)`')
+        hint="training normalises with the batch's biased variance and updates the running statistics with the "
+             "unbiased one; eval uses the running statistics alone.",
+        hints=("`x.mean((0, 2, 3))` and `x.var((0, 2, 3), unbiased=False)` give one value per channel; "
+               "`.view(1, -1, 1, 1)` lines them up with `x`; `eps` goes inside the square root.",),
+        name='batch_norm', seed=seed,
+        form='a function `batch_norm(x, gamma, beta, running_mean, running_var, training, momentum, eps)`')
 
 # %% ../nbs/api/09a_code_exercises.ipynb #55e2db07
 CODE_EXERCISES = dict(

@@ -20,10 +20,12 @@ __all__ = ['RNG_SETTINGS', 'TimeLimit', 'run_limited', 'global_state', 'restore_
 class TimeLimit(Exception):
     "Raised by `run_limited` when the code runs longer than allowed"
 
-def _in_main_thread() -> bool: return threading.current_thread() is threading.main_thread() and hasattr(signal, 'setitimer')
+def _in_main_thread() -> bool:
+    return threading.current_thread() is threading.main_thread() and hasattr(signal, 'setitimer')
 
 def _stop_thread(t:threading.Thread, tries:int=40):
-    "Raise `TimeLimit` inside the running thread `t`, again every 25 ms while it swallows it, so that a runaway loop doesn't spin on (code stuck in C can't be stopped, and is left to finish)"
+    ("Raise `TimeLimit` inside the running thread `t`, again every 25 ms while it swallows it, so that a runaway loop "
+     "doesn't spin on (code stuck in C can't be stopped, and is left to finish)")
     import ctypes
     for _ in range(tries):
         if not t.is_alive(): return
@@ -33,7 +35,8 @@ def _stop_thread(t:threading.Thread, tries:int=40):
 def run_limited(f, # A function of no arguments
                 seconds:float=2., # Time allowed
                ):
-    "`f()`, or `TimeLimit` raised after `seconds` (a timer signal in the main thread, else raised inside the thread that runs `f`)"
+    ("`f()`, or `TimeLimit` raised after `seconds` (a timer signal in the main thread, else raised inside the thread "
+     "that runs `f`)")
     if _in_main_thread():
         def alarm(*_): raise TimeLimit(f"stopped after {seconds:g} s")
         old, old_timer = signal.signal(signal.SIGALRM, alarm), signal.getitimer(signal.ITIMER_REAL)
@@ -57,7 +60,8 @@ def run_limited(f, # A function of no arguments
 _SETTINGS = dict(   # name: (how to read it, how to set it, how to say it)
     default_dtype=(torch.get_default_dtype, torch.set_default_dtype, 'the default dtype'),
     grad_enabled=(torch.is_grad_enabled, torch.set_grad_enabled, 'gradient mode'),
-    deterministic=(torch.are_deterministic_algorithms_enabled, torch.use_deterministic_algorithms, 'the deterministic-algorithms flag'),
+    deterministic=(torch.are_deterministic_algorithms_enabled, torch.use_deterministic_algorithms,
+                   'the deterministic-algorithms flag'),
     num_threads=(torch.get_num_threads, torch.set_num_threads, "PyTorch's number of threads"),
     torch_rng=(torch.get_rng_state, torch.set_rng_state, "PyTorch's random generator"),
     python_rng=(random.getstate, random.setstate, "Python's random generator"),
@@ -71,7 +75,8 @@ def global_state() -> dict:
 
 def _same(a, b) -> bool:
     if isinstance(a, torch.Tensor): return torch.equal(a, b)
-    if isinstance(a, tuple) and any(isinstance(v, np.ndarray) for v in a):     # NumPy's state: a name, an array, numbers
+    # NumPy's state: a name, an array, numbers
+    if isinstance(a, tuple) and any(isinstance(v, np.ndarray) for v in a):
         return all((x == y).all() if isinstance(x, np.ndarray) else x == y for x,y in zip(a, b))
     return a == b
 
@@ -87,7 +92,8 @@ class AnswerError(Exception):
     "What a check found wrong with what learner code returned (its message is shown as it is)"
 
 class Run:
-    "What running learner code gave: its `value`, or `error` in words; `changed` names the global settings it changed (and that were put back)"
+    ("What running learner code gave: its `value`, or `error` in words; `changed` names the global settings it changed "
+     "(and that were put back)")
     def __init__(self, value=None, error:str|None=None, changed:list=()): store_attr(); self.changed = list(changed)
     def __repr__(self): return f"Run(error={self.error!r})" if self.error else f"Run(value={self.value!r})"
 
@@ -109,7 +115,8 @@ def _error_text(e:BaseException) -> str:
 def run_code(f, # The learner's code, a function of no arguments (a call of theirs, wrapped)
              seconds:float|None=2., # Time allowed; `None` for no limit
             ) -> Run:
-    "Run `f()` with a time limit and the global settings guarded: a `Run`, never an exception (except a keyboard interrupt)"
+    ("Run `f()` with a time limit and the global settings guarded: a `Run`, never an exception (except a keyboard "
+     "interrupt)")
     before = global_state()
     try: r = Run(value=run_limited(f, seconds) if seconds else f())
     except TimeLimit: r = Run(error=f"did not finish within {seconds:g} s (a loop that never ends?)")
@@ -127,12 +134,19 @@ def output_diff(got, # What the learner's code returned
                ) -> str:
     "'' if `got` is `want` within `tol`, else how it differs (never the right value)"
     if isinstance(want, tuple):
-        if not isinstance(got, (tuple, list)): return f"{what} is {'None (a `return` missing?)' if got is None else f'a `{type(got).__name__}`'}, not a tuple of {len(want)}"
+        if not isinstance(got, (tuple, list)):
+            return (f"{what} is {'None (a `return` missing?)' if got is None else f'a `{type(got).__name__}`'}, not a "
+                    f"tuple of {len(want)}")
         if len(got) != len(want): return f"{what} has {len(got)} parts, not {len(want)}"
-        return next((d for i,(g,w) in enumerate(zip(got, want)) if (d := output_diff(g, w, tol, f"part {i} of {what}"))), '')
+        return next((d for i,(g,w) in enumerate(zip(got, want))
+                     if (d := output_diff(g, w, tol, f"part {i} of {what}"))), '')
     if isinstance(want, torch.Tensor):
-        if isinstance(got, np.ndarray) or (isinstance(got, numbers.Real) and not isinstance(got, bool) and want.ndim == 0): got = torch.as_tensor(got)
-        if not isinstance(got, torch.Tensor): return f"{what} is {'None (a `return` missing?)' if got is None else f'a `{type(got).__name__}`'}, not a tensor"
+        if isinstance(got, np.ndarray) or (isinstance(got, numbers.Real) and not isinstance(got, bool)
+                                           and want.ndim == 0):
+            got = torch.as_tensor(got)
+        if not isinstance(got, torch.Tensor):
+            return (f"{what} is {'None (a `return` missing?)' if got is None else f'a `{type(got).__name__}`'}, not a "
+                    "tensor")
         if tuple(got.shape) != tuple(want.shape): return f"{what} has shape {list(got.shape)}, not {list(want.shape)}"
         if got.dtype.is_complex or got.dtype == torch.bool: return f"{what} is a tensor of {got.dtype}, not of numbers"
         g, w = got.detach().cpu().double(), want.detach().double()
@@ -142,12 +156,17 @@ def output_diff(got, # What the learner's code returned
         bad = (g - w).abs() > tol*max(1., w.abs().max().item() if w.numel() else 1.)
         if not bad.any(): return ''
         i = tuple(int(v) for v in bad.nonzero()[0])
-        return f"{what} is off at position {i}" + (f" (by {_fmt((g - w)[i].item())})" if i else f" by {_fmt((g - w)[i].item())}") + f", and at {int(bad.sum())} of {bad.numel()} positions in all"
+        return (f"{what} is off at position {i}"
+                + (f" (by {_fmt((g - w)[i].item())})" if i else f" by {_fmt((g - w)[i].item())}")
+                + f", and at {int(bad.sum())} of {bad.numel()} positions in all")
     if isinstance(want, numbers.Real):
         if isinstance(got, torch.Tensor) and got.numel() == 1: got = got.item()
-        if isinstance(got, bool) or not isinstance(got, numbers.Real): return f"{what} is {'None (a `return` missing?)' if got is None else f'a `{type(got).__name__}`'}, not a number"
+        if isinstance(got, bool) or not isinstance(got, numbers.Real):
+            return (f"{what} is {'None (a `return` missing?)' if got is None else f'a `{type(got).__name__}`'}, not a "
+                    "number")
         if not math.isfinite(got): return f"{what} is {got}"
-        return '' if abs(got - want) <= (0 if isinstance(want, int) else tol*max(1., abs(want))) else f"{what} is off by {_fmt(got - want)}"
+        return ('' if abs(got - want) <= (0 if isinstance(want, int) else tol*max(1., abs(want)))
+                else f"{what} is off by {_fmt(got - want)}")
     return '' if got == want else f"{what} is {got!r}"
 
 # %% ../nbs/api/00b_code.ipynb #69ee68bc
@@ -177,18 +196,22 @@ def call_case(text:str, # The input, in words: shapes and arguments
               *args, # The answer's arguments: tensors are copied afresh for each call
               **kwargs, # Its keyword arguments
              ) -> Case:
-    "A `Case` that calls the answer with `args` and `kwargs`, each tensor a fresh copy, so that an answer changing its input in place can't change the next call's"
+    ("A `Case` that calls the answer with `args` and `kwargs`, each tensor a fresh copy, so that an answer changing "
+     "its input in place can't change the next call's")
     return Case(text, lambda f: f(*[a.clone() if isinstance(a, torch.Tensor) else a for a in args], **kwargs))
 
 # %% ../nbs/api/00b_code.ipynb #40098b92
 def code_mistake(f, # A function that makes the mistake (its docstring says which)
                 ) -> Mistake:
-    "A `Mistake` whose answer is code: named when the learner's outputs are `f`'s (named `f.mistake` if it has one, else `f`'s name)"
-    return Mistake(getattr(f, 'mistake', f.__name__), Code(f), 'the outputs your code gives, on every input checked', (f.__doc__ or '').strip())
+    ("A `Mistake` whose answer is code: named when the learner's outputs are `f`'s (named `f.mistake` if it has one, "
+     "else `f`'s name)")
+    return Mistake(getattr(f, 'mistake', f.__name__), Code(f), 'the outputs your code gives, on every input checked',
+                   (f.__doc__ or '').strip())
 
 # %% ../nbs/api/00b_code.ipynb #31290c0e
 class CodeExercise(Exercise):
-    "An exercise answered with code, run on `cases` and compared with `oracle` (PyTorch); mistakes are recognised by their outputs"
+    ("An exercise answered with code, run on `cases` and compared with `oracle` (PyTorch); mistakes are recognised by "
+     "their outputs")
     def __init__(self, kind:str, # Which generator made it
                  question:str, # Markdown: what to write, its signature and conventions
                  solution, # The worked solution, a function written by hand
@@ -207,7 +230,8 @@ class CodeExercise(Exercise):
                  diff=None, # `diff(got, want, tol)`: '' where they agree, else how they differ; default `output_diff`
                  name:str|None=None, # The name the question asks for: the worked solution is shown under it
                 ):
-        super().__init__(kind, question, 0, working, hint=hint, seed=seed, form=form, params=params, hints=hints, tol=tol)
+        super().__init__(kind, question, 0, working, hint=hint, seed=seed, form=form, params=params, hints=hints,
+                         tol=tol)
         self.answer, self.oracle, self.cases = Code(solution, name), oracle, list(cases)
         self.mistakes = [code_mistake(f) for f in mistakes]
         self.seconds, self.rng_ok, self.diff, self._refs = seconds, rng_ok, diff or output_diff, None
@@ -224,8 +248,10 @@ def references(self:CodeExercise) -> dict:
     if self._refs is None:
         self._refs = {}
         for name,f in [(None, self.oracle)] + [(m.name, m.answer) for m in self.mistakes]:
-            runs = self.outputs(f, limit=False)           # our own code: no time limit (a first call may import a module)
-            assert not any(r.error for r in runs), f"{self.kind} (seed {self.seed}): {name or 'the oracle'} fails: {[r.error for r in runs]}"
+            # our own code: no time limit (a first call may import a module)
+            runs = self.outputs(f, limit=False)
+            assert not any(r.error for r in runs), (f"{self.kind} (seed {self.seed}): {name or 'the oracle'} fails: "
+                                                    f"{[r.error for r in runs]}")
             self._refs[name] = [r.value for r in runs]
     return self._refs
 
@@ -240,12 +266,14 @@ def _changed_text(names:list) -> str:
     if not names: return ''
     what = [_SETTINGS[k][2] for k in names]
     what = what[0] if len(what) == 1 else ', '.join(what[:-1]) + ' and ' + what[-1]
-    return f" Your code changed {what}; `check` put {'it' if len(names) == 1 else 'them'} back. A function like this one should leave global settings alone."
+    return (f" Your code changed {what}; `check` put {'it' if len(names) == 1 else 'them'} back. A function like this "
+            "one should leave global settings alone.")
 
 def _stub(*args, **kwargs): ...
 
 def is_stub(f) -> bool:
-    "Whether `f` is a function whose body does nothing yet (`...`, `pass` or a docstring): the cell the learner fills in"
+    ("Whether `f` is a function whose body does nothing yet (`...`, `pass` or a docstring): the cell the learner fills "
+     "in")
     code = getattr(f, '__code__', None)
     return code is not None and code.co_code == _stub.__code__.co_code and not code.co_names
 
@@ -254,17 +282,20 @@ def judge(self:CodeExercise, answer) -> CodeFeedback:
     "The `CodeFeedback` on `answer`, code run on every case, as a first try: `check` without counting it"
     if answer is None or answer is Ellipsis or is_stub(answer): return CodeFeedback(self, 'unanswered')
     if not callable(answer):
-        return CodeFeedback(self, 'form', answer, note=f"this exercise is answered with code: give {self.form}, by its name and without calling it, "
+        return CodeFeedback(self, 'form', answer, note=f"this exercise is answered with code: give {self.form}, by its "
+                                                       "name and without calling it, "
                             f"as in `check(ex, my_function)`; `{type(answer).__name__}` is not code you can call.")
     runs, refs = self.outputs(answer), self.references()
-    changed = sorted({k for r in runs for k in r.changed if not (self.rng_ok and k in RNG_SETTINGS)}, key=list(_SETTINGS).index)
+    changed = sorted({k for r in runs for k in r.changed if not (self.rng_ok and k in RNG_SETTINGS)},
+                     key=list(_SETTINGS).index)
     n, said = len(self.cases), _changed_text(changed)
     def on(i): return f"on input {i + 1} of {n} ({self.cases[i].text}), "
     for i,r in enumerate(runs):
         if r.error: return CodeFeedback(self, 'wrong', answer, note=f"{on(i)}your code {r.error}.{said}")
     got = [r.value for r in runs]
     diffs = [self.diff(g, w, self.tol) for g,w in zip(got, refs[None])]
-    if not any(diffs): return CodeFeedback(self, 'right', answer, note=f"your code gives what PyTorch gives on all {n} inputs.{said}")
+    if not any(diffs):
+        return CodeFeedback(self, 'right', answer, note=f"your code gives what PyTorch gives on all {n} inputs.{said}")
     i = next(k for k,d in enumerate(diffs) if d)
     note = f"{on(i)}{diffs[i]}.{said}"
     found = [m for m in self.mistakes if all(not self.diff(g, w, self.tol) for g,w in zip(got, refs[m.name]))]

@@ -10,7 +10,8 @@ import importlib, random
 from .workbook import Exercise, check, draw_seed
 from .progress import (KINDS, weakest_kinds, Progress, progress, load_progress, progress_path, set_progress,
                                clear_progress)
-_all_ = ['check', 'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise', 'weakest_kinds', 'Progress',
+_all_ = ['check', 'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise', 'weakest_kinds',
+         'Progress',
          'progress']   # what `import *` gives besides this module's own
 
 # %% auto #0
@@ -19,7 +20,8 @@ __all__ = ['EXERCISES', 'CODE_KINDS', 'exercise_kinds', 'practice', 'Worksheet',
 
 # %% ../nbs/api/10_exercises.ipynb #68112c3e
 class _Kinds(dict):
-    "`{kind: (generator, chapter)}`, where a generator given as `'module:name'` is imported from `convbook.module` when first looked up"
+    ("`{kind: (generator, chapter)}`, where a generator given as `'module:name'` is imported from `convbook.module` "
+     "when first looked up")
     def __getitem__(self, kind):
         gen, chapter = super().__getitem__(kind)
         if isinstance(gen, str):
@@ -31,8 +33,10 @@ class _Kinds(dict):
     def values(self): return [self[k] for k in self]
     def items(self): return [(k, self[k]) for k in self]
 
-EXERCISES = _Kinds(KINDS)   # every kind of exercise (`KINDS`, in `00_progress`), its generator imported when first asked for
-CODE_KINDS = tuple(k for k,(g,_) in dict.items(EXERCISES) if str(g).startswith('code_exercises:'))   # kinds answered with code (a function you write)
+# every kind of exercise (`KINDS`, in `00_progress`), its generator imported when first asked for
+EXERCISES = _Kinds(KINDS)
+# kinds answered with code (a function you write)
+CODE_KINDS = tuple(k for k,(g,_) in dict.items(EXERCISES) if str(g).startswith('code_exercises:'))
 
 # %% ../nbs/api/10_exercises.ipynb #dd9f4b67
 def exercise_kinds(seeds=range(30), # Exercises drawn to collect each kind's mistakes
@@ -63,7 +67,8 @@ def practice(kind:str|None=None, # A kind from `EXERCISES`, or `None` for the on
 class Worksheet(list):
     "A list of exercises that shows as a numbered sheet of questions in a notebook"
     def _repr_markdown_(self) -> str:
-        items = [f"**{i}.** ({e.kind}, seed {e.seed}) {e.question}" + (f" *(It has a picture: show `sheet[{i}]` to see it.)*" if e.picture is not None else '')
+        items = [f"**{i}.** ({e.kind}, seed {e.seed}) {e.question}" + (f" *(It has a picture: show `sheet[{i}]` to see "
+                                                                       "it.)*" if e.picture is not None else '')
                  for i,e in enumerate(self)]
         return (f"**Worksheet** of {len(self)} exercise{'s' if len(self) != 1 else ''}, numbered from 0 as a list is: "
                 f"answer the first with `check(sheet[0], ...)`.\n\n" + '\n\n'.join(items))
@@ -78,7 +83,8 @@ def worksheet(n:int=5, # Number of exercises
     if not kinds: raise ValueError(f"kinds is empty: give at least one kind of {', '.join(EXERCISES)}, or None for all")
     bad = [k for k in kinds if k not in EXERCISES]
     if bad: raise ValueError(f"{bad} are not kinds of exercise: use kinds from {', '.join(EXERCISES)}")
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1: raise ValueError(f"n={n!r}: ask for at least one exercise")
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n={n!r}: ask for at least one exercise")
     seed, r = draw_seed(seed)
     sheet, seen = Worksheet(), set()
     for i in range(n):
@@ -86,6 +92,8 @@ def worksheet(n:int=5, # Number of exercises
         for _ in range(200):                                   # a question already on the sheet is drawn again
             e = practice(kind, r.randrange(1_000_000))
             if (kind, e.question) not in seen: break
-        else: raise ValueError(f"{kind} gave no new exercise in 200 draws after {sum(k == kind for k,_ in seen)}: ask for fewer exercises of it")
+        else:
+            raise ValueError(f"{kind} gave no new exercise in 200 draws after {sum(k == kind for k,_ in seen)}: ask "
+                             "for fewer exercises of it")
         seen.add((kind, e.question)); sheet.append(e)
     return sheet

@@ -19,11 +19,15 @@ __all__ = ['MATMUL_MISTAKES', 'MATMUL_CASES', 'im2col', 'conv2d_unfold', 'conv_m
 def im2col(x:torch.Tensor, # Images `[N, C, H, W]` (or one image `[C, H, W]`, as `F.unfold` takes it)
            ks, stride=1, padding=0, dilation=1, # As for `F.conv2d` (ints or pairs)
           ) -> torch.Tensor:
-    "Patches of `x` as columns, `[N, C*kh*kw, L]` with `L` output positions (`[C*kh*kw, L]` for one image): the same as `F.unfold`"
+    ("Patches of `x` as columns, `[N, C*kh*kw, L]` with `L` output positions (`[C*kh*kw, L]` for one image): the same "
+     "as `F.unfold`")
     if x.ndim == 3: return im2col(x[None], ks, stride, padding, dilation)[0]
-    if x.ndim != 4: raise ValueError(f"im2col takes a batch of images [N, C, H, W] (or one image [C, H, W]), got shape {tuple(x.shape)}")
+    if x.ndim != 4:
+        raise ValueError("im2col takes a batch of images [N, C, H, W] (or one image [C, H, W]), got shape "
+                         f"{tuple(x.shape)}")
     N,C,H,W = x.shape
-    (kh,kw),(sh,sw),(ph,pw),(dh,dw) = (per_dim(v,2,nm,lo) for v,nm,lo in ((ks,'ks',1),(stride,'stride',1),(padding,'padding',0),(dilation,'dilation',1)))
+    (kh,kw),(sh,sw),(ph,pw),(dh,dw) = (per_dim(v,2,nm,lo) for v,nm,lo in
+                                       ((ks,'ks',1),(stride,'stride',1),(padding,'padding',0),(dilation,'dilation',1)))
     oh,ow = conv_out_size((H,W), (kh,kw), (sh,sw), (ph,pw), (dh,dw))
     xp = F.pad(x, (pw,pw,ph,ph))
     win = xp.unfold(2, kernel_span(kh,dh), sh).unfold(3, kernel_span(kw,dw), sw)   # [N, C, oh, ow, span_h, span_w]
@@ -36,17 +40,24 @@ def conv2d_unfold(x:torch.Tensor, # Images `[N, C, H, W]` (or one image `[C, H, 
                   bias:torch.Tensor|None=None, # `[O]`
                   stride=1, padding=0, dilation=1, groups:int=1):
     "2-D convolution from scratch: `im2col`, then one (batched) matrix multiplication; equals `F.conv2d`"
-    if x.ndim == 3 and weight.ndim == 4: return conv2d_unfold(x[None], weight, bias, stride, padding, dilation, groups)[0]
+    if x.ndim == 3 and weight.ndim == 4:
+        return conv2d_unfold(x[None], weight, bias, stride, padding, dilation, groups)[0]
     if x.ndim != 4 or weight.ndim != 4:
-        raise ValueError(f"conv2d_unfold takes x [N, C, H, W] and weight [O, C//groups, kh, kw], got {tuple(x.shape)} and {tuple(weight.shape)}")
+        raise ValueError(f"conv2d_unfold takes x [N, C, H, W] and weight [O, C//groups, kh, kw], got {tuple(x.shape)} "
+                         f"and {tuple(weight.shape)}")
     (groups,) = per_dim(groups, 1, 'groups', 1)
     for t,nm in ((weight,'weight'), (bias,'bias')):
-        if t is not None and t.dtype != x.dtype: raise ValueError(f"x is {x.dtype} but {nm} is {t.dtype}: give them the same dtype, as F.conv2d requires")
+        if t is not None and t.dtype != x.dtype:
+            raise ValueError(f"x is {x.dtype} but {nm} is {t.dtype}: give them the same dtype, as F.conv2d requires")
     N,C,H,W = x.shape
     O,Cg,kh,kw = weight.shape
-    if C % groups or O % groups: raise ValueError(f"groups={groups} must divide both the input channels ({C}) and the output channels ({O})")
-    if Cg != C//groups: raise ValueError(f"weight has {Cg} input channels per group, but x has {C} channels in {groups} group(s): expected {C//groups}")
-    if bias is not None and bias.shape != (O,): raise ValueError(f"bias must have shape ({O},), got {tuple(bias.shape)}")
+    if C % groups or O % groups:
+        raise ValueError(f"groups={groups} must divide both the input channels ({C}) and the output channels ({O})")
+    if Cg != C//groups:
+        raise ValueError(f"weight has {Cg} input channels per group, but x has {C} channels in {groups} group(s): "
+                         f"expected {C//groups}")
+    if bias is not None and bias.shape != (O,):
+        raise ValueError(f"bias must have shape ({O},), got {tuple(bias.shape)}")
     if padding == 'same':
         conv_out_size((H,W), (kh,kw), stride, 'same', dilation)           # checks the stride is 1
         dh,dw = per_dim(dilation, 2, 'dilation', 1)
@@ -71,14 +82,18 @@ def conv_matrix(weight:torch.Tensor, # Kernels `[O, C//groups, kh, kw]`
                 sparse:bool=False, # Return a `torch.sparse_coo_tensor`
                 max_dense:int=10**8, # Refuse a dense matrix of more entries than this (use `sparse=True`)
                ) -> torch.Tensor:
-    "Matrix `M` of shape `[O*oh*ow, C*H*W]` with `M @ x.flatten() == conv2d(x, weight, ...).flatten()` for one image `x`"
+    ("Matrix `M` of shape `[O*oh*ow, C*H*W]` with `M @ x.flatten() == conv2d(x, weight, ...).flatten()` for one image "
+     "`x`")
     if weight.ndim != 4: raise ValueError(f"weight must be [O, C//groups, kh, kw], got shape {tuple(weight.shape)}")
     C,H,W = per_dim(tuple(in_shape) if isinstance(in_shape, (tuple, list)) else in_shape, 3, 'in_shape', 1)
     (groups,) = per_dim(groups, 1, 'groups', 1)
     O,Cg,kh,kw = weight.shape
     if C % groups or O % groups or Cg != C//groups:
-        raise ValueError(f"weight {tuple(weight.shape)} does not fit an input with {C} channels in {groups} group(s): it needs {C//groups if not C % groups else '?'} input channels per group, and groups must divide both channel counts")
-    idx = torch.arange(1, C*H*W + 1).view(1,C,H,W)                      # pixel numbers (int64: exact however many), from 1 (0 marks padding)
+        raise ValueError(f"weight {tuple(weight.shape)} does not fit an input with {C} channels in {groups} group(s): "
+                         f"it needs {C//groups if not C % groups else '?'} input channels per group, and groups must "
+                         "divide both channel counts")
+    # pixel numbers (int64: exact however many), from 1 (0 marks padding)
+    idx = torch.arange(1, C*H*W + 1).view(1,C,H,W)
     if padding == 'same':
         conv_out_size((H,W), (kh,kw), stride, 'same', dilation)           # checks the stride is 1
         (t,b),(l,r) = (same_padding(k, d) for k,d in zip((kh,kw), per_dim(dilation, 2, 'dilation', 1)))
@@ -87,7 +102,8 @@ def conv_matrix(weight:torch.Tensor, # Kernels `[O, C//groups, kh, kw]`
     cols = im2col(idx, (kh,kw), stride, padding, dilation)[0] - 1        # [C*kh*kw, L]: input pixel or -1
     L = cols.shape[1]
     if not sparse and O*L*C*H*W > max_dense:
-        raise ValueError(f"The matrix would have {O*L:,} x {C*H*W:,} = {O*L*C*H*W:,} entries, more than max_dense={max_dense:,}: use sparse=True")
+        raise ValueError(f"The matrix would have {O*L:,} x {C*H*W:,} = {O*L*C*H*W:,} entries, more than "
+                         f"max_dense={max_dense:,}: use sparse=True")
     cols = cols.view(groups, Cg*kh*kw, L)
     w = weight.reshape(groups, O//groups, Cg*kh*kw)
     rows, colsidx, vals = [], [], []
@@ -126,12 +142,14 @@ def put_the_patches_in_rows(q:dict):
     return v, f"({q['N']}, {oh}*{ow}, {q['C']}*{q['ks']}*{q['ks']}) = {v}"
 
 def swapped_rows_and_columns(q:dict):
-    "Swapped rows and columns: `M` has one row per output value and one column per input value, so that `M @ x` is the output"
+    ("Swapped rows and columns: `M` has one row per output value and one column per input value, so that `M @ x` is "
+     "the output")
     oh,ow,L = _geometry(q); v = (q['C']*q['H']*q['W'], q['O']*L)
     return v, f"({q['C']}*{q['H']}*{q['W']}, {q['O']}*{oh}*{ow}) = {v}"
 
 def forgot_the_output_channels(q:dict):
-    "Counted one output channel: every kernel makes its own `oh*ow` outputs, each a row (or `kh*kw*C` weights) of its own"
+    ("Counted one output channel: every kernel makes its own `oh*ow` outputs, each a row (or `kh*kw*C` weights) of its "
+     "own")
     oh,ow,L = _geometry(q)
     if q['what'] == 'matrix': v = (L, q['C']*q['H']*q['W']); return v, f"({oh}*{ow}, {q['C']}*{q['H']}*{q['W']}) = {v}"
     v = L*q['C']*q['ks']**2
@@ -168,7 +186,8 @@ def _chans(q:dict) -> str: return f"{q['C']} channel{'s' if q['C'] > 1 else ''}"
 # %% ../nbs/api/05_matmul.ipynb #fa067a16
 def _matmul_answer(q:dict):
     "The answer to the `matmul_shape` problem `q`, from running `im2col` or `conv_matrix` on zeros (or ones)"
-    if q['what'] == 'columns': return tuple(im2col(torch.zeros(q['N'], q['C'], q['H'], q['W']), q['ks'], q['stride'], q['padding']).shape)
+    if q['what'] == 'columns':
+        return tuple(im2col(torch.zeros(q['N'], q['C'], q['H'], q['W']), q['ks'], q['stride'], q['padding']).shape)
     w = torch.ones(q['O'], q['C'], q['ks'], q['ks'])        # no weight is zero, so each non-zero entry is one weight
     m = conv_matrix(w, (q['C'], q['H'], q['W']), q['stride'], q['padding'], sparse=True)
     return tuple(m.shape) if q['what'] == 'matrix' else int(m._nnz())
@@ -180,8 +199,8 @@ def _columns_case(q:dict, ans) -> dict:
     return dict(
         question=f"What is the shape of `im2col(x, {q['ks']}, {q['stride']}, {q['padding']})`, the columns that turn "
                  f"{_conv_text(q)} into a matrix multiplication?",
-        working=f"one row per weight of a kernel, {k} = {q['C']*q['ks']**2}, and one column per position, {oh}*{ow} = {L}, "
-                f"for each of the {q['N']} images: {ans}",
+        working=f"one row per weight of a kernel, {k} = {q['C']*q['ks']**2}, and one column per position, {oh}*{ow} = "
+                f"{L}, for each of the {q['N']} images: {ans}",
         hint="im2col gives [N, C*kh*kw, L], with L the number of output positions.",
         hints=(f"a column holds one patch: {_chans(q)} of {q['ks']}x{q['ks']} numbers; "
                f"there is one column per output position, and the images stay on the first axis.",
@@ -192,10 +211,11 @@ def _matrix_case(q:dict, ans) -> dict:
     "What `matmul_shape_exercise` says about `conv_matrix`'s shape for the problem `q` with answer `ans`"
     oh, ow, L = _geometry(q); chw = f"{q['C']}*{q['H']}*{q['W']}"
     return dict(
-        question=f"What is the shape of `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']}, {q['padding']})`, "
-                 f"the matrix of {_conv_text(q)} for one image?",
-        working=f"one row per output value, {q['O']}*{oh}*{ow} = {q['O']*L}, and one column per input value of one image, "
-                f"{chw} = {q['C']*q['H']*q['W']}: {ans}",
+        question="What is the shape of "
+                 f"`conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']}, {q['padding']})`, the matrix of "
+                 f"{_conv_text(q)} for one image?",
+        working=f"one row per output value, {q['O']}*{oh}*{ow} = {q['O']*L}, and one column per input value of one "
+                f"image, {chw} = {q['C']*q['H']*q['W']}: {ans}",
         hint="M @ x.flatten() must be the flattened output.",
         hints=(f"one row per output value ({q['O']} channels of oh x ow), one column per input value of one image "
                f"({q['C']} channels of {q['H']}x{q['W']}).",
@@ -206,10 +226,10 @@ def _weights_case(q:dict, ans) -> dict:
     "What `matmul_shape_exercise` says about the weights in `conv_matrix` for the problem `q` with answer `ans`"
     oh, ow, L = _geometry(q); k = f"{q['C']}*{q['ks']}*{q['ks']}"
     return dict(
-        question=f"The matrix `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']})` of {_conv_text(q)} has how "
-                 f"many entries that hold a weight (none of the weights is 0)?",
-        working=f"each of the {q['O']}*{oh}*{ow} = {q['O']*L} rows holds the {k} = {q['C']*q['ks']**2} weights of its kernel "
-                f"(with no padding every weight meets a pixel): {q['O']*L}*{q['C']*q['ks']**2} = {ans}",
+        question=f"The matrix `conv_matrix(w, ({q['C']}, {q['H']}, {q['W']}), {q['stride']})` of {_conv_text(q)} has "
+                 "how many entries that hold a weight (none of the weights is 0)?",
+        working=f"each of the {q['O']}*{oh}*{ow} = {q['O']*L} rows holds the {k} = {q['C']*q['ks']**2} weights of its "
+                f"kernel (with no padding every weight meets a pixel): {q['O']*L}*{q['C']*q['ks']**2} = {ans}",
         hint="count the rows, then the weights in each row.",
         hints=(f"a row of the matrix is one output value: it holds the weights of one kernel, {_chans(q)} "
                f"of {q['ks']}x{q['ks']}, and zeros elsewhere.",
@@ -231,7 +251,9 @@ def matmul_shape_exercise(seed:int|None=None, # Same seed, same exercise; `None`
                  O=r.choice([2, 4, 8]), ks=r.choice([2, 3]), stride=r.choice([1, 1, 2]),
                  padding=0 if what == 'weights' else r.choice([0, 1]))
         ans, ms = _matmul_answer(q), [mistake(f, q) for f in MATMUL_MISTAKES[what]]
-        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break   # each mistake its own answer
+        # each mistake its own answer
+        if sum(m.answer != ans for m in ms) >= 2 and (t >= 200 or told_apart(ms, ans)): break
     c = MATMUL_CASES[what](q, ans)
-    return Exercise('matmul_shape', c['question'], ans, c['working'], hint=c['hint'], hints=c['hints'], mistakes=untied(ms, ans),
+    return Exercise('matmul_shape', c['question'], ans, c['working'], hint=c['hint'], hints=c['hints'],
+                    mistakes=untied(ms, ans),
                     seed=seed, form=c['form'], labels=c['labels'], params=q)
