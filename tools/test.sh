@@ -20,13 +20,16 @@ if ! has_chromium; then
   fi
 fi
 ( eval "$(python tools/kernel_env.py)" && nbdev-test --n-workers 2 --timing )
-# The slow training test (tests/test_training.py, about a minute on one thread) runs alongside the rest of the suite,
-# which leaves the second core mostly idle; its report follows the suite's.
+# The suite runs as two pytest processes side by side, one per core: the tests of the built site in Chromium (they
+# share the session's site build) and the rest, the slow training test among them (about a minute on one thread).
+# The second one's report follows the first's.
+SITE_TESTS=(tests/test_a11y.py tests/test_bank.py tests/test_explorer.py tests/test_figure_refs.py tests/test_outputs.py
+            tests/test_site.py tests/test_site_exercises.py)
 log=$(mktemp)
-python -m pytest -q -p no:cacheprovider tests/test_training.py >"$log" 2>&1 &
-training=$!
+python -m pytest -q -p no:cacheprovider --durations=5 tests $(printf -- '--ignore=%s ' "${SITE_TESTS[@]}") >"$log" 2>&1 &
+rest=$!
 status=0
-python -m pytest -q --durations=8 tests --ignore=tests/test_training.py || status=$?
-wait "$training" || status=$?
-echo "tests/test_training.py, run alongside:"; tail -n 40 "$log"; rm -f "$log"
+python -m pytest -q --durations=8 "${SITE_TESTS[@]}" || status=$?
+wait "$rest" || status=$?
+echo "The rest of the suite, run alongside:"; tail -n 60 "$log"; rm -f "$log"
 exit "$status"
