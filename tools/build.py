@@ -20,15 +20,13 @@ import time; T0 = time.perf_counter()
 import contextlib, json, os, resource, subprocess, sys, tempfile
 # jsonschema, which nbformat imports, imports rfc3987_syntax where it is installed, only to check the format 'iri',
 # which nothing here uses (nbformat validates notebooks with fastjsonschema); that import builds a grammar, a second
-# and more of CPU in every process that reads a notebook: here, and in each notebook's runner (see `execute`)
-NO_IRI = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
-exec(NO_IRI)
+# and more of CPU in every process that reads a notebook: here, and in each notebook's runner (tools/run_nb.py)
+sys.modules.setdefault('rfc3987_syntax', None)
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 import nbformat
 from nbdev.config import get_config
 from fastcore.script import call_parse
-from types import SimpleNamespace
 from typing import Annotated
 import colab, docs
 from kernel_env import kernel_env
@@ -132,9 +130,7 @@ def wait_watching(p:subprocess.Popen) -> tuple:
 def execute(nb:Path) -> tuple:
     "Run notebook `nb` in place, in a fresh kernel started in its folder: `(seconds, CPU seconds, error or None)`"
     t0 = time.perf_counter()
-    run_nb = Path(__file__).parent/'run_nb.py'        # started as `python run_nb.py ...` is, without rfc3987_syntax
-    start = f"{NO_IRI}; import runpy; sys.argv = sys.argv[1:]; sys.path[0] = {str(run_nb.parent)!r}; runpy.run_path(sys.argv[0], run_name='__main__')"
-    cmd = [sys.executable, '-c', start, str(run_nb), nb.name, '--timeout', str(CELL_TIMEOUT)]
+    cmd = [sys.executable, str(Path(__file__).parent/'run_nb.py'), nb.name, '--timeout', str(CELL_TIMEOUT)]
     with tempfile.TemporaryFile() as err:
         p = subprocess.Popen(cmd, cwd=nb.parent, env={**os.environ, **KERNEL_ENV}, stdout=subprocess.DEVNULL, stderr=err)
         cpu, stuck = wait_watching(p)
@@ -209,7 +205,6 @@ def main(no_exec:bool=False,       # don't execute the notebooks
          fresh_kernels:bool=False, # start every kernel afresh, not forked from tools/kernel_server.py
         ):
     "The workbook's main job: export, execute and clean the notebooks, then rebuild README.md and the docs site"
-    a = SimpleNamespace(no_exec=no_exec, no_site=no_site, only=only, workers=workers, fresh_kernels=fresh_kernels)
     cfg = get_config(ROOT)
     phases, t = {}, time.perf_counter()
     def phase(name):                # the time since the last phase ended
@@ -218,14 +213,14 @@ def main(no_exec:bool=False,       # don't execute the notebooks
     nbdev('nbdev-export')
     colab.main()                  # each course chapter's Colab link and install cell, before the chapters run
     phase('export')
-    if not a.no_exec:
-        times = execute_notebooks(cfg.nbs_path, a.workers, a.only, a.fresh_kernels)
+    if not no_exec:
+        times = execute_notebooks(cfg.nbs_path, workers, only, fresh_kernels)
         phase('notebooks')
         print(f"  executed in {phases['notebooks']:.1f} s (the notebooks' own times add up to {sum(times.values()):.1f} s)", flush=True)
     nbdev('nbdev-clean')
     docs.readme()
     phase('clean and README')
-    if not a.no_site:
+    if not no_site:
         docs.site()
         phase('site')
     cpu = sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN) for f in ('ru_utime', 'ru_stime'))

@@ -13,6 +13,7 @@ polls of at most a second, each of which first looks at what has already arrived
 import asyncio, os, sys, time
 from pathlib import Path
 from queue import Empty
+sys.modules.setdefault('rfc3987_syntax', None)   # jsonschema's 'iri' check, which nbformat never asks for: a second of CPU
 import nbformat
 from nbclient import NotebookClient
 from fastcore.script import call_parse
