@@ -6,8 +6,8 @@ Docs: https://convbook.github.io/convbook/api/exercises.html.md"""
 
 # %% ../nbs/api/10_exercises.ipynb #704062bd
 from __future__ import annotations
-import importlib, random
-from .workbook import Exercise, check, draw_seed
+import random
+from .workbook import Exercise, check, draw_seed, by_name
 from .progress import (KINDS, weakest_kinds, Progress, progress, load_progress, progress_path, set_progress,
                                clear_progress)
 _all_ = ['check', 'set_progress', 'clear_progress', 'load_progress', 'progress_path', 'Exercise', 'weakest_kinds',
@@ -25,8 +25,7 @@ class _Kinds(dict):
     def __getitem__(self, kind):
         gen, chapter = super().__getitem__(kind)
         if isinstance(gen, str):
-            mod, name = gen.split(':')
-            gen = getattr(importlib.import_module(f'convbook.{mod}'), name)
+            gen = by_name(gen)
             super().__setitem__(kind, (gen, chapter))
         return gen, chapter
     def get(self, kind, default=None): return self[kind] if kind in self else default

@@ -16,8 +16,8 @@ _all_ = ['progress_path', 'set_progress', 'load_progress', 'record_try', 'clear_
 # %% auto #0
 __all__ = ['UNREADABLE', 'DIAGRAM_STILL', 'as_answer', 'same_answer', 'Mistake', 'mistake', 'added_the_sizes', 'forgot_the_batch',
            'forgot_the_channels', 'told_apart', 'untied', 'Exercise', 'draw_seed', 'numel_exercise', 'esc_md',
-           'Feedback', 'check', 'fmt_answer', 'Solution', 'Unparsed', 'TypedSet', 'parse_answer', 'verify_generator',
-           'progress_path', 'set_progress', 'load_progress', 'record_try', 'clear_progress']
+           'Feedback', 'check', 'fmt_answer', 'by_name', 'Solution', 'Unparsed', 'TypedSet', 'parse_answer',
+           'verify_generator', 'progress_path', 'set_progress', 'load_progress', 'record_try', 'clear_progress']
 
 # %% ../nbs/api/00a_workbook.ipynb #43c275fb
 UNREADABLE = object()   # what `as_answer` returns for an answer it cannot read
@@ -456,6 +456,13 @@ def __str__(self:Feedback) -> str:
     "The feedback as plain text, as a terminal shows it (`*` for times, not `\\*`)"
     return _plain(self._repr_markdown_())
 
+# %% ../nbs/api/00a_workbook.ipynb #b7e2a0c4
+def by_name(ref:str, # `'module:name'`: an object of the module `convbook.module`
+           ):
+    "The object `ref` names, its module imported now: how a module refers to one that comes later"
+    mod, name = ref.split(':')
+    return getattr(importlib.import_module(f'convbook.{mod}'), name)
+
 # %% ../nbs/api/00a_workbook.ipynb #b08edb3d
 DIAGRAM_STILL = 'viz:diagram_still'   # the function that draws an exercise's `diagram` (module of convbook:name)
 
@@ -463,9 +470,7 @@ DIAGRAM_STILL = 'viz:diagram_still'   # the function that draws an exercise's `d
 def figure(self:Exercise):
     "A figure of the case for the feedback: its `diagram` drawn by `DIAGRAM_STILL`, or `None` when it has none"
     if not self.diagram: return None
-    mod, name = DIAGRAM_STILL.split(':')
-    draw = getattr(importlib.import_module(f'convbook.{mod}'), name)   # imported on demand: matplotlib only then
-    return draw(self.diagram)
+    return by_name(DIAGRAM_STILL)(self.diagram)   # imported on demand: matplotlib only then
 
 @patch
 def _ipython_display_(self:Feedback):
